@@ -1,0 +1,264 @@
+//! A patient's record: what the form sends, and the checked fields the store keeps.
+
+use chrono::NaiveDate;
+
+use crate::nhs::NhsNumber;
+use crate::validation::{optional_text, past_date, required_text, ValidationErrors};
+
+/// How the patient prefers to be contacted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreferredContact {
+    Phone,
+    Text,
+    Email,
+    Letter,
+}
+
+/// Whether the patient is on the caseload. Archiving never deletes anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatientStatus {
+    Active,
+    Archived,
+}
+
+crate::string_enum!(PreferredContact {
+    Phone => "phone",
+    Text => "text",
+    Email => "email",
+    Letter => "letter",
+});
+
+crate::string_enum!(PatientStatus {
+    Active => "active",
+    Archived => "archived",
+});
+
+/// A patient form as typed: every text as entered, empty meaning "not given".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PatientInput {
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: String,
+    pub date_of_birth: String,
+    pub nhs_number: String,
+    pub mrn: String,
+    pub pronouns: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub preferred_contact: Option<PreferredContact>,
+    pub language: String,
+    pub needs_large_print: bool,
+    pub needs_easy_read: bool,
+    pub needs_interpreter: bool,
+    pub registered_gp: String,
+    pub consent_store: bool,
+    pub consent_contact: bool,
+    pub consent_share: bool,
+}
+
+/// A patient's fields after every rule has passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientFields {
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: NaiveDate,
+    pub nhs_number: Option<NhsNumber>,
+    pub mrn: Option<String>,
+    pub pronouns: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub preferred_contact: Option<PreferredContact>,
+    pub language: Option<String>,
+    pub needs_large_print: bool,
+    pub needs_easy_read: bool,
+    pub needs_interpreter: bool,
+    pub registered_gp: Option<String>,
+    pub consent_store: bool,
+    pub consent_contact: bool,
+    pub consent_share: bool,
+}
+
+pub const NAME_MAX: usize = 100;
+pub const ADDRESS_MAX: usize = 500;
+
+impl PatientInput {
+    /// Checks every field against `today` and returns all problems at once.
+    pub fn validate(&self, today: NaiveDate) -> Result<PatientFields, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let given_name = required_text(&mut e, "givenName", "Given name", &self.given_name, NAME_MAX);
+        let family_name =
+            required_text(&mut e, "familyName", "Family name", &self.family_name, NAME_MAX);
+        let preferred_name = optional_text(
+            &mut e,
+            "preferredName",
+            "Preferred name",
+            &self.preferred_name,
+            NAME_MAX,
+            false,
+        );
+        let date_of_birth = past_date(&mut e, "dateOfBirth", "Date of birth", &self.date_of_birth, today);
+        let nhs_number = if self.nhs_number.trim().is_empty() {
+            None
+        } else {
+            match NhsNumber::parse(&self.nhs_number) {
+                Ok(n) => Some(n),
+                Err(err) => {
+                    e.push("nhsNumber", err.to_string());
+                    None
+                }
+            }
+        };
+        let mrn = optional_text(&mut e, "mrn", "Medical record number", &self.mrn, 30, false);
+        if let Some(m) = &mrn {
+            if !m.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                e.push("mrn", "A medical record number has only letters, digits and hyphens.");
+            }
+        }
+        let pronouns = optional_text(&mut e, "pronouns", "Pronouns", &self.pronouns, 40, false);
+        let address = optional_text(&mut e, "address", "Address", &self.address, ADDRESS_MAX, true);
+        let phone = optional_text(&mut e, "phone", "Phone", &self.phone, 30, false);
+        if let Some(p) = &phone {
+            let ok_chars = p
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-' | '.'));
+            if !ok_chars || p.chars().filter(char::is_ascii_digit).count() < 5 {
+                e.push("phone", "A phone number has digits, spaces and + ( ) - only.");
+            }
+        }
+        let email = optional_text(&mut e, "email", "Email", &self.email, 254, false);
+        if let Some(m) = &email {
+            if !looks_like_email(m) {
+                e.push("email", "Enter an email address like name@example.org.");
+            }
+        }
+        let language = optional_text(&mut e, "language", "Language", &self.language, 35, false);
+        let registered_gp =
+            optional_text(&mut e, "registeredGp", "Registered GP", &self.registered_gp, 200, false);
+        if self.preferred_contact == Some(PreferredContact::Email) && email.is_none() {
+            e.push("email", "Add an email address, or choose another way to contact them.");
+        }
+        if matches!(self.preferred_contact, Some(PreferredContact::Phone | PreferredContact::Text))
+            && phone.is_none()
+        {
+            e.push("phone", "Add a phone number, or choose another way to contact them.");
+        }
+        let fields = PatientFields {
+            given_name,
+            family_name,
+            preferred_name,
+            // Only read when `e` is empty, in which case the date parsed.
+            date_of_birth: date_of_birth.unwrap_or(today),
+            nhs_number,
+            mrn,
+            pronouns,
+            address,
+            phone,
+            email,
+            preferred_contact: self.preferred_contact,
+            language,
+            needs_large_print: self.needs_large_print,
+            needs_easy_read: self.needs_easy_read,
+            needs_interpreter: self.needs_interpreter,
+            registered_gp,
+            consent_store: self.consent_store,
+            consent_contact: self.consent_contact,
+            consent_share: self.consent_share,
+        };
+        e.into_result(fields)
+    }
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn zoe() -> PatientInput {
+        PatientInput {
+            given_name: "Zoë".into(),
+            family_name: "O'Brien".into(),
+            preferred_name: "Zo".into(),
+            date_of_birth: "1987-03-14".into(),
+            nhs_number: "999 526 0182".into(),
+            phone: "07700 900101".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_record_passes_and_is_normalised() {
+        let f = zoe().validate(today()).unwrap();
+        assert_eq!(f.given_name, "Zoë");
+        assert_eq!(f.nhs_number.unwrap().digits(), "9995260182");
+        assert_eq!(f.date_of_birth, NaiveDate::from_ymd_opt(1987, 3, 14).unwrap());
+        assert_eq!(f.email, None);
+    }
+
+    #[test]
+    fn every_problem_is_reported_per_field() {
+        let input = PatientInput {
+            given_name: "  ".into(),
+            family_name: "x".repeat(101),
+            date_of_birth: "2030-01-01".into(),
+            nhs_number: "9995260183".into(),
+            email: "not-an-email".into(),
+            phone: "call me".into(),
+            ..Default::default()
+        };
+        let e = input.validate(today()).unwrap_err();
+        for field in ["givenName", "familyName", "dateOfBirth", "nhsNumber", "email", "phone"] {
+            assert!(e.message_for(field).is_some(), "no message for {field}: {e:?}");
+        }
+        assert_eq!(e.message_for("givenName"), Some("Enter the given name."));
+    }
+
+    #[test]
+    fn hostile_text_is_kept_as_typed() {
+        let input = PatientInput {
+            given_name: "<script>alert(1)</script>".into(),
+            family_name: "Robert'); DROP TABLE patients;--".into(),
+            preferred_name: "\u{202e}evil".into(),
+            date_of_birth: "1999-02-28".into(),
+            ..Default::default()
+        };
+        let f = input.validate(today()).unwrap();
+        assert_eq!(f.given_name, "<script>alert(1)</script>");
+        assert_eq!(f.family_name, "Robert'); DROP TABLE patients;--");
+        assert_eq!(f.preferred_name.as_deref(), Some("\u{202e}evil"));
+    }
+
+    #[test]
+    fn preferred_contact_needs_the_matching_detail() {
+        let input = PatientInput {
+            preferred_contact: Some(PreferredContact::Email),
+            ..zoe()
+        };
+        let e = input.validate(today()).unwrap_err();
+        assert!(e.message_for("email").is_some());
+    }
+
+    #[test]
+    fn status_round_trips_as_text() {
+        for s in [PatientStatus::Active, PatientStatus::Archived] {
+            assert_eq!(s.as_str().parse::<PatientStatus>(), Ok(s));
+        }
+        assert!("deleted".parse::<PatientStatus>().is_err());
+    }
+}

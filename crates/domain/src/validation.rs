@@ -1,0 +1,178 @@
+//! Field-by-field validation results, so a form can show one message per field.
+
+use chrono::NaiveDate;
+
+/// One field's problem, in words a practice worker can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The input's field name, as the form knows it (camelCase, e.g. `givenName`).
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Every problem found in one input; never empty when returned as an error.
+#[derive(Debug, Clone, PartialEq, Eq, Default, thiserror::Error)]
+#[error("{} field(s) need correcting", .0.len())]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    pub fn push(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The message for `field`, if it has one.
+    pub fn message_for(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn into_result<T>(self, ok: T) -> Result<T, ValidationErrors> {
+        if self.is_empty() {
+            Ok(ok)
+        } else {
+            Err(self)
+        }
+    }
+}
+
+/// Collects a text field: trims it, bounds its length in characters, refuses control
+/// characters (tabs, newlines and the like have no place in a name or a phone number)
+/// and turns empty into `None`. Every other Unicode character is kept as typed.
+pub(crate) fn optional_text(
+    errors: &mut ValidationErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max_chars: usize,
+    allow_newlines: bool,
+) -> Option<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let count = trimmed.chars().count();
+    if count > max_chars {
+        errors.push(
+            field,
+            format!("{label} is too long: at most {max_chars} characters (it has {count})."),
+        );
+        return None;
+    }
+    let bad_control = trimmed
+        .chars()
+        .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')));
+    if bad_control {
+        errors.push(field, format!("{label} contains a control character."));
+        return None;
+    }
+    Some(trimmed.to_owned())
+}
+
+/// Like [`optional_text`] but the field must be filled in.
+pub(crate) fn required_text(
+    errors: &mut ValidationErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max_chars: usize,
+) -> String {
+    if value.trim().is_empty() {
+        errors.push(field, format!("Enter the {}.", label.to_lowercase()));
+        return String::new();
+    }
+    optional_text(errors, field, label, value, max_chars, false).unwrap_or_default()
+}
+
+/// Earliest date accepted anywhere in casework: nobody alive was born before it, and
+/// no referral predates it.
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => panic!("1900-01-01 is a valid date"),
+};
+
+/// Parses an ISO date (`YYYY-MM-DD`, what `<input type="date">` sends) that must lie
+/// between 1900-01-01 and `today`.
+pub(crate) fn past_date(
+    errors: &mut ValidationErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(field, format!("Enter the {}.", label.to_lowercase()));
+        return None;
+    }
+    let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") else {
+        errors.push(
+            field,
+            format!("{label} must be a date written as year-month-day, e.g. 1987-03-14."),
+        );
+        return None;
+    };
+    if date > today {
+        errors.push(field, format!("{label} cannot be in the future."));
+        return None;
+    }
+    if date < EARLIEST_DATE {
+        errors.push(field, format!("{label} cannot be before 1900."));
+        return None;
+    }
+    Some(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_bounded_and_keeps_unicode() {
+        let mut e = ValidationErrors::default();
+        assert_eq!(
+            optional_text(&mut e, "f", "Name", "  Ελένη  ", 10, false),
+            Some("Ελένη".to_owned())
+        );
+        assert_eq!(optional_text(&mut e, "f", "Name", "   ", 10, false), None);
+        assert!(e.is_empty());
+        assert_eq!(optional_text(&mut e, "f", "Name", "ŁŁŁŁ", 3, false), None);
+        assert!(e.message_for("f").is_some_and(|m| m.contains("at most 3")));
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_format_characters_kept() {
+        let mut e = ValidationErrors::default();
+        assert_eq!(optional_text(&mut e, "a", "Name", "a\u{7}b", 10, false), None);
+        assert!(e.message_for("a").is_some());
+        let mut e = ValidationErrors::default();
+        // U+202E (right-to-left override) is a format character: stored as typed.
+        assert_eq!(
+            optional_text(&mut e, "b", "Name", "\u{202e}evil", 10, false),
+            Some("\u{202e}evil".to_owned())
+        );
+        assert!(e.is_empty());
+    }
+
+    #[test]
+    fn dates_must_be_iso_and_in_range() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let mut e = ValidationErrors::default();
+        assert!(past_date(&mut e, "d", "Date", "2026-11-24", today).is_some());
+        assert!(past_date(&mut e, "d", "Date", "1900-01-01", today).is_some());
+        assert!(e.is_empty());
+        for bad in ["2026-11-25", "1899-12-31", "14/03/1987", "", "2026-02-30"] {
+            let mut e = ValidationErrors::default();
+            assert!(past_date(&mut e, "d", "Date", bad, today).is_none(), "{bad}");
+            assert!(e.message_for("d").is_some(), "{bad}");
+        }
+    }
+}
