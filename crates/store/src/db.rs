@@ -1,0 +1,217 @@
+//! Opening the caseload: the one place that opens and sets up SQLCipher connections.
+//!
+//! Invariants, each tested:
+//! - A database file is created only where none exists, built under a temporary name and
+//!   renamed into place once its schema is complete. An existing file is never replaced,
+//!   rewritten from scratch or deleted, whatever error opening meets.
+//! - A missing key, a key that does not match, and a damaged file are told apart (with
+//!   the key-check file) and each is its own error; none of them changes any file.
+//! - Every connection is keyed before anything else touches the file, then set up the
+//!   same way: WAL, `synchronous=FULL`, foreign keys, busy timeout, temp data in memory.
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+use crate::key::{account_for, DbKey, KeyVault};
+use crate::keycheck::{self, KeyCheck};
+use crate::migrations;
+use crate::paths::DataPaths;
+
+/// An open, keyed and migrated caseload database.
+#[derive(Debug)]
+pub struct Database {
+    pub(crate) conn: Connection,
+    paths: DataPaths,
+    /// The signed-in staff member, recorded on every audit row (`None` until sign-in
+    /// exists).
+    pub(crate) actor: Option<i64>,
+}
+
+impl Database {
+    /// Opens the caseload in `data_dir`, creating it (and its key) only when the folder
+    /// holds no database and no key check.
+    pub fn open(data_dir: &Path, vault: &dyn KeyVault) -> Result<Self> {
+        fs::create_dir_all(data_dir)?;
+        let dir = fs::canonicalize(data_dir)?;
+        let paths = DataPaths::new(&dir);
+        let account = account_for(&dir);
+        if paths.database.exists() {
+            Self::open_existing(paths, &account, vault)
+        } else if paths.keycheck.exists() {
+            Err(Error::DatabaseMissing { data_dir: dir })
+        } else {
+            Self::create(paths, &account, vault)
+        }
+    }
+
+    fn open_existing(paths: DataPaths, account: &str, vault: &dyn KeyVault) -> Result<Self> {
+        let dir = paths.dir.clone();
+        let key = vault.load(account)?.ok_or_else(|| Error::KeyMissing {
+            data_dir: dir.clone(),
+        })?;
+        let check = keycheck::check(&paths.keycheck, &key);
+        if check == KeyCheck::Differs {
+            return Err(Error::KeyMismatch { data_dir: dir });
+        }
+        if fs::metadata(&paths.database)?.len() == 0 {
+            return Err(Error::DatabaseDamaged {
+                detail: "the file is empty".into(),
+            });
+        }
+        let mut conn = Connection::open_with_flags(
+            &paths.database,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        apply_key(&conn, &key)?;
+        if let Err(e) = probe(&conn) {
+            return Err(match (check, Error::from(e)) {
+                (KeyCheck::Absent, Error::DatabaseDamaged { .. }) => {
+                    Error::KeyCheckMissing { data_dir: dir }
+                }
+                (_, other) => other,
+            });
+        }
+        if check == KeyCheck::Absent {
+            // The key has just proved itself: restore the missing key check.
+            keycheck::write(&paths.keycheck, &key)?;
+        }
+        configure(&conn)?;
+        migrations::apply(&mut conn)?;
+        Ok(Self {
+            conn,
+            paths,
+            actor: None,
+        })
+    }
+
+    fn create(paths: DataPaths, account: &str, vault: &dyn KeyVault) -> Result<Self> {
+        // Reuse a key already filed for this folder (an earlier first run that stopped
+        // before the database was in place); otherwise make one and file it before any
+        // file exists, so no database can ever exist without its key.
+        let key = match vault.load(account)? {
+            Some(key) => key,
+            None => {
+                let key = DbKey::generate()?;
+                vault.store(account, &key)?;
+                vault
+                    .load(account)?
+                    .filter(|k| k.fingerprint() == key.fingerprint())
+                    .ok_or_else(|| {
+                        Error::CredentialStore("the key could not be read back after saving".into())
+                    })?
+            }
+        };
+        let staging = paths.database_in_progress();
+        // A leftover from an interrupted first run holds only schema, never user data:
+        // user data is written only after the rename below.
+        for leftover in [staging.clone(), wal_path(&staging), shm_path(&staging)] {
+            if leftover.exists() {
+                fs::remove_file(&leftover)?;
+            }
+        }
+        {
+            let mut conn = Connection::open_with_flags(
+                &staging,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            apply_key(&conn, &key)?;
+            configure(&conn)?;
+            migrations::apply(&mut conn)?;
+            // Fold the WAL back so the single file is complete before it is renamed.
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+            conn.close().map_err(|(_, e)| Error::from(e))?;
+        }
+        keycheck::write(&paths.keycheck, &key)?;
+        if paths.database.exists() {
+            // Another process created it meanwhile: never replace it.
+            return Err(Error::Io(std::io::Error::other(
+                "a database appeared in the data folder while a new one was being created",
+            )));
+        }
+        fs::rename(&staging, &paths.database)?;
+        let mut conn = Connection::open_with_flags(
+            &paths.database,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        apply_key(&conn, &key)?;
+        probe(&conn)?;
+        configure(&conn)?;
+        migrations::apply(&mut conn)?;
+        Ok(Self {
+            conn,
+            paths,
+            actor: None,
+        })
+    }
+
+    /// Sets the staff member whose actions are audited from now on.
+    pub fn set_actor(&mut self, staff_id: Option<i64>) {
+        self.actor = staff_id;
+    }
+
+    pub fn paths(&self) -> &DataPaths {
+        &self.paths
+    }
+
+    /// Runs SQLite's own integrity check (every page decrypted and its HMAC verified).
+    pub fn integrity_check(&self) -> Result<()> {
+        let result: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(Error::DatabaseDamaged { detail: result })
+        }
+    }
+
+    /// The schema version this database is at.
+    pub fn schema_version(&self) -> Result<i64> {
+        migrations::current_version(&self.conn)
+    }
+}
+
+fn apply_key(conn: &Connection, key: &DbKey) -> Result<()> {
+    conn.execute_batch(&key.sqlcipher_pragma())?;
+    Ok(())
+}
+
+/// The first read: with a wrong key or a damaged first page SQLCipher fails here.
+fn probe(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Io(std::io::Error::other(format!(
+            "the database could not switch to write-ahead logging (mode {mode})"
+        ))));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -32000;",
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn wal_path(db: &Path) -> std::path::PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push("-wal");
+    s.into()
+}
+
+fn shm_path(db: &Path) -> std::path::PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push("-shm");
+    s.into()
+}

@@ -1,0 +1,114 @@
+//! The store's errors. Each has a stable code the UI branches on, and a message in
+//! plain words for practice staff.
+
+use std::path::PathBuf;
+
+use waymark_domain::ValidationErrors;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "This computer's credential store has no key for the caseload in {data_dir}, so it \
+         cannot be opened. Nothing has been changed. If this is a new or reinstalled computer, \
+         the key can be restored with the practice's recovery kit."
+    )]
+    KeyMissing { data_dir: PathBuf },
+
+    #[error(
+        "The key in this computer's credential store belongs to a different Waymark database \
+         than the one in {data_dir}. Nothing has been changed. Check that the data folder is the \
+         right one, or restore the key with the practice's recovery kit."
+    )]
+    KeyMismatch { data_dir: PathBuf },
+
+    #[error(
+        "The key-check file beside the caseload in {data_dir} is missing and the stored key does \
+         not open the database, so Waymark cannot tell a wrong key from a damaged file. Nothing \
+         has been changed."
+    )]
+    KeyCheckMissing { data_dir: PathBuf },
+
+    #[error(
+        "The caseload database is missing from {data_dir}, although its key check is still \
+         there. Waymark will not start an empty caseload in its place. Put the database file \
+         back, or restore it from a backup."
+    )]
+    DatabaseMissing { data_dir: PathBuf },
+
+    #[error(
+        "The caseload database is damaged and cannot be read safely ({detail}). Nothing has \
+         been changed or deleted. Restore it from a backup."
+    )]
+    DatabaseDamaged { detail: String },
+
+    #[error(
+        "This caseload was saved by a newer version of Waymark (schema {found}; this version \
+         knows up to {supported}). Install the newer version to open it."
+    )]
+    DatabaseTooNew { found: i64, supported: i64 },
+
+    #[error("This computer's credential store could not be used: {0}")]
+    CredentialStore(String),
+
+    #[error("Please correct the highlighted fields.")]
+    Validation(ValidationErrors),
+
+    #[error("No {entity} with id {id} was found.")]
+    NotFound { entity: &'static str, id: i64 },
+
+    #[error("The data folder could not be used: {0}")]
+    Io(#[from] std::io::Error),
+
+    #[error("The database reported an error: {0}")]
+    Sqlite(rusqlite::Error),
+
+    #[error("A stored value could not be read: {0}")]
+    Corrupt(String),
+}
+
+impl Error {
+    /// The stable code the UI branches on; never derived from the message text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::KeyMissing { .. } => "key_missing",
+            Error::KeyMismatch { .. } => "key_mismatch",
+            Error::KeyCheckMissing { .. } => "key_check_missing",
+            Error::DatabaseMissing { .. } => "database_missing",
+            Error::DatabaseDamaged { .. } | Error::Corrupt(_) => "database_damaged",
+            Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::CredentialStore(_) => "credential_store",
+            Error::Validation(_) => "validation",
+            Error::NotFound { .. } => "not_found",
+            Error::Io(_) | Error::Sqlite(_) => "storage",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        // SQLCipher reports a page whose HMAC fails as corrupt or "not a database":
+        // surface that as damage so it is never mistaken for an ordinary failure.
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                Error::DatabaseDamaged {
+                    detail: e.to_string(),
+                }
+            }
+            _ => Error::Sqlite(e),
+        }
+    }
+}
+
+impl From<ValidationErrors> for Error {
+    fn from(e: ValidationErrors) -> Self {
+        Error::Validation(e)
+    }
+}
+
+impl From<waymark_domain::UnknownValue> for Error {
+    fn from(e: waymark_domain::UnknownValue) -> Self {
+        Error::Corrupt(e.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

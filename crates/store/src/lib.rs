@@ -1,0 +1,42 @@
+//! Waymark's encrypted caseload store.
+//!
+//! This crate owns everything that touches the practice's data on disk: the SQLCipher
+//! database, its key in the OS credential store, the key-check file, the schema
+//! migrations and one repository module per table. Nothing else in Waymark writes SQL
+//! or opens the database file; nothing here knows about Tauri, IPC or the UI.
+//!
+//! No patient data reaches disk in plain text: the database and its WAL are encrypted
+//! by SQLCipher, temporary tables live in memory, the key-check file holds only a
+//! fingerprint of the key, and audit rows name records by id only.
+
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod key;
+pub mod keycheck;
+pub mod migrations;
+pub mod paths;
+pub mod patients;
+pub mod referrals;
+
+pub use audit::{AuditAction, AuditEntry};
+pub use db::Database;
+pub use error::{Error, Result};
+pub use key::{CredentialVault, DbKey, KeyVault};
+pub use patients::{Patient, PatientPage, PatientQuery, PatientSummary};
+pub use referrals::Referral;
+
+/// The current time as stored: UTC, RFC 3339, whole seconds.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Dates are stored as ISO 8601 text.
+pub(crate) fn date_text(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| Error::Corrupt(format!("{s:?} is not a stored date")))
+}

@@ -1,0 +1,50 @@
+//! Where Waymark keeps its data: the platform's app data folder, or `WAYMARK_DATA_DIR`.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The environment variable that moves the data folder (tests, the end-to-end run, a
+/// practice that keeps its caseload on another drive).
+pub const DATA_DIR_ENV: &str = "WAYMARK_DATA_DIR";
+/// Same identifier as the app's `tauri.conf.json`, so the shell and the admin tool agree.
+pub const APP_IDENTIFIER: &str = "org.waymark.app";
+
+pub const DATABASE_FILE: &str = "waymark.db";
+pub const KEYCHECK_FILE: &str = "waymark.keycheck";
+
+/// The data folder: `WAYMARK_DATA_DIR` when set and not empty, else the platform's
+/// (`~/.local/share/org.waymark.app`, `~/Library/Application Support/org.waymark.app`,
+/// `%APPDATA%\org.waymark.app`).
+pub fn data_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::BaseDirs::new()
+        .map(|b| b.data_dir().join(APP_IDENTIFIER))
+        .ok_or_else(|| Error::Io(std::io::Error::other("this system has no home folder")))
+}
+
+/// The files of one caseload inside its data folder.
+#[derive(Debug, Clone)]
+pub struct DataPaths {
+    pub dir: PathBuf,
+    pub database: PathBuf,
+    pub keycheck: PathBuf,
+}
+
+impl DataPaths {
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            database: dir.join(DATABASE_FILE),
+            keycheck: dir.join(KEYCHECK_FILE),
+        }
+    }
+
+    /// Where a brand-new database is built before it is renamed into place, so that
+    /// `database` only ever exists fully initialised.
+    pub fn database_in_progress(&self) -> PathBuf {
+        self.dir.join(format!("{DATABASE_FILE}.new"))
+    }
+}

@@ -1,0 +1,400 @@
+//! The patients table: register, change, find, archive. Every access is audited.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row};
+use waymark_domain::search::{fold, query_terms};
+use waymark_domain::{NhsNumber, PatientFields, PatientInput, PatientStatus};
+
+use crate::audit::{self, AuditAction};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::{date_text, now, parse_date};
+
+const ENTITY: &str = "patient";
+
+/// A stored patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patient {
+    pub id: i64,
+    pub fields: PatientFields,
+    pub consent_store_date: Option<NaiveDate>,
+    pub consent_contact_date: Option<NaiveDate>,
+    pub consent_share_date: Option<NaiveDate>,
+    pub status: PatientStatus,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A line of the caseload list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientSummary {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: NaiveDate,
+    pub nhs_number: Option<NhsNumber>,
+    pub status: PatientStatus,
+}
+
+/// What to list: free text matching any part of a name, an NHS number (with or without
+/// spaces, or its start) or a date of birth (`1987-03-14` or `14/03/1987`).
+#[derive(Debug, Clone, Default)]
+pub struct PatientQuery {
+    pub text: String,
+    pub include_archived: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One page of a listing, with the total across all pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientPage {
+    pub items: Vec<PatientSummary>,
+    pub total: u64,
+}
+
+/// Most rows a page may ask for, so no request can make the UI load the whole caseload.
+pub const MAX_PAGE: u32 = 500;
+
+const COLUMNS: &str = "id, given_name, family_name, preferred_name, date_of_birth, nhs_number, mrn,
+    pronouns, address, phone, email, preferred_contact, language, needs_large_print,
+    needs_easy_read, needs_interpreter, registered_gp, consent_store_date,
+    consent_contact_date, consent_share_date, status, created_at, updated_at";
+
+/// Handle for the patients table.
+#[derive(Debug)]
+pub struct Patients<'a> {
+    db: &'a Database,
+}
+
+impl Database {
+    pub fn patients(&self) -> Patients<'_> {
+        Patients { db: self }
+    }
+}
+
+impl Patients<'_> {
+    /// Registers a patient. Consents given now are dated `today`.
+    pub fn create(&self, input: &PatientInput, today: NaiveDate) -> Result<Patient> {
+        let f = input.validate(today)?;
+        let tx = self.db.conn.unchecked_transaction()?;
+        let ts = now();
+        let consent = |given: bool| given.then(|| date_text(today));
+        tx.execute(
+            "INSERT INTO patients (given_name, family_name, preferred_name, date_of_birth,
+                nhs_number, mrn, pronouns, address, phone, email, preferred_contact, language,
+                needs_large_print, needs_easy_read, needs_interpreter, registered_gp,
+                consent_store_date, consent_contact_date, consent_share_date, status,
+                search_text, sort_key, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                ?17, ?18, ?19, 'active', ?20, ?21, ?22, ?22)",
+            params![
+                f.given_name,
+                f.family_name,
+                f.preferred_name,
+                date_text(f.date_of_birth),
+                f.nhs_number.as_ref().map(NhsNumber::digits),
+                f.mrn,
+                f.pronouns,
+                f.address,
+                f.phone,
+                f.email,
+                f.preferred_contact.map(|c| c.as_str()),
+                f.language,
+                f.needs_large_print,
+                f.needs_easy_read,
+                f.needs_interpreter,
+                f.registered_gp,
+                consent(f.consent_store),
+                consent(f.consent_contact),
+                consent(f.consent_share),
+                search_text(&f),
+                sort_key(&f.family_name, &f.given_name),
+                ts,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::Create,
+            ENTITY,
+            Some(id),
+            Some(id),
+        )?;
+        let patient = self.read(&tx, id)?;
+        tx.commit()?;
+        Ok(patient)
+    }
+
+    /// Replaces a patient's details. A consent keeps its original date while it stays
+    /// given, is dated `today` when newly given, and is cleared when withdrawn.
+    pub fn update(&self, id: i64, input: &PatientInput, today: NaiveDate) -> Result<Patient> {
+        let f = input.validate(today)?;
+        let tx = self.db.conn.unchecked_transaction()?;
+        let before = self.read(&tx, id)?;
+        let keep =
+            |given: bool, was: Option<NaiveDate>| given.then(|| date_text(was.unwrap_or(today)));
+        tx.execute(
+            "UPDATE patients SET given_name = ?2, family_name = ?3, preferred_name = ?4,
+                date_of_birth = ?5, nhs_number = ?6, mrn = ?7, pronouns = ?8, address = ?9,
+                phone = ?10, email = ?11, preferred_contact = ?12, language = ?13,
+                needs_large_print = ?14, needs_easy_read = ?15, needs_interpreter = ?16,
+                registered_gp = ?17, consent_store_date = ?18, consent_contact_date = ?19,
+                consent_share_date = ?20, search_text = ?21, sort_key = ?22, updated_at = ?23
+             WHERE id = ?1",
+            params![
+                id,
+                f.given_name,
+                f.family_name,
+                f.preferred_name,
+                date_text(f.date_of_birth),
+                f.nhs_number.as_ref().map(NhsNumber::digits),
+                f.mrn,
+                f.pronouns,
+                f.address,
+                f.phone,
+                f.email,
+                f.preferred_contact.map(|c| c.as_str()),
+                f.language,
+                f.needs_large_print,
+                f.needs_easy_read,
+                f.needs_interpreter,
+                f.registered_gp,
+                keep(f.consent_store, before.consent_store_date),
+                keep(f.consent_contact, before.consent_contact_date),
+                keep(f.consent_share, before.consent_share_date),
+                search_text(&f),
+                sort_key(&f.family_name, &f.given_name),
+                now(),
+            ],
+        )?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::Update,
+            ENTITY,
+            Some(id),
+            Some(id),
+        )?;
+        let patient = self.read(&tx, id)?;
+        tx.commit()?;
+        Ok(patient)
+    }
+
+    /// Reads one patient (audited as a view).
+    pub fn get(&self, id: i64) -> Result<Patient> {
+        let tx = self.db.conn.unchecked_transaction()?;
+        let patient = self.read(&tx, id)?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::View,
+            ENTITY,
+            Some(id),
+            Some(id),
+        )?;
+        tx.commit()?;
+        Ok(patient)
+    }
+
+    /// Takes a patient off the active caseload; nothing is deleted.
+    pub fn archive(&self, id: i64) -> Result<Patient> {
+        self.set_status(id, PatientStatus::Archived, AuditAction::Archive)
+    }
+
+    /// Puts an archived patient back on the active caseload.
+    pub fn restore(&self, id: i64) -> Result<Patient> {
+        self.set_status(id, PatientStatus::Active, AuditAction::Restore)
+    }
+
+    fn set_status(&self, id: i64, status: PatientStatus, action: AuditAction) -> Result<Patient> {
+        let tx = self.db.conn.unchecked_transaction()?;
+        let ts = now();
+        let changed = tx.execute(
+            "UPDATE patients SET status = ?2, updated_at = ?3,
+                archived_at = CASE WHEN ?2 = 'archived' THEN ?3 ELSE NULL END
+             WHERE id = ?1",
+            params![id, status.as_str(), ts],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound { entity: ENTITY, id });
+        }
+        audit::record(&tx, self.db.actor, action, ENTITY, Some(id), Some(id))?;
+        let patient = self.read(&tx, id)?;
+        tx.commit()?;
+        Ok(patient)
+    }
+
+    /// Lists patients matching `query`, ordered by family then given name. The search
+    /// text itself is never written anywhere: the audit row records only that a list
+    /// was read.
+    pub fn list(&self, query: &PatientQuery) -> Result<PatientPage> {
+        let mut clauses = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        if !query.include_archived {
+            clauses.push("status = 'active'".to_owned());
+        }
+        if let Some(text_clause) = text_clause(&query.text, &mut args) {
+            clauses.push(text_clause);
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let tx = self.db.conn.unchecked_transaction()?;
+        let total: i64 = tx.query_row(
+            &format!("SELECT count(*) FROM patients {filter}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        let limit = query.limit.clamp(1, MAX_PAGE);
+        args.push(Value::Integer(i64::from(limit)));
+        args.push(Value::Integer(i64::from(query.offset)));
+        let n = args.len();
+        let sql = format!(
+            "SELECT id, given_name, family_name, preferred_name, date_of_birth, nhs_number, status
+             FROM patients {filter} ORDER BY sort_key, id LIMIT ?{} OFFSET ?{}",
+            n - 1,
+            n
+        );
+        let mut items = Vec::new();
+        {
+            let mut stmt = tx.prepare(&sql)?;
+            let mut rows = stmt.query(params_from_iter(args.iter()))?;
+            while let Some(r) = rows.next()? {
+                items.push(PatientSummary {
+                    id: r.get(0)?,
+                    given_name: r.get(1)?,
+                    family_name: r.get(2)?,
+                    preferred_name: r.get(3)?,
+                    date_of_birth: parse_date(&r.get::<_, String>(4)?)?,
+                    nhs_number: stored_nhs(r.get(5)?)?,
+                    status: r.get::<_, String>(6)?.parse()?,
+                });
+            }
+        }
+        audit::record(&tx, self.db.actor, AuditAction::List, ENTITY, None, None)?;
+        tx.commit()?;
+        Ok(PatientPage {
+            items,
+            total: u64::try_from(total).unwrap_or_default(),
+        })
+    }
+
+    fn read(&self, conn: &rusqlite::Connection, id: i64) -> Result<Patient> {
+        conn.query_row(
+            &format!("SELECT {COLUMNS} FROM patients WHERE id = ?1"),
+            [id],
+            |r| Ok(row_to_patient(r)),
+        )
+        .optional()?
+        .ok_or(Error::NotFound { entity: ENTITY, id })?
+    }
+}
+
+/// Builds the search condition, numbering its parameters after those already in `args`.
+fn text_clause(text: &str, args: &mut Vec<Value>) -> Option<String> {
+    let terms = query_terms(text);
+    if terms.is_empty() {
+        return None;
+    }
+    let mut next = |v: Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    let name = terms
+        .iter()
+        .map(|t| format!("instr(search_text, {}) > 0", next(Value::Text(t.clone()))))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let mut alternatives = vec![format!("({name})")];
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.len() >= 3 && compact.chars().all(|c| c.is_ascii_digit()) {
+        // NHS numbers are stored as digits only, so a typed prefix with or without
+        // spaces matches from the start.
+        alternatives.push(format!(
+            "nhs_number LIKE {} || '%'",
+            next(Value::Text(compact))
+        ));
+    }
+    if let Some(date) = parse_query_date(text.trim()) {
+        alternatives.push(format!(
+            "date_of_birth = {}",
+            next(Value::Text(date_text(date)))
+        ));
+    }
+    Some(format!("({})", alternatives.join(" OR ")))
+}
+
+fn parse_query_date(text: &str) -> Option<NaiveDate> {
+    ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+}
+
+fn search_text(f: &PatientFields) -> String {
+    let mut s = format!("{} {}", f.given_name, f.family_name);
+    if let Some(p) = &f.preferred_name {
+        s.push(' ');
+        s.push_str(p);
+    }
+    // Each name folded once; the leading space lets a term match at a word start too.
+    format!(" {}", fold(&s))
+}
+
+fn sort_key(family: &str, given: &str) -> String {
+    format!("{}\u{1}{}", fold(family), fold(given))
+}
+
+fn stored_nhs(value: Option<String>) -> Result<Option<NhsNumber>> {
+    value
+        .map(|v| {
+            NhsNumber::parse(&v).map_err(|e| Error::Corrupt(format!("stored NHS number: {e}")))
+        })
+        .transpose()
+}
+
+fn stored_date(value: Option<String>) -> Result<Option<NaiveDate>> {
+    value.as_deref().map(parse_date).transpose()
+}
+
+fn row_to_patient(r: &Row<'_>) -> Result<Patient> {
+    let fields = PatientFields {
+        given_name: r.get(1)?,
+        family_name: r.get(2)?,
+        preferred_name: r.get(3)?,
+        date_of_birth: parse_date(&r.get::<_, String>(4)?)?,
+        nhs_number: stored_nhs(r.get(5)?)?,
+        mrn: r.get(6)?,
+        pronouns: r.get(7)?,
+        address: r.get(8)?,
+        phone: r.get(9)?,
+        email: r.get(10)?,
+        preferred_contact: r
+            .get::<_, Option<String>>(11)?
+            .map(|c| c.parse())
+            .transpose()?,
+        language: r.get(12)?,
+        needs_large_print: r.get(13)?,
+        needs_easy_read: r.get(14)?,
+        needs_interpreter: r.get(15)?,
+        registered_gp: r.get(16)?,
+        consent_store: r.get::<_, Option<String>>(17)?.is_some(),
+        consent_contact: r.get::<_, Option<String>>(18)?.is_some(),
+        consent_share: r.get::<_, Option<String>>(19)?.is_some(),
+    };
+    Ok(Patient {
+        id: r.get(0)?,
+        consent_store_date: stored_date(r.get(17)?)?,
+        consent_contact_date: stored_date(r.get(18)?)?,
+        consent_share_date: stored_date(r.get(19)?)?,
+        status: r.get::<_, String>(20)?.parse()?,
+        created_at: r.get(21)?,
+        updated_at: r.get(22)?,
+        fields,
+    })
+}

@@ -1,0 +1,275 @@
+//! The referrals table (episodes of support) and their reasons. Every access is audited
+//! against the patient it belongs to.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use waymark_domain::{ReferralFields, ReferralInput, ReferralReason, ReferralStatus, StatusChange};
+
+use crate::audit::{self, AuditAction};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::{date_text, now, parse_date};
+
+const ENTITY: &str = "referral";
+
+/// A stored referral.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    pub id: i64,
+    pub patient_id: i64,
+    pub fields: ReferralFields,
+    pub status: ReferralStatus,
+    pub closure_reason: Option<String>,
+    pub closed_date: Option<NaiveDate>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Handle for the referrals table.
+#[derive(Debug)]
+pub struct Referrals<'a> {
+    db: &'a Database,
+}
+
+impl Database {
+    pub fn referrals(&self) -> Referrals<'_> {
+        Referrals { db: self }
+    }
+}
+
+impl Referrals<'_> {
+    /// Records a new referral for a patient, with status `new`.
+    pub fn create(
+        &self,
+        patient_id: i64,
+        input: &ReferralInput,
+        today: NaiveDate,
+    ) -> Result<Referral> {
+        let f = input.validate(today)?;
+        let tx = self.db.conn.unchecked_transaction()?;
+        ensure_patient(&tx, patient_id)?;
+        let ts = now();
+        tx.execute(
+            "INSERT INTO referrals (patient_id, received_date, referrer_name, referrer_role,
+                referrer_organisation, source, conditions, status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', ?8, ?8)",
+            params![
+                patient_id,
+                date_text(f.received_date),
+                f.referrer_name,
+                f.referrer_role,
+                f.referrer_organisation,
+                f.source.as_str(),
+                f.conditions,
+                ts,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        write_reasons(&tx, id, &f.reasons)?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::Create,
+            ENTITY,
+            Some(id),
+            Some(patient_id),
+        )?;
+        let referral = read(&tx, id)?;
+        tx.commit()?;
+        Ok(referral)
+    }
+
+    /// Replaces a referral's details; its status is changed only by [`Self::set_status`].
+    pub fn update(&self, id: i64, input: &ReferralInput, today: NaiveDate) -> Result<Referral> {
+        let f = input.validate(today)?;
+        let tx = self.db.conn.unchecked_transaction()?;
+        let before = read(&tx, id)?;
+        tx.execute(
+            "UPDATE referrals SET received_date = ?2, referrer_name = ?3, referrer_role = ?4,
+                referrer_organisation = ?5, source = ?6, conditions = ?7, updated_at = ?8
+             WHERE id = ?1",
+            params![
+                id,
+                date_text(f.received_date),
+                f.referrer_name,
+                f.referrer_role,
+                f.referrer_organisation,
+                f.source.as_str(),
+                f.conditions,
+                now(),
+            ],
+        )?;
+        tx.execute("DELETE FROM referral_reasons WHERE referral_id = ?1", [id])?;
+        write_reasons(&tx, id, &f.reasons)?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::Update,
+            ENTITY,
+            Some(id),
+            Some(before.patient_id),
+        )?;
+        let referral = read(&tx, id)?;
+        tx.commit()?;
+        Ok(referral)
+    }
+
+    /// Moves a referral to another status; closing records the reason and `today`.
+    pub fn set_status(&self, id: i64, change: &StatusChange, today: NaiveDate) -> Result<Referral> {
+        let tx = self.db.conn.unchecked_transaction()?;
+        let before = read(&tx, id)?;
+        let closed_date = (change.status == ReferralStatus::Closed).then(|| date_text(today));
+        tx.execute(
+            "UPDATE referrals SET status = ?2, closure_reason = ?3, closed_date = ?4,
+                updated_at = ?5 WHERE id = ?1",
+            params![
+                id,
+                change.status.as_str(),
+                change.closure_reason,
+                closed_date,
+                now()
+            ],
+        )?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::Update,
+            ENTITY,
+            Some(id),
+            Some(before.patient_id),
+        )?;
+        let referral = read(&tx, id)?;
+        tx.commit()?;
+        Ok(referral)
+    }
+
+    /// Reads one referral (audited as a view of its patient's record).
+    pub fn get(&self, id: i64) -> Result<Referral> {
+        let tx = self.db.conn.unchecked_transaction()?;
+        let referral = read(&tx, id)?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::View,
+            ENTITY,
+            Some(id),
+            Some(referral.patient_id),
+        )?;
+        tx.commit()?;
+        Ok(referral)
+    }
+
+    /// A patient's referrals, newest first.
+    pub fn list_for_patient(&self, patient_id: i64) -> Result<Vec<Referral>> {
+        let tx = self.db.conn.unchecked_transaction()?;
+        ensure_patient(&tx, patient_id)?;
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare(
+                "SELECT id FROM referrals WHERE patient_id = ?1
+                 ORDER BY received_date DESC, id DESC",
+            )?;
+            let ids = stmt.query_map([patient_id], |r| r.get(0))?;
+            ids.collect::<rusqlite::Result<_>>()?
+        };
+        let referrals = ids
+            .into_iter()
+            .map(|id| read(&tx, id))
+            .collect::<Result<Vec<_>>>()?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::List,
+            ENTITY,
+            None,
+            Some(patient_id),
+        )?;
+        tx.commit()?;
+        Ok(referrals)
+    }
+}
+
+fn ensure_patient(conn: &Connection, patient_id: i64) -> Result<()> {
+    conn.query_row("SELECT 1 FROM patients WHERE id = ?1", [patient_id], |_| {
+        Ok(())
+    })
+    .optional()?
+    .ok_or(Error::NotFound {
+        entity: "patient",
+        id: patient_id,
+    })
+}
+
+fn write_reasons(conn: &Connection, id: i64, reasons: &[ReferralReason]) -> Result<()> {
+    let mut stmt =
+        conn.prepare("INSERT INTO referral_reasons (referral_id, reason) VALUES (?1, ?2)")?;
+    for r in reasons {
+        stmt.execute(params![id, r.as_str()])?;
+    }
+    Ok(())
+}
+
+fn read(conn: &Connection, id: i64) -> Result<Referral> {
+    let row = conn
+        .query_row(
+            "SELECT patient_id, received_date, referrer_name, referrer_role, referrer_organisation,
+                source, conditions, status, closure_reason, closed_date, created_at, updated_at
+             FROM referrals WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, String>(10)?,
+                    r.get::<_, String>(11)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(Error::NotFound { entity: ENTITY, id })?;
+    let (
+        patient_id,
+        received,
+        name,
+        role,
+        org,
+        source,
+        conditions,
+        status,
+        reason,
+        closed,
+        created,
+        updated,
+    ) = row;
+    let mut stmt = conn.prepare("SELECT reason FROM referral_reasons WHERE referral_id = ?1")?;
+    let mut reasons = stmt
+        .query_map([id], |r| r.get::<_, String>(0))?
+        .map(|r| Ok(r?.parse::<ReferralReason>()?))
+        .collect::<Result<Vec<_>>>()?;
+    reasons.sort();
+    Ok(Referral {
+        id,
+        patient_id,
+        fields: ReferralFields {
+            received_date: parse_date(&received)?,
+            referrer_name: name,
+            referrer_role: role,
+            referrer_organisation: org,
+            source: source.parse()?,
+            reasons,
+            conditions,
+        },
+        status: status.parse()?,
+        closure_reason: reason,
+        closed_date: closed.as_deref().map(parse_date).transpose()?,
+        created_at: created,
+        updated_at: updated,
+    })
+}

@@ -1,0 +1,72 @@
+use std::path::Path;
+
+use chrono::NaiveDate;
+use waymark_domain::{PatientInput, ReferralInput, ReferralReason, ReferralSource};
+use waymark_store::{CredentialVault, Database};
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+/// An in-memory credential store, as keyring-core's mock provides.
+pub fn mock_vault() -> CredentialVault {
+    CredentialVault::new(keyring_core::mock::Store::new().unwrap())
+}
+
+pub fn open(dir: &Path, vault: &CredentialVault) -> Database {
+    Database::open(dir, vault).unwrap()
+}
+
+pub fn patient(given: &str, family: &str, dob: &str, nhs: &str) -> PatientInput {
+    PatientInput {
+        given_name: given.into(),
+        family_name: family.into(),
+        date_of_birth: dob.into(),
+        nhs_number: nhs.into(),
+        ..Default::default()
+    }
+}
+
+pub fn zoe() -> PatientInput {
+    PatientInput {
+        preferred_name: "Zo".into(),
+        address: "12 Mill Lane, Hollinsford HF2 4RD".into(),
+        phone: "07700 900101".into(),
+        pronouns: "she/her".into(),
+        consent_store: true,
+        ..patient("Zoë", "O'Brien", "1987-03-14", "999 526 0182")
+    }
+}
+
+pub fn referral() -> ReferralInput {
+    ReferralInput {
+        received_date: "2026-11-02".into(),
+        referrer_name: "Dr Amara Okafor".into(),
+        referrer_role: "GP".into(),
+        referrer_organisation: "Hollinsford Surgery".into(),
+        source: ReferralSource::Gp,
+        reasons: vec![
+            ReferralReason::LongTermCondition,
+            ReferralReason::PhysicalActivity,
+        ],
+        conditions: "Multiple sclerosis: muscle weakness and coordination".into(),
+    }
+}
+
+/// Every file in `dir`, recursively, with its bytes.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,163 @@
+use std::fs;
+
+use waymark_store::key::account_for;
+use waymark_store::paths::{DATABASE_FILE, KEYCHECK_FILE};
+use waymark_store::{Database, DbKey, Error, KeyVault, PatientQuery};
+
+use crate::common::*;
+
+#[test]
+fn fresh_database_is_created_migrated_and_keyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let db = open(dir.path(), &vault);
+    assert_eq!(
+        db.schema_version().unwrap(),
+        waymark_store::migrations::latest_version()
+    );
+    assert!(dir.path().join(DATABASE_FILE).exists());
+    assert!(dir.path().join(KEYCHECK_FILE).exists());
+    assert!(!dir.path().join(format!("{DATABASE_FILE}.new")).exists());
+    let account = account_for(&fs::canonicalize(dir.path()).unwrap());
+    assert!(
+        vault.load(&account).unwrap().is_some(),
+        "key filed in the credential store"
+    );
+    // SQLCipher's header is random salt, never SQLite's plain magic string.
+    let bytes = fs::read(dir.path().join(DATABASE_FILE)).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+}
+
+#[test]
+fn reopen_after_close_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let id = {
+        let db = open(dir.path(), &vault);
+        db.patients().create(&zoe(), today()).unwrap().id
+    };
+    let db = open(dir.path(), &vault);
+    let p = db.patients().get(id).unwrap();
+    assert_eq!(p.fields.given_name, "Zoë");
+    db.integrity_check().unwrap();
+}
+
+/// Opens `dir` expecting an error, and checks that no file in the folder changed.
+fn open_fails_unchanged(dir: &std::path::Path, vault: &dyn KeyVault) -> Error {
+    let before = snapshot(dir);
+    let err = Database::open(dir, vault).unwrap_err();
+    assert_eq!(
+        snapshot(dir),
+        before,
+        "opening after {err:?} changed a file"
+    );
+    err
+}
+
+fn populated() -> (tempfile::TempDir, waymark_store::CredentialVault) {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    {
+        let db = open(dir.path(), &vault);
+        db.patients().create(&zoe(), today()).unwrap();
+    }
+    (dir, vault)
+}
+
+#[test]
+fn missing_key_is_its_own_error_and_changes_nothing() {
+    let (dir, _vault) = populated();
+    let empty = mock_vault();
+    let err = open_fails_unchanged(dir.path(), &empty);
+    assert_eq!(err.code(), "key_missing", "{err}");
+}
+
+#[test]
+fn wrong_key_is_its_own_error_and_changes_nothing() {
+    let (dir, _vault) = populated();
+    let other = mock_vault();
+    let account = account_for(&fs::canonicalize(dir.path()).unwrap());
+    other.store(&account, &DbKey::generate().unwrap()).unwrap();
+    let err = open_fails_unchanged(dir.path(), &other);
+    assert_eq!(err.code(), "key_mismatch", "{err}");
+}
+
+#[test]
+fn damaged_file_is_its_own_error_and_changes_nothing() {
+    let (dir, vault) = populated();
+    let path = dir.path().join(DATABASE_FILE);
+    let mut bytes = fs::read(&path).unwrap();
+    // Flip bytes inside the first page, after SQLCipher's 16-byte salt.
+    for b in &mut bytes[100..140] {
+        *b ^= 0xFF;
+    }
+    fs::write(&path, &bytes).unwrap();
+    let err = open_fails_unchanged(dir.path(), &vault);
+    assert_eq!(err.code(), "database_damaged", "{err}");
+}
+
+#[test]
+fn truncated_to_empty_is_damage_not_a_fresh_start() {
+    let (dir, vault) = populated();
+    fs::write(dir.path().join(DATABASE_FILE), b"").unwrap();
+    let err = open_fails_unchanged(dir.path(), &vault);
+    assert_eq!(err.code(), "database_damaged", "{err}");
+}
+
+#[test]
+fn missing_database_with_its_key_check_is_not_replaced() {
+    let (dir, vault) = populated();
+    let path = dir.path().join(DATABASE_FILE);
+    let kept = dir.path().join("moved-away.db");
+    fs::rename(&path, &kept).unwrap();
+    let err = open_fails_unchanged(dir.path(), &vault);
+    assert_eq!(err.code(), "database_missing", "{err}");
+    assert!(!path.exists(), "no new database was created");
+}
+
+#[test]
+fn lost_key_check_with_a_wrong_key_cannot_be_told_apart_and_says_so() {
+    let (dir, _vault) = populated();
+    fs::remove_file(dir.path().join(KEYCHECK_FILE)).unwrap();
+    let other = mock_vault();
+    let account = account_for(&fs::canonicalize(dir.path()).unwrap());
+    other.store(&account, &DbKey::generate().unwrap()).unwrap();
+    let err = open_fails_unchanged(dir.path(), &other);
+    assert_eq!(err.code(), "key_check_missing", "{err}");
+}
+
+#[test]
+fn lost_key_check_with_the_right_key_is_restored() {
+    let (dir, vault) = populated();
+    fs::remove_file(dir.path().join(KEYCHECK_FILE)).unwrap();
+    let db = open(dir.path(), &vault);
+    assert_eq!(
+        db.patients()
+            .list(&PatientQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .total,
+        1
+    );
+    assert!(dir.path().join(KEYCHECK_FILE).exists());
+}
+
+#[test]
+fn each_data_folder_has_its_own_key() {
+    let vault = mock_vault();
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    open(a.path(), &vault);
+    open(b.path(), &vault);
+    let ka = vault
+        .load(&account_for(&fs::canonicalize(a.path()).unwrap()))
+        .unwrap()
+        .unwrap();
+    let kb = vault
+        .load(&account_for(&fs::canonicalize(b.path()).unwrap()))
+        .unwrap()
+        .unwrap();
+    assert_ne!(ka.fingerprint(), kb.fingerprint());
+}
