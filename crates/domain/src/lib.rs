@@ -56,7 +56,6 @@ pub mod validation;
 pub use nhs::{NhsNumber, NhsNumberError};
 pub use patient::{PatientFields, PatientInput, PatientStatus, PreferredContact};
 pub use referral::{
-    ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus,
-    StatusChange,
+    ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus, StatusChange,
 };
 pub use validation::{FieldError, ValidationErrors};

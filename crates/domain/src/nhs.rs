@@ -69,7 +69,10 @@ mod tests {
     /// Every row of the shared test vectors is a case.
     #[test]
     fn shared_test_vectors() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/nhs-numbers.csv");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/nhs-numbers.csv"
+        );
         let mut reader = csv::Reader::from_path(path).expect("shared/data sits beside the repo");
         let mut rows = 0;
         for row in reader.records() {
@@ -100,9 +103,21 @@ mod tests {
     #[test]
     fn errors_say_what_is_wrong() {
         assert_eq!(NhsNumber::parse(""), Err(NhsNumberError::Empty));
-        assert_eq!(NhsNumber::parse("99952601A2"), Err(NhsNumberError::NotDigits));
-        assert_eq!(NhsNumber::parse("999555979"), Err(NhsNumberError::WrongLength(9)));
-        assert_eq!(NhsNumber::parse("9995559790"), Err(NhsNumberError::CheckDigit));
-        assert_eq!(NhsNumber::parse("9995260183"), Err(NhsNumberError::CheckDigit));
+        assert_eq!(
+            NhsNumber::parse("99952601A2"),
+            Err(NhsNumberError::NotDigits)
+        );
+        assert_eq!(
+            NhsNumber::parse("999555979"),
+            Err(NhsNumberError::WrongLength(9))
+        );
+        assert_eq!(
+            NhsNumber::parse("9995559790"),
+            Err(NhsNumberError::CheckDigit)
+        );
+        assert_eq!(
+            NhsNumber::parse("9995260183"),
+            Err(NhsNumberError::CheckDigit)
+        );
     }
 }

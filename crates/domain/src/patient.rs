@@ -88,9 +88,20 @@ impl PatientInput {
     /// Checks every field against `today` and returns all problems at once.
     pub fn validate(&self, today: NaiveDate) -> Result<PatientFields, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let given_name = required_text(&mut e, "givenName", "Given name", &self.given_name, NAME_MAX);
-        let family_name =
-            required_text(&mut e, "familyName", "Family name", &self.family_name, NAME_MAX);
+        let given_name = required_text(
+            &mut e,
+            "givenName",
+            "Given name",
+            &self.given_name,
+            NAME_MAX,
+        );
+        let family_name = required_text(
+            &mut e,
+            "familyName",
+            "Family name",
+            &self.family_name,
+            NAME_MAX,
+        );
         let preferred_name = optional_text(
             &mut e,
             "preferredName",
@@ -99,7 +110,13 @@ impl PatientInput {
             NAME_MAX,
             false,
         );
-        let date_of_birth = past_date(&mut e, "dateOfBirth", "Date of birth", &self.date_of_birth, today);
+        let date_of_birth = past_date(
+            &mut e,
+            "dateOfBirth",
+            "Date of birth",
+            &self.date_of_birth,
+            today,
+        );
         let nhs_number = if self.nhs_number.trim().is_empty() {
             None
         } else {
@@ -114,18 +131,31 @@ impl PatientInput {
         let mrn = optional_text(&mut e, "mrn", "Medical record number", &self.mrn, 30, false);
         if let Some(m) = &mrn {
             if !m.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                e.push("mrn", "A medical record number has only letters, digits and hyphens.");
+                e.push(
+                    "mrn",
+                    "A medical record number has only letters, digits and hyphens.",
+                );
             }
         }
         let pronouns = optional_text(&mut e, "pronouns", "Pronouns", &self.pronouns, 40, false);
-        let address = optional_text(&mut e, "address", "Address", &self.address, ADDRESS_MAX, true);
+        let address = optional_text(
+            &mut e,
+            "address",
+            "Address",
+            &self.address,
+            ADDRESS_MAX,
+            true,
+        );
         let phone = optional_text(&mut e, "phone", "Phone", &self.phone, 30, false);
         if let Some(p) = &phone {
             let ok_chars = p
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-' | '.'));
             if !ok_chars || p.chars().filter(char::is_ascii_digit).count() < 5 {
-                e.push("phone", "A phone number has digits, spaces and + ( ) - only.");
+                e.push(
+                    "phone",
+                    "A phone number has digits, spaces and + ( ) - only.",
+                );
             }
         }
         let email = optional_text(&mut e, "email", "Email", &self.email, 254, false);
@@ -135,15 +165,29 @@ impl PatientInput {
             }
         }
         let language = optional_text(&mut e, "language", "Language", &self.language, 35, false);
-        let registered_gp =
-            optional_text(&mut e, "registeredGp", "Registered GP", &self.registered_gp, 200, false);
+        let registered_gp = optional_text(
+            &mut e,
+            "registeredGp",
+            "Registered GP",
+            &self.registered_gp,
+            200,
+            false,
+        );
         if self.preferred_contact == Some(PreferredContact::Email) && email.is_none() {
-            e.push("email", "Add an email address, or choose another way to contact them.");
+            e.push(
+                "email",
+                "Add an email address, or choose another way to contact them.",
+            );
         }
-        if matches!(self.preferred_contact, Some(PreferredContact::Phone | PreferredContact::Text))
-            && phone.is_none()
+        if matches!(
+            self.preferred_contact,
+            Some(PreferredContact::Phone | PreferredContact::Text)
+        ) && phone.is_none()
         {
-            e.push("phone", "Add a phone number, or choose another way to contact them.");
+            e.push(
+                "phone",
+                "Add a phone number, or choose another way to contact them.",
+            );
         }
         let fields = PatientFields {
             given_name,
@@ -207,7 +251,10 @@ mod tests {
         let f = zoe().validate(today()).unwrap();
         assert_eq!(f.given_name, "Zoë");
         assert_eq!(f.nhs_number.unwrap().digits(), "9995260182");
-        assert_eq!(f.date_of_birth, NaiveDate::from_ymd_opt(1987, 3, 14).unwrap());
+        assert_eq!(
+            f.date_of_birth,
+            NaiveDate::from_ymd_opt(1987, 3, 14).unwrap()
+        );
         assert_eq!(f.email, None);
     }
 
@@ -223,8 +270,18 @@ mod tests {
             ..Default::default()
         };
         let e = input.validate(today()).unwrap_err();
-        for field in ["givenName", "familyName", "dateOfBirth", "nhsNumber", "email", "phone"] {
-            assert!(e.message_for(field).is_some(), "no message for {field}: {e:?}");
+        for field in [
+            "givenName",
+            "familyName",
+            "dateOfBirth",
+            "nhsNumber",
+            "email",
+            "phone",
+        ] {
+            assert!(
+                e.message_for(field).is_some(),
+                "no message for {field}: {e:?}"
+            );
         }
         assert_eq!(e.message_for("givenName"), Some("Enter the given name."));
     }

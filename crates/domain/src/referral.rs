@@ -102,11 +102,29 @@ pub struct ReferralFields {
 impl ReferralInput {
     pub fn validate(&self, today: NaiveDate) -> Result<ReferralFields, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let received_date = past_date(&mut e, "receivedDate", "Received date", &self.received_date, today);
-        let referrer_name =
-            optional_text(&mut e, "referrerName", "Referrer's name", &self.referrer_name, 200, false);
-        let referrer_role =
-            optional_text(&mut e, "referrerRole", "Referrer's role", &self.referrer_role, 100, false);
+        let received_date = past_date(
+            &mut e,
+            "receivedDate",
+            "Received date",
+            &self.received_date,
+            today,
+        );
+        let referrer_name = optional_text(
+            &mut e,
+            "referrerName",
+            "Referrer's name",
+            &self.referrer_name,
+            200,
+            false,
+        );
+        let referrer_role = optional_text(
+            &mut e,
+            "referrerRole",
+            "Referrer's role",
+            &self.referrer_role,
+            100,
+            false,
+        );
         let referrer_organisation = optional_text(
             &mut e,
             "referrerOrganisation",
@@ -115,7 +133,14 @@ impl ReferralInput {
             200,
             false,
         );
-        let conditions = optional_text(&mut e, "conditions", "Conditions", &self.conditions, 4000, true);
+        let conditions = optional_text(
+            &mut e,
+            "conditions",
+            "Conditions",
+            &self.conditions,
+            4000,
+            true,
+        );
         let mut reasons = self.reasons.clone();
         reasons.sort();
         reasons.dedup();
@@ -146,7 +171,10 @@ pub struct StatusChange {
 
 impl StatusChange {
     /// Closing needs a reason; any other status clears it (reopening is allowed).
-    pub fn new(status: ReferralStatus, closure_reason: Option<&str>) -> Result<Self, ValidationErrors> {
+    pub fn new(
+        status: ReferralStatus,
+        closure_reason: Option<&str>,
+    ) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::default();
         let closure_reason = if status == ReferralStatus::Closed {
             let reason = optional_text(
@@ -164,7 +192,10 @@ impl StatusChange {
         } else {
             None
         };
-        e.into_result(Self { status, closure_reason })
+        e.into_result(Self {
+            status,
+            closure_reason,
+        })
     }
 }
 
@@ -183,7 +214,11 @@ mod tests {
             referrer_role: "GP".into(),
             referrer_organisation: "Hollinsford Surgery".into(),
             source: ReferralSource::Gp,
-            reasons: vec![ReferralReason::PhysicalActivity, ReferralReason::LongTermCondition, ReferralReason::PhysicalActivity],
+            reasons: vec![
+                ReferralReason::PhysicalActivity,
+                ReferralReason::LongTermCondition,
+                ReferralReason::PhysicalActivity,
+            ],
             conditions: "Multiple sclerosis".into(),
         }
     }
@@ -191,14 +226,24 @@ mod tests {
     #[test]
     fn reasons_are_sorted_and_unique() {
         let f = input().validate(today()).unwrap();
-        assert_eq!(f.reasons, vec![ReferralReason::LongTermCondition, ReferralReason::PhysicalActivity]);
+        assert_eq!(
+            f.reasons,
+            vec![
+                ReferralReason::LongTermCondition,
+                ReferralReason::PhysicalActivity
+            ]
+        );
     }
 
     #[test]
     fn needs_a_reason_and_a_past_date() {
-        let e = ReferralInput { reasons: vec![], received_date: "2027-01-01".into(), ..input() }
-            .validate(today())
-            .unwrap_err();
+        let e = ReferralInput {
+            reasons: vec![],
+            received_date: "2027-01-01".into(),
+            ..input()
+        }
+        .validate(today())
+        .unwrap_err();
         assert!(e.message_for("reasons").is_some());
         assert!(e.message_for("receivedDate").is_some());
     }
@@ -206,7 +251,10 @@ mod tests {
     #[test]
     fn closing_needs_a_reason_and_other_statuses_drop_it() {
         let e = StatusChange::new(ReferralStatus::Closed, Some("  ")).unwrap_err();
-        assert_eq!(e.message_for("closureReason"), Some("Say why the referral is being closed."));
+        assert_eq!(
+            e.message_for("closureReason"),
+            Some("Say why the referral is being closed.")
+        );
         let c = StatusChange::new(ReferralStatus::Closed, Some("Goals met")).unwrap();
         assert_eq!(c.closure_reason.as_deref(), Some("Goals met"));
         let a = StatusChange::new(ReferralStatus::Active, Some("ignored")).unwrap();

@@ -23,7 +23,11 @@ pub fn fold(text: &str) -> String {
 
 /// The words of a search query, folded; every one must match.
 pub fn query_terms(query: &str) -> Vec<String> {
-    fold(query).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    fold(query)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]

@@ -151,7 +151,10 @@ mod tests {
     #[test]
     fn control_characters_are_refused_but_format_characters_kept() {
         let mut e = ValidationErrors::default();
-        assert_eq!(optional_text(&mut e, "a", "Name", "a\u{7}b", 10, false), None);
+        assert_eq!(
+            optional_text(&mut e, "a", "Name", "a\u{7}b", 10, false),
+            None
+        );
         assert!(e.message_for("a").is_some());
         let mut e = ValidationErrors::default();
         // U+202E (right-to-left override) is a format character: stored as typed.
@@ -171,7 +174,10 @@ mod tests {
         assert!(e.is_empty());
         for bad in ["2026-11-25", "1899-12-31", "14/03/1987", "", "2026-02-30"] {
             let mut e = ValidationErrors::default();
-            assert!(past_date(&mut e, "d", "Date", bad, today).is_none(), "{bad}");
+            assert!(
+                past_date(&mut e, "d", "Date", bad, today).is_none(),
+                "{bad}"
+            );
             assert!(e.message_for("d").is_some(), "{bad}");
         }
     }

@@ -1,6 +1,8 @@
 //! Integration tests of the encrypted store, one module per concern, each against a real
 //! SQLCipher database in a temporary data folder.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
 mod common;
 /// Opening: fresh, reopen, and the failures that must be told apart and change nothing.
 mod open;

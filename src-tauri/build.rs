@@ -1,0 +1,24 @@
+// Generates an `allow-<command>` permission for each app command, so the capability
+// file can grant the main window exactly the commands it uses.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "patient_list",
+    "patient_get",
+    "patient_create",
+    "patient_update",
+    "patient_archive",
+    "patient_restore",
+    "referral_list",
+    "referral_create",
+    "referral_update",
+    "referral_set_status",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        // A build script reports failure by panicking; say what failed first.
+        panic!("tauri build step failed: {e:#}");
+    }
+}

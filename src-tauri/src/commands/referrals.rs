@@ -1,0 +1,52 @@
+use tauri::State;
+use waymark_domain::StatusChange;
+
+use crate::commands::today;
+use crate::dto::{Referral, ReferralInput, ReferralStatus};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[tauri::command(async)]
+pub fn referral_list(
+    state: State<'_, AppState>,
+    patient_id: i64,
+) -> Result<Vec<Referral>, ApiError> {
+    state
+        .with_db(|db| db.referrals().list_for_patient(patient_id))
+        .map(|rs| rs.into_iter().map(Into::into).collect())
+}
+
+#[tauri::command(async)]
+pub fn referral_create(
+    state: State<'_, AppState>,
+    patient_id: i64,
+    input: ReferralInput,
+) -> Result<Referral, ApiError> {
+    state
+        .with_db(|db| db.referrals().create(patient_id, &input.into(), today()))
+        .map(Into::into)
+}
+
+#[tauri::command(async)]
+pub fn referral_update(
+    state: State<'_, AppState>,
+    id: i64,
+    input: ReferralInput,
+) -> Result<Referral, ApiError> {
+    state
+        .with_db(|db| db.referrals().update(id, &input.into(), today()))
+        .map(Into::into)
+}
+
+#[tauri::command(async)]
+pub fn referral_set_status(
+    state: State<'_, AppState>,
+    id: i64,
+    status: ReferralStatus,
+    closure_reason: Option<String>,
+) -> Result<Referral, ApiError> {
+    let change = StatusChange::new(status.into(), closure_reason.as_deref())?;
+    state
+        .with_db(|db| db.referrals().set_status(id, &change, today()))
+        .map(Into::into)
+}

@@ -1,0 +1,389 @@
+//! The types that cross IPC. They belong to the shell: built from domain and store types
+//! with `From`, camelCase for TypeScript, and exported with ts-rs to
+//! `ui/src/api/bindings/` (checked fresh by `cargo xtask test`).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use waymark_domain as domain;
+use waymark_store as store;
+
+use crate::error::ApiError;
+
+/// Declares an IPC enum that mirrors a domain enum variant for variant, with `From` both
+/// ways, so the domain stays free of serde and ts-rs naming concerns.
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        #[ts(export)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl From<domain::$name> for $name {
+            fn from(v: domain::$name) -> Self {
+                match v {
+                    $(domain::$name::$variant => Self::$variant),+
+                }
+            }
+        }
+
+        impl From<$name> for domain::$name {
+            fn from(v: $name) -> Self {
+                match v {
+                    $($name::$variant => Self::$variant),+
+                }
+            }
+        }
+    };
+}
+
+mirror_enum!(PatientStatus { Active, Archived });
+mirror_enum!(PreferredContact {
+    Phone,
+    Text,
+    Email,
+    Letter
+});
+mirror_enum!(ReferralSource {
+    Gp,
+    Nurse,
+    OtherClinician,
+    #[serde(rename = "self")]
+    SelfReferral,
+    Other,
+});
+mirror_enum!(ReferralReason {
+    Loneliness,
+    MentalWellbeing,
+    LongTermCondition,
+    PhysicalActivity,
+    Finance,
+    Employment,
+    Housing,
+    CarerSupport,
+    Bereavement,
+    Diet,
+    Other,
+});
+mirror_enum!(ReferralStatus {
+    New,
+    Contacted,
+    Active,
+    Closed
+});
+
+/// Whether the caseload opened, and if not, why (in plain words).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppStatus {
+    pub ready: bool,
+    pub data_dir: String,
+    pub error: Option<ApiError>,
+}
+
+/// The patient form as typed; empty text means "not given".
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PatientInput {
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: String,
+    pub date_of_birth: String,
+    pub nhs_number: String,
+    pub mrn: String,
+    pub pronouns: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub preferred_contact: Option<PreferredContact>,
+    pub language: String,
+    pub needs_large_print: bool,
+    pub needs_easy_read: bool,
+    pub needs_interpreter: bool,
+    pub registered_gp: String,
+    pub consent_store: bool,
+    pub consent_contact: bool,
+    pub consent_share: bool,
+}
+
+impl From<PatientInput> for domain::PatientInput {
+    fn from(p: PatientInput) -> Self {
+        Self {
+            given_name: p.given_name,
+            family_name: p.family_name,
+            preferred_name: p.preferred_name,
+            date_of_birth: p.date_of_birth,
+            nhs_number: p.nhs_number,
+            mrn: p.mrn,
+            pronouns: p.pronouns,
+            address: p.address,
+            phone: p.phone,
+            email: p.email,
+            preferred_contact: p.preferred_contact.map(Into::into),
+            language: p.language,
+            needs_large_print: p.needs_large_print,
+            needs_easy_read: p.needs_easy_read,
+            needs_interpreter: p.needs_interpreter,
+            registered_gp: p.registered_gp,
+            consent_store: p.consent_store,
+            consent_contact: p.consent_contact,
+            consent_share: p.consent_share,
+        }
+    }
+}
+
+/// A stored patient. `nhsNumber` is the ten digits; `nhsNumberDisplay` is 3-3-4.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Patient {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: String,
+    pub nhs_number: Option<String>,
+    pub nhs_number_display: Option<String>,
+    pub mrn: Option<String>,
+    pub pronouns: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub preferred_contact: Option<PreferredContact>,
+    pub language: Option<String>,
+    pub needs_large_print: bool,
+    pub needs_easy_read: bool,
+    pub needs_interpreter: bool,
+    pub registered_gp: Option<String>,
+    pub consent_store_date: Option<String>,
+    pub consent_contact_date: Option<String>,
+    pub consent_share_date: Option<String>,
+    pub status: PatientStatus,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn iso(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+impl From<store::Patient> for Patient {
+    fn from(p: store::Patient) -> Self {
+        let f = p.fields;
+        Self {
+            id: p.id,
+            given_name: f.given_name,
+            family_name: f.family_name,
+            preferred_name: f.preferred_name,
+            date_of_birth: iso(f.date_of_birth),
+            nhs_number: f.nhs_number.as_ref().map(|n| n.digits().to_owned()),
+            nhs_number_display: f.nhs_number.as_ref().map(ToString::to_string),
+            mrn: f.mrn,
+            pronouns: f.pronouns,
+            address: f.address,
+            phone: f.phone,
+            email: f.email,
+            preferred_contact: f.preferred_contact.map(Into::into),
+            language: f.language,
+            needs_large_print: f.needs_large_print,
+            needs_easy_read: f.needs_easy_read,
+            needs_interpreter: f.needs_interpreter,
+            registered_gp: f.registered_gp,
+            consent_store_date: p.consent_store_date.map(iso),
+            consent_contact_date: p.consent_contact_date.map(iso),
+            consent_share_date: p.consent_share_date.map(iso),
+            status: p.status.into(),
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A line of the caseload list.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PatientSummary {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: String,
+    pub nhs_number_display: Option<String>,
+    pub status: PatientStatus,
+}
+
+impl From<store::PatientSummary> for PatientSummary {
+    fn from(p: store::PatientSummary) -> Self {
+        Self {
+            id: p.id,
+            given_name: p.given_name,
+            family_name: p.family_name,
+            preferred_name: p.preferred_name,
+            date_of_birth: iso(p.date_of_birth),
+            nhs_number_display: p.nhs_number.as_ref().map(ToString::to_string),
+            status: p.status.into(),
+        }
+    }
+}
+
+/// What the caseload list asks for.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PatientQuery {
+    pub text: String,
+    pub include_archived: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl From<PatientQuery> for store::PatientQuery {
+    fn from(q: PatientQuery) -> Self {
+        Self {
+            text: q.text,
+            include_archived: q.include_archived,
+            limit: q.limit,
+            offset: q.offset,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PatientPage {
+    pub items: Vec<PatientSummary>,
+    pub total: u64,
+}
+
+impl From<store::PatientPage> for PatientPage {
+    fn from(p: store::PatientPage) -> Self {
+        Self {
+            items: p.items.into_iter().map(Into::into).collect(),
+            total: p.total,
+        }
+    }
+}
+
+/// The referral form as typed.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReferralInput {
+    pub received_date: String,
+    pub referrer_name: String,
+    pub referrer_role: String,
+    pub referrer_organisation: String,
+    pub source: ReferralSource,
+    pub reasons: Vec<ReferralReason>,
+    pub conditions: String,
+}
+
+impl From<ReferralInput> for domain::ReferralInput {
+    fn from(r: ReferralInput) -> Self {
+        Self {
+            received_date: r.received_date,
+            referrer_name: r.referrer_name,
+            referrer_role: r.referrer_role,
+            referrer_organisation: r.referrer_organisation,
+            source: r.source.into(),
+            reasons: r.reasons.into_iter().map(Into::into).collect(),
+            conditions: r.conditions,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Referral {
+    pub id: i64,
+    pub patient_id: i64,
+    pub received_date: String,
+    pub referrer_name: Option<String>,
+    pub referrer_role: Option<String>,
+    pub referrer_organisation: Option<String>,
+    pub source: ReferralSource,
+    pub reasons: Vec<ReferralReason>,
+    pub conditions: Option<String>,
+    pub status: ReferralStatus,
+    pub closure_reason: Option<String>,
+    pub closed_date: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<store::Referral> for Referral {
+    fn from(r: store::Referral) -> Self {
+        let f = r.fields;
+        Self {
+            id: r.id,
+            patient_id: r.patient_id,
+            received_date: iso(f.received_date),
+            referrer_name: f.referrer_name,
+            referrer_role: f.referrer_role,
+            referrer_organisation: f.referrer_organisation,
+            source: f.source.into(),
+            reasons: f.reasons.into_iter().map(Into::into).collect(),
+            conditions: f.conditions,
+            status: r.status.into(),
+            closure_reason: r.closure_reason,
+            closed_date: r.closed_date.map(iso),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_use_the_domain_text_forms() {
+        for r in domain::ReferralReason::ALL {
+            let json = serde_json::to_value(ReferralReason::from(*r)).unwrap();
+            assert_eq!(json, r.as_str());
+        }
+        for s in domain::ReferralSource::ALL {
+            let json = serde_json::to_value(ReferralSource::from(*s)).unwrap();
+            assert_eq!(json, s.as_str());
+        }
+        for s in domain::ReferralStatus::ALL {
+            assert_eq!(
+                serde_json::to_value(ReferralStatus::from(*s)).unwrap(),
+                s.as_str()
+            );
+        }
+        for s in domain::PreferredContact::ALL {
+            assert_eq!(
+                serde_json::to_value(PreferredContact::from(*s)).unwrap(),
+                s.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn patient_input_reads_camel_case() {
+        let json = serde_json::json!({
+            "givenName": "Zoë", "familyName": "O'Brien", "preferredName": "", "dateOfBirth": "1987-03-14",
+            "nhsNumber": "999 526 0182", "mrn": "", "pronouns": "", "address": "", "phone": "",
+            "email": "", "preferredContact": "letter", "language": "", "needsLargePrint": true,
+            "needsEasyRead": false, "needsInterpreter": false, "registeredGp": "",
+            "consentStore": true, "consentContact": false, "consentShare": false
+        });
+        let input: domain::PatientInput =
+            serde_json::from_value::<PatientInput>(json).unwrap().into();
+        assert_eq!(input.given_name, "Zoë");
+        assert_eq!(
+            input.preferred_contact,
+            Some(domain::PreferredContact::Letter)
+        );
+        assert!(input.needs_large_print);
+    }
+}

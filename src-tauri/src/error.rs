@@ -1,0 +1,147 @@
+//! The error every command returns, serialised as `{ code, message, fields }` so the UI
+//! branches on `code` and shows `message` and the per-field messages as they are.
+
+use serde::Serialize;
+use ts_rs::TS;
+use waymark_store::Error as StoreError;
+
+/// What went wrong, as a stable code the UI can branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    NotReady,
+    KeyMissing,
+    KeyMismatch,
+    KeyCheckMissing,
+    DatabaseMissing,
+    DatabaseDamaged,
+    DatabaseTooNew,
+    CredentialStore,
+    Storage,
+    Internal,
+}
+
+/// One field's problem, keyed by the input's camelCase field name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+#[ts(export)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::KeyMissing { .. } => ErrorCode::KeyMissing,
+            StoreError::KeyMismatch { .. } => ErrorCode::KeyMismatch,
+            StoreError::KeyCheckMissing { .. } => ErrorCode::KeyCheckMissing,
+            StoreError::DatabaseMissing { .. } => ErrorCode::DatabaseMissing,
+            StoreError::DatabaseDamaged { .. } | StoreError::Corrupt(_) => {
+                ErrorCode::DatabaseDamaged
+            }
+            StoreError::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
+            StoreError::CredentialStore(_) => ErrorCode::CredentialStore,
+            StoreError::Validation(_) => ErrorCode::Validation,
+            StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::Io(_) | StoreError::Sqlite(_) => ErrorCode::Storage,
+        };
+        let fields = match &e {
+            StoreError::Validation(v) => {
+                v.0.iter()
+                    .map(|f| FieldError {
+                        field: f.field.to_owned(),
+                        message: f.message.clone(),
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        Self {
+            code,
+            message: e.to_string(),
+            fields,
+        }
+    }
+}
+
+impl From<waymark_domain::ValidationErrors> for ApiError {
+    fn from(e: waymark_domain::ValidationErrors) -> Self {
+        StoreError::Validation(e).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_as_code_message_fields() {
+        let mut v = waymark_domain::ValidationErrors::default();
+        v.push("givenName", "Enter the given name.");
+        let json = serde_json::to_value(ApiError::from(v)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "validation",
+                "message": "Please correct the highlighted fields.",
+                "fields": [{ "field": "givenName", "message": "Enter the given name." }]
+            })
+        );
+    }
+
+    #[test]
+    fn store_codes_match_the_ui_codes() {
+        let cases = [
+            StoreError::KeyMissing {
+                data_dir: "/d".into(),
+            },
+            StoreError::KeyMismatch {
+                data_dir: "/d".into(),
+            },
+            StoreError::KeyCheckMissing {
+                data_dir: "/d".into(),
+            },
+            StoreError::DatabaseMissing {
+                data_dir: "/d".into(),
+            },
+            StoreError::DatabaseDamaged { detail: "x".into() },
+            StoreError::DatabaseTooNew {
+                found: 9,
+                supported: 1,
+            },
+            StoreError::CredentialStore("x".into()),
+            StoreError::NotFound {
+                entity: "patient",
+                id: 1,
+            },
+        ];
+        for e in cases {
+            let store_code = e.code();
+            let api = ApiError::from(e);
+            let json = serde_json::to_value(api.code).unwrap();
+            assert_eq!(json, store_code, "store and IPC codes agree");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Waymark's app shell: the only crate that knows about Tauri and IPC.
+//!
+//! It opens the caseload at start-up, exposes thin commands over the store, and owns the
+//! types that cross IPC (`dto`) and the error the UI sees (`error`). The domain and the
+//! store know nothing of it.
+
+pub mod commands;
+pub mod dto;
+pub mod error;
+pub mod state;
+
+use tauri::Manager;
+
+/// Every command the UI may call; `build.rs` generates a permission for each and
+/// `capabilities/main.json` grants exactly these to the main window.
+macro_rules! app_commands {
+    ($m:ident) => {
+        tauri::generate_handler![
+            $m::app::app_status,
+            $m::patients::patient_list,
+            $m::patients::patient_get,
+            $m::patients::patient_create,
+            $m::patients::patient_update,
+            $m::patients::patient_archive,
+            $m::patients::patient_restore,
+            $m::referrals::referral_list,
+            $m::referrals::referral_create,
+            $m::referrals::referral_update,
+            $m::referrals::referral_set_status,
+        ]
+    };
+}
+
+/// Starts the app and runs until its window closes.
+pub fn run() -> tauri::Result<()> {
+    tauri::Builder::default()
+        .setup(|app| {
+            app.manage(state::AppState::open());
+            Ok(())
+        })
+        .invoke_handler(app_commands!(commands))
+        .run(tauri::generate_context!())
+}

@@ -1,0 +1,318 @@
+//! Real-window end-to-end tests: the debug app in Xvfb, driven through tauri-driver and
+//! WebKitWebDriver. `cargo xtask test` starts those and sets:
+//! - `WAYMARK_E2E_APP`: the app binary,
+//! - `WAYMARK_E2E_WEBDRIVER`: tauri-driver's URL,
+//! - `WAYMARK_E2E_DATA_DIR`: the app's data folder (given to the app as WAYMARK_DATA_DIR),
+//! - `WAYMARK_E2E_SCREENSHOTS`: where screenshots of each step go.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+fn env(name: &str) -> Result<String> {
+    std::env::var(name)
+        .with_context(|| format!("{name} is not set: run these through `cargo xtask test`"))
+}
+
+/// Starts the app in a new WebDriver session (a new app process).
+async fn launch() -> Result<Client> {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": env("WAYMARK_E2E_APP")? }),
+    );
+    let client = ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&env("WAYMARK_E2E_WEBDRIVER")?)
+        .await
+        .context("starting a WebDriver session with the app")?;
+    Ok(client)
+}
+
+async fn wait_css(c: &Client, css: &str) -> Result<Element> {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("waiting for {css}"))
+}
+
+/// Waits until `css` matches an element whose text contains `text`.
+async fn wait_text(c: &Client, css: &str, text: &str) -> Result<Element> {
+    let start = Instant::now();
+    loop {
+        for el in c.find_all(Locator::Css(css)).await? {
+            if el.text().await.unwrap_or_default().contains(text) {
+                return Ok(el);
+            }
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            bail!("no {css} containing {text:?} appeared");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn count(c: &Client, css: &str) -> Result<usize> {
+    Ok(c.find_all(Locator::Css(css)).await?.len())
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) -> Result<()> {
+    let el = wait_css(c, css).await?;
+    el.clear().await?;
+    el.send_keys(text).await?;
+    Ok(())
+}
+
+/// Sets a field's value the way a picker would (date inputs, selects) and tells the UI.
+async fn set_value(c: &Client, css: &str, value: &str) -> Result<()> {
+    wait_css(c, css).await?;
+    c.execute(
+        "const el = document.querySelector(arguments[0]);
+         el.value = arguments[1];
+         el.dispatchEvent(new Event('input', { bubbles: true }));
+         el.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![json!(css), json!(value)],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn click(c: &Client, css: &str) -> Result<()> {
+    wait_css(c, css).await?.click().await?;
+    Ok(())
+}
+
+/// Clicks the button labelled `label`, as a person would find it.
+async fn click_button(c: &Client, label: &str) -> Result<()> {
+    wait_text(c, "button", label).await?.click().await?;
+    Ok(())
+}
+
+async fn shot(c: &Client, name: &str) -> Result<()> {
+    if let Ok(dir) = std::env::var("WAYMARK_E2E_SCREENSHOTS") {
+        let png = c.screenshot().await?;
+        std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png)?;
+    }
+    Ok(())
+}
+
+async fn search(c: &Client, text: &str) -> Result<()> {
+    type_into(c, "#patient-search", text).await
+}
+
+async fn register(
+    c: &Client,
+    given: &str,
+    family: &str,
+    preferred: &str,
+    dob: &str,
+    nhs: &str,
+) -> Result<()> {
+    click(c, "#register-patient").await?;
+    type_into(c, "#givenName", given).await?;
+    type_into(c, "#familyName", family).await?;
+    if !preferred.is_empty() {
+        type_into(c, "#preferredName", preferred).await?;
+    }
+    set_value(c, "#dateOfBirth", dob).await?;
+    if !nhs.is_empty() {
+        type_into(c, "#nhsNumber", nhs).await?;
+    }
+    click(c, "#save-patient").await?;
+    Ok(())
+}
+
+/// Runs `body` against a fresh app process and always ends the session (quitting the
+/// app), so the next launch is a real restart.
+async fn with_app<F, Fut>(name: &str, body: F) -> Result<()>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let c = launch().await?;
+    let result = body(c.clone()).await;
+    if result.is_err() {
+        let _ = shot(&c, &format!("{name}-failure")).await;
+    }
+    c.close().await?;
+    result
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn register_find_refer_and_find_again_after_restart() -> Result<()> {
+    with_app("journey", |c| async move {
+        wait_css(&c, "#register-patient").await?;
+        shot(&c, "01-caseload-empty").await?;
+
+        // A validation error changes nothing and says what is wrong, per field.
+        register(
+            &c,
+            "Siobhán",
+            "Ní Bhriain",
+            "",
+            "1995-11-02",
+            "999 159 0839",
+        )
+        .await?;
+        wait_css(&c, "#nhsNumber-error").await?;
+        shot(&c, "02-validation").await?;
+        type_into(&c, "#nhsNumber", "999 159 0838").await?;
+        click(&c, "#save-patient").await?;
+
+        let name = wait_text(&c, "[data-testid=patient-name]", "Siobhán Ní Bhriain").await?;
+        assert!(name.text().await?.contains("Siobhán Ní Bhriain"));
+        wait_text(&c, "main", "999 159 0838").await?;
+        shot(&c, "03-patient-page").await?;
+
+        // Add a referral.
+        click(&c, "#add-referral").await?;
+        set_value(&c, "#receivedDate", "2026-11-02").await?;
+        set_value(&c, "#source", "gp").await?;
+        type_into(&c, "#referrerName", "Dr Amara Okafor").await?;
+        wait_text(&c, "label", "Loneliness").await?.click().await?;
+        wait_text(&c, "label", "Mental wellbeing")
+            .await?
+            .click()
+            .await?;
+        type_into(&c, "#conditions", "Social anxiety; therapy has helped").await?;
+        click(&c, "#save-referral").await?;
+        let referral = wait_text(&c, "[data-testid=referral]", "Dr Amara Okafor").await?;
+        let text = referral.text().await?;
+        assert!(
+            text.contains("Loneliness"),
+            "reasons shown in words: {text}"
+        );
+        shot(&c, "04-referral").await?;
+        Ok(())
+    })
+    .await?;
+
+    // Restart the app: the patient and the referral are still there.
+    with_app("restart", |c| async move {
+        wait_css(&c, "#patient-search").await?;
+        search(&c, "bhriain").await?;
+        wait_text(&c, "[data-testid=patient-row]", "Siobhán")
+            .await?
+            .click()
+            .await?;
+        wait_text(&c, "[data-testid=patient-name]", "Siobhán Ní Bhriain").await?;
+        wait_text(&c, "[data-testid=referral]", "Dr Amara Okafor").await?;
+
+        // Found by NHS number with spaces, and without.
+        click_button(&c, "Back to caseload").await?;
+        wait_css(&c, "#patient-search").await?;
+        for q in ["999 159 0838", "9991590838"] {
+            search(&c, q).await?;
+            wait_text(&c, "[data-testid=patient-row]", "Siobhán").await?;
+        }
+        search(&c, "nobody-by-this-name").await?;
+        let start = Instant::now();
+        while count(&c, "[data-testid=patient-row]").await? > 0 {
+            if start.elapsed() > Duration::from_secs(10) {
+                bail!("search for an unknown name still lists patients");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        shot(&c, "05-after-restart").await?;
+        Ok(())
+    })
+    .await?;
+
+    // The app has closed: nothing in its data folder holds the name in plain text.
+    let dir = env("WAYMARK_E2E_DATA_DIR")?;
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path)?;
+            for needle in ["Siobhán", "Bhriain", "Okafor", "9991590838"] {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                    "{needle} in plain text in {}",
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn hostile_patient_is_shown_literally_and_runs_nothing() -> Result<()> {
+    with_app("hostile", |c| async move {
+        wait_css(&c, "#register-patient").await?;
+        let scripts_before: i64 = c
+            .execute(
+                "return document.getElementsByTagName('script').length;",
+                vec![],
+            )
+            .await?
+            .as_i64()
+            .unwrap_or(-1);
+        register(
+            &c,
+            "<script>alert(1)</script>",
+            "Robert'); DROP TABLE patients;--",
+            "<img src=x onerror=\"window.__pwned=1\">",
+            "1999-02-28",
+            "",
+        )
+        .await?;
+        let name = wait_text(
+            &c,
+            "[data-testid=patient-name]",
+            "<script>alert(1)</script>",
+        )
+        .await?;
+        let text = name.text().await?;
+        assert!(
+            text.contains("Robert'); DROP TABLE patients;--"),
+            "shown literally: {text}"
+        );
+        shot(&c, "06-hostile").await?;
+
+        // Nothing ran: no dialog opened, no element or script was injected.
+        assert!(c.get_alert_text().await.is_err(), "an alert opened");
+        let state = c
+            .execute(
+                "return { pwned: window.__pwned === 1,
+                          scripts: document.getElementsByTagName('script').length,
+                          imgs: document.querySelectorAll('main img[src=x]').length };",
+                vec![],
+            )
+            .await?;
+        assert_eq!(state["pwned"], json!(false), "an injected handler ran");
+        assert_eq!(
+            state["scripts"],
+            json!(scripts_before),
+            "a script element was added"
+        );
+        assert_eq!(
+            state["imgs"],
+            json!(0),
+            "markup from a name became an element"
+        );
+
+        // The table is still there: the caseload lists the patient.
+        click_button(&c, "Back to caseload").await?;
+        search(&c, "DROP TABLE").await?;
+        wait_text(
+            &c,
+            "[data-testid=patient-row]",
+            "Robert'); DROP TABLE patients;--",
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}

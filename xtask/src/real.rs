@@ -1,0 +1,174 @@
+//! The tests that need the real machine (Linux): the Secret Service credential store
+//! inside a private D-Bus session with an unlocked gnome-keyring, and the real app
+//! window under Xvfb driven through tauri-driver and WebKitWebDriver.
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::{cargo, step, tempdir};
+
+/// Re-runs this tool inside a fresh D-Bus session, so the keyring and the app under test
+/// never touch the user's own session or a practice's real keys.
+pub fn run_in_session(root: &Path) -> Result<()> {
+    let me = std::env::current_exe().context("locating xtask")?;
+    step(
+        "Real credential store and real-window tests (private D-Bus session)",
+        Command::new("dbus-run-session")
+            .arg("--")
+            .arg(me)
+            .arg("real-tests")
+            .current_dir(root),
+    )
+}
+
+pub fn inside_session(root: &Path) -> Result<()> {
+    unlock_keyring()?;
+    step(
+        "Store against the real Secret Service",
+        cargo()
+            .args([
+                "test",
+                "--package",
+                "waymark-store",
+                "--test",
+                "store",
+                "real_keyring",
+                "--",
+                "--ignored",
+            ])
+            .current_dir(root),
+    )?;
+
+    let app = root.join("target/debug").join(if cfg!(windows) {
+        "waymark.exe"
+    } else {
+        "waymark"
+    });
+    if !app.is_file() {
+        bail!(
+            "the app binary {} is missing: build it first",
+            app.display()
+        );
+    }
+    let data_dir = tempdir(root, "e2e-data")?;
+    let shots = tempdir(root, "e2e-screenshots")?;
+    let display = free_display();
+    let _xvfb = Guard(
+        Command::new("Xvfb")
+            .args([
+                &format!(":{display}"),
+                "-screen",
+                "0",
+                "1280x900x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting Xvfb")?,
+    );
+    wait_for(
+        || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists(),
+        "Xvfb",
+    )?;
+
+    let port = free_port()?;
+    let driver = crate::setup::which("tauri-driver").context("tauri-driver is not installed")?;
+    let _driver = Guard(
+        Command::new(driver)
+            .args(["--port", &port.to_string()])
+            .env("DISPLAY", format!(":{display}"))
+            // The app under test, started by WebKitWebDriver, inherits this environment:
+            // its data folder (and so its credential entry) is the test's own.
+            .env("WAYMARK_DATA_DIR", &data_dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .context("starting tauri-driver")?,
+    );
+    wait_for(
+        || TcpStream::connect(("127.0.0.1", port)).is_ok(),
+        "tauri-driver",
+    )?;
+
+    step(
+        "Real-window end-to-end tests",
+        cargo()
+            .args([
+                "test",
+                "--package",
+                "waymark-tests",
+                "--test",
+                "e2e",
+                "--",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .env("WAYMARK_E2E_APP", &app)
+            .env("WAYMARK_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
+            .env("WAYMARK_E2E_DATA_DIR", &data_dir)
+            .env("WAYMARK_E2E_SCREENSHOTS", &shots)
+            .current_dir(root),
+    )?;
+    eprintln!("Screenshots of the run: {}", shots.display());
+    Ok(())
+}
+
+/// Starts gnome-keyring's Secret Service in this session with its login keyring
+/// unlocked by a throwaway password.
+fn unlock_keyring() -> Result<()> {
+    let mut child = Command::new("gnome-keyring-daemon")
+        .args(["--unlock", "--components=secrets"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .context("starting gnome-keyring-daemon")?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(b"waymark-test-keyring")?;
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("gnome-keyring-daemon could not unlock the test keyring ({status})");
+    }
+    Ok(())
+}
+
+/// Kills the child when dropped, so a failing step never leaves Xvfb or a driver behind.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_display() -> u32 {
+    (99..200)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .unwrap_or(99)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn wait_for(ready: impl Fn() -> bool, what: &str) -> Result<()> {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if ready() {
+            return Ok(());
+        }
+        sleep(Duration::from_millis(100));
+    }
+    bail!("{what} did not start within 30 seconds")
+}
