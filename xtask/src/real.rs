@@ -17,12 +17,16 @@ use crate::{cargo, step, tempdir};
 /// never touch the user's own session or a practice's real keys.
 pub fn run_in_session(root: &Path) -> Result<()> {
     let me = std::env::current_exe().context("locating xtask")?;
+    // gnome-keyring keeps its keyrings under $XDG_DATA_HOME/keyrings: a folder of the
+    // run's own gives a fresh test keyring every time and leaves the user's untouched.
+    let keyring_home = tempdir(root, "keyring-home")?;
     step(
         "Real credential store and real-window tests (private D-Bus session)",
         Command::new("dbus-run-session")
             .arg("--")
             .arg(me)
             .arg("real-tests")
+            .env("XDG_DATA_HOME", &keyring_home)
             .current_dir(root),
     )
 }
