@@ -67,8 +67,12 @@ async fn count(c: &Client, css: &str) -> Result<usize> {
 
 async fn type_into(c: &Client, css: &str, text: &str) -> Result<()> {
     let el = wait_css(c, css).await?;
-    el.clear().await?;
-    el.send_keys(text).await?;
+    el.clear()
+        .await
+        .with_context(|| format!("clearing {css}"))?;
+    el.send_keys(text)
+        .await
+        .with_context(|| format!("typing into {css}"))?;
     Ok(())
 }
 
@@ -87,13 +91,43 @@ async fn set_value(c: &Client, css: &str, value: &str) -> Result<()> {
 }
 
 async fn click(c: &Client, css: &str) -> Result<()> {
-    wait_css(c, css).await?.click().await?;
+    wait_css(c, css)
+        .await?
+        .click()
+        .await
+        .with_context(|| format!("clicking {css}"))?;
     Ok(())
+}
+
+/// Opens the caseload row that shows `text`. The list re-renders as search results
+/// arrive, so an element found a moment ago may be gone: retry until the click lands.
+async fn open_row(c: &Client, text: &str) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        let attempt = async {
+            let row = wait_text(c, "[data-testid=patient-row]", text).await?;
+            let button = row
+                .find(Locator::Css("button"))
+                .await
+                .context("finding the row's button")?;
+            button.click().await.context("clicking the row's button")?;
+            Ok::<(), anyhow::Error>(())
+        };
+        match attempt.await {
+            Ok(()) => return Ok(()),
+            Err(e) if start.elapsed() > Duration::from_secs(20) => return Err(e),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
 }
 
 /// Clicks the button labelled `label`, as a person would find it.
 async fn click_button(c: &Client, label: &str) -> Result<()> {
-    wait_text(c, "button", label).await?.click().await?;
+    wait_text(c, "button", label)
+        .await?
+        .click()
+        .await
+        .with_context(|| format!("clicking {label:?}"))?;
     Ok(())
 }
 
@@ -201,10 +235,7 @@ async fn register_find_refer_and_find_again_after_restart() -> Result<()> {
     with_app("restart", |c| async move {
         wait_css(&c, "#patient-search").await?;
         search(&c, "bhriain").await?;
-        wait_text(&c, "[data-testid=patient-row]", "Siobhán")
-            .await?
-            .click()
-            .await?;
+        open_row(&c, "Siobhán").await?;
         wait_text(&c, "[data-testid=patient-name]", "Siobhán Ní Bhriain").await?;
         wait_text(&c, "[data-testid=referral]", "Dr Amara Okafor").await?;
 

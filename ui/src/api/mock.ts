@@ -1,0 +1,498 @@
+// In-memory twin of the backend for tests: same commands, same shapes, and the same
+// validation messages as `crates/domain` for the obvious cases.
+import type { Api } from "./index";
+import { todayIso } from "../lib/format";
+import type { ApiError } from "./bindings/ApiError";
+import type { AppStatus } from "./bindings/AppStatus";
+import type { FieldError } from "./bindings/FieldError";
+import type { Patient } from "./bindings/Patient";
+import type { PatientInput } from "./bindings/PatientInput";
+import type { PatientPage } from "./bindings/PatientPage";
+import type { PatientQuery } from "./bindings/PatientQuery";
+import type { PatientSummary } from "./bindings/PatientSummary";
+import type { Referral } from "./bindings/Referral";
+import type { ReferralInput } from "./bindings/ReferralInput";
+import type { ReferralReason } from "./bindings/ReferralReason";
+import type { ReferralStatus } from "./bindings/ReferralStatus";
+
+export const VALIDATION_MESSAGE = "Please correct the highlighted fields.";
+const MAX_PAGE = 200;
+
+// ---------------------------------------------------------------------------------------
+// NHS number (Modulus 11)
+
+export type NhsCheck = { ok: true; digits: string } | { ok: false; message: string };
+
+/** Checks an NHS number as the backend does: spaces allowed, 10 digits, Modulus 11. */
+export function checkNhsNumber(input: string): NhsCheck {
+  const compact = input.replace(/\s+/g, "");
+  if (compact === "") return { ok: false, message: "Enter the NHS number." };
+  if (!/^[0-9]+$/.test(compact)) {
+    return { ok: false, message: "An NHS number has only digits (spaces are allowed between groups)." };
+  }
+  if (compact.length !== 10) {
+    return { ok: false, message: `An NHS number has 10 digits; this has ${compact.length}.` };
+  }
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(compact[i]) * (10 - i);
+  let check = 11 - (sum % 11);
+  if (check === 11) check = 0;
+  if (check === 10 || check !== Number(compact[9])) {
+    return {
+      ok: false,
+      message: "This NHS number's check digit is wrong: please check it was typed correctly.",
+    };
+  }
+  return { ok: true, digits: compact };
+}
+
+export function isValidNhsNumber(input: string): boolean {
+  return checkNhsNumber(input).ok;
+}
+
+export function nhsDisplay(digits: string): string {
+  return `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation helpers mirroring crates/domain/src/validation.rs
+
+class Errors {
+  list: FieldError[] = [];
+  push(field: string, message: string) {
+    this.list.push({ field, message });
+  }
+  throwIfAny() {
+    if (this.list.length > 0) {
+      const err: ApiError = { code: "validation", message: VALIDATION_MESSAGE, fields: this.list };
+      throw err;
+    }
+  }
+}
+
+// Control characters (Unicode Cc); format characters such as U+202E are allowed.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_EXCEPT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+function optionalText(
+  e: Errors,
+  field: string,
+  label: string,
+  value: string,
+  max: number,
+  allowNewlines = false,
+): string | null {
+  const t = value.trim();
+  if (t === "") return null;
+  const count = [...t].length;
+  if (count > max) {
+    e.push(field, `${label} is too long: at most ${max} characters (it has ${count}).`);
+    return null;
+  }
+  if ((allowNewlines ? CONTROL_EXCEPT_NEWLINES : CONTROL).test(t)) {
+    e.push(field, `${label} contains a control character.`);
+    return null;
+  }
+  return t;
+}
+
+function requiredText(e: Errors, field: string, label: string, value: string, max: number): string {
+  if (value.trim() === "") {
+    e.push(field, `Enter the ${label.toLowerCase()}.`);
+    return "";
+  }
+  return optionalText(e, field, label, value, max) ?? "";
+}
+
+function isRealDate(iso: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+function pastDate(e: Errors, field: string, label: string, value: string, today: string): string | null {
+  const v = value.trim();
+  if (v === "") {
+    e.push(field, `Enter the ${label.toLowerCase()}.`);
+    return null;
+  }
+  if (!isRealDate(v)) {
+    e.push(field, `${label} must be a date written as year-month-day, e.g. 1987-03-14.`);
+    return null;
+  }
+  if (v > today) {
+    e.push(field, `${label} cannot be in the future.`);
+    return null;
+  }
+  if (v < "1900-01-01") {
+    e.push(field, `${label} cannot be before 1900.`);
+    return null;
+  }
+  return v;
+}
+
+function looksLikeEmail(s: string): boolean {
+  const at = s.indexOf("@");
+  if (at < 0) return false;
+  const local = s.slice(0, at);
+  const domain = s.slice(at + 1);
+  return (
+    local !== "" && domain.includes(".") && !domain.startsWith(".") && !domain.endsWith(".") && !/\s/.test(s)
+  );
+}
+
+type PatientFields = Omit<
+  Patient,
+  | "id"
+  | "nhsNumberDisplay"
+  | "consentStoreDate"
+  | "consentContactDate"
+  | "consentShareDate"
+  | "status"
+  | "createdAt"
+  | "updatedAt"
+> & { consentStore: boolean; consentContact: boolean; consentShare: boolean };
+
+export function validatePatient(input: PatientInput, today: string): PatientFields {
+  const e = new Errors();
+  const givenName = requiredText(e, "givenName", "Given name", input.givenName, 100);
+  const familyName = requiredText(e, "familyName", "Family name", input.familyName, 100);
+  const preferredName = optionalText(e, "preferredName", "Preferred name", input.preferredName, 100);
+  const dateOfBirth = pastDate(e, "dateOfBirth", "Date of birth", input.dateOfBirth, today);
+  let nhsNumber: string | null = null;
+  if (input.nhsNumber.trim() !== "") {
+    const c = checkNhsNumber(input.nhsNumber);
+    if (c.ok) nhsNumber = c.digits;
+    else e.push("nhsNumber", c.message);
+  }
+  const mrn = optionalText(e, "mrn", "Medical record number", input.mrn, 30);
+  if (mrn !== null && !/^[A-Za-z0-9-]+$/.test(mrn)) {
+    e.push("mrn", "A medical record number has only letters, digits and hyphens.");
+  }
+  const pronouns = optionalText(e, "pronouns", "Pronouns", input.pronouns, 40);
+  const address = optionalText(e, "address", "Address", input.address, 500, true);
+  const phone = optionalText(e, "phone", "Phone", input.phone, 30);
+  if (phone !== null && (!/^[0-9 +()\-.]+$/.test(phone) || phone.replace(/[^0-9]/g, "").length < 5)) {
+    e.push("phone", "A phone number has digits, spaces and + ( ) - only.");
+  }
+  const email = optionalText(e, "email", "Email", input.email, 254);
+  if (email !== null && !looksLikeEmail(email)) {
+    e.push("email", "Enter an email address like name@example.org.");
+  }
+  const language = optionalText(e, "language", "Language", input.language, 35);
+  const registeredGp = optionalText(e, "registeredGp", "Registered GP", input.registeredGp, 200);
+  if (input.preferredContact === "email" && email === null) {
+    e.push("email", "Add an email address, or choose another way to contact them.");
+  }
+  if ((input.preferredContact === "phone" || input.preferredContact === "text") && phone === null) {
+    e.push("phone", "Add a phone number, or choose another way to contact them.");
+  }
+  e.throwIfAny();
+  return {
+    givenName,
+    familyName,
+    preferredName,
+    dateOfBirth: dateOfBirth ?? today,
+    nhsNumber,
+    mrn,
+    pronouns,
+    address,
+    phone,
+    email,
+    preferredContact: input.preferredContact,
+    language,
+    needsLargePrint: input.needsLargePrint,
+    needsEasyRead: input.needsEasyRead,
+    needsInterpreter: input.needsInterpreter,
+    registeredGp,
+    consentStore: input.consentStore,
+    consentContact: input.consentContact,
+    consentShare: input.consentShare,
+  };
+}
+
+const REASON_ORDER: ReferralReason[] = [
+  "loneliness",
+  "mental_wellbeing",
+  "long_term_condition",
+  "physical_activity",
+  "finance",
+  "employment",
+  "housing",
+  "carer_support",
+  "bereavement",
+  "diet",
+  "other",
+];
+
+type ReferralFields = Pick<
+  Referral,
+  "receivedDate" | "referrerName" | "referrerRole" | "referrerOrganisation" | "source" | "reasons" | "conditions"
+>;
+
+export function validateReferral(input: ReferralInput, today: string): ReferralFields {
+  const e = new Errors();
+  const receivedDate = pastDate(e, "receivedDate", "Received date", input.receivedDate, today);
+  const referrerName = optionalText(e, "referrerName", "Referrer's name", input.referrerName, 200);
+  const referrerRole = optionalText(e, "referrerRole", "Referrer's role", input.referrerRole, 100);
+  const referrerOrganisation = optionalText(
+    e,
+    "referrerOrganisation",
+    "Referrer's organisation",
+    input.referrerOrganisation,
+    200,
+  );
+  const conditions = optionalText(e, "conditions", "Conditions", input.conditions, 4000, true);
+  const reasons = REASON_ORDER.filter((r) => input.reasons.includes(r));
+  if (reasons.length === 0) e.push("reasons", "Choose at least one reason for the referral.");
+  e.throwIfAny();
+  return {
+    receivedDate: receivedDate ?? today,
+    referrerName,
+    referrerRole,
+    referrerOrganisation,
+    source: input.source,
+    reasons,
+    conditions,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Search folding, as crates/domain/src/search.rs
+
+export function fold(text: string): string {
+  let out = "";
+  for (const c of text.normalize("NFKD").replace(/\p{M}/gu, "")) {
+    if (c === "'" || c === "\u2019" || c === "\u2018" || c === "`") continue;
+    if (/[\p{L}\p{N}]/u.test(c)) out += c.toLowerCase();
+    else if (!out.endsWith(" ")) out += " ";
+  }
+  return out.trim();
+}
+
+function queryDate(text: string): string | null {
+  const t = text.trim();
+  if (isRealDate(t)) return t;
+  const m = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(t);
+  if (!m) return null;
+  const iso = `${m[3]}-${m[2].padStart(2, "0")}-${m[1].padStart(2, "0")}`;
+  return isRealDate(iso) ? iso : null;
+}
+
+function matches(p: Patient, text: string): boolean {
+  const terms = fold(text).split(" ").filter((t) => t !== "");
+  if (terms.length === 0) return true;
+  const hay = " " + fold([p.givenName, p.familyName, p.preferredName ?? ""].join(" "));
+  if (terms.every((t) => hay.includes(t))) return true;
+  const compact = text.replace(/\s+/g, "");
+  if (compact.length >= 3 && /^[0-9]+$/.test(compact) && p.nhsNumber?.startsWith(compact)) return true;
+  const d = queryDate(text);
+  return d !== null && p.dateOfBirth === d;
+}
+
+// ---------------------------------------------------------------------------------------
+// The mock itself
+
+export interface MockOptions {
+  /** What `app_status` reports; ready by default. */
+  status?: AppStatus;
+  /** Today's date for validation, `YYYY-MM-DD`; the real date by default. */
+  today?: string;
+}
+
+
+// Values cross IPC as JSON, so the mock copies them the same way (this also turns a
+// Svelte state proxy into plain data, as serialisation does for the real backend).
+function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+function notFound(what: string, id: number): ApiError {
+  return { code: "not_found", message: `That ${what} (${id}) was not found.`, fields: [] };
+}
+
+function notReady(status: AppStatus): ApiError {
+  return (
+    status.error ?? { code: "not_ready", message: "The caseload is not open.", fields: [] }
+  );
+}
+
+export class MockApi implements Api {
+  patients: Patient[] = [];
+  referrals: Referral[] = [];
+  /** Every call made, command name and args, for tests to inspect. */
+  calls: { command: string; args: unknown }[] = [];
+  private status: AppStatus;
+  private today: string;
+  private nextPatientId = 1;
+  private nextReferralId = 1;
+
+  constructor(options: MockOptions = {}) {
+    this.status = options.status ?? { ready: true, dataDir: "/home/practice/.local/share/org.waymark.app", error: null };
+    this.today = options.today ?? todayIso();
+  }
+
+  private log(command: string, args: unknown = {}) {
+    this.calls.push({ command, args: clone(args) });
+    if (command !== "app_status" && !this.status.ready) throw notReady(this.status);
+  }
+
+  private now(): string {
+    return new Date().toISOString();
+  }
+
+  private find(id: number): Patient {
+    const p = this.patients.find((x) => x.id === id);
+    if (!p) throw notFound("patient", id);
+    return p;
+  }
+
+  private findReferral(id: number): Referral {
+    const r = this.referrals.find((x) => x.id === id);
+    if (!r) throw notFound("referral", id);
+    return r;
+  }
+
+  async appStatus(): Promise<AppStatus> {
+    this.log("app_status");
+    return clone(this.status);
+  }
+
+  async patientList(query: PatientQuery): Promise<PatientPage> {
+    this.log("patient_list", { query });
+    const all = this.patients
+      .filter((p) => query.includeArchived || p.status === "active")
+      .filter((p) => matches(p, query.text))
+      .sort((a, b) => {
+        const ka = `${fold(a.familyName)}\u0001${fold(a.givenName)}`;
+        const kb = `${fold(b.familyName)}\u0001${fold(b.givenName)}`;
+        return ka < kb ? -1 : ka > kb ? 1 : a.id - b.id;
+      });
+    const limit = Math.min(Math.max(query.limit, 1), MAX_PAGE);
+    const items: PatientSummary[] = all.slice(query.offset, query.offset + limit).map((p) => ({
+      id: p.id,
+      givenName: p.givenName,
+      familyName: p.familyName,
+      preferredName: p.preferredName,
+      dateOfBirth: p.dateOfBirth,
+      nhsNumberDisplay: p.nhsNumberDisplay,
+      status: p.status,
+    }));
+    return { items, total: all.length };
+  }
+
+  async patientGet(id: number): Promise<Patient> {
+    this.log("patient_get", { id });
+    return clone(this.find(id));
+  }
+
+  async patientCreate(input: PatientInput): Promise<Patient> {
+    this.log("patient_create", { input });
+    const f = validatePatient(clone(input), this.today);
+    const { consentStore, consentContact, consentShare, ...rest } = f;
+    const now = this.now();
+    const p: Patient = {
+      id: this.nextPatientId++,
+      ...rest,
+      nhsNumberDisplay: f.nhsNumber ? nhsDisplay(f.nhsNumber) : null,
+      consentStoreDate: consentStore ? this.today : null,
+      consentContactDate: consentContact ? this.today : null,
+      consentShareDate: consentShare ? this.today : null,
+      status: "active",
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.patients.push(p);
+    return clone(p);
+  }
+
+  async patientUpdate(id: number, input: PatientInput): Promise<Patient> {
+    this.log("patient_update", { id, input });
+    const before = this.find(id);
+    const f = validatePatient(clone(input), this.today);
+    const { consentStore, consentContact, consentShare, ...rest } = f;
+    const keep = (given: boolean, was: string | null) => (given ? (was ?? this.today) : null);
+    Object.assign(before, rest, {
+      nhsNumberDisplay: f.nhsNumber ? nhsDisplay(f.nhsNumber) : null,
+      consentStoreDate: keep(consentStore, before.consentStoreDate),
+      consentContactDate: keep(consentContact, before.consentContactDate),
+      consentShareDate: keep(consentShare, before.consentShareDate),
+      updatedAt: this.now(),
+    });
+    return clone(before);
+  }
+
+  async patientArchive(id: number): Promise<Patient> {
+    this.log("patient_archive", { id });
+    const p = this.find(id);
+    p.status = "archived";
+    p.updatedAt = this.now();
+    return clone(p);
+  }
+
+  async patientRestore(id: number): Promise<Patient> {
+    this.log("patient_restore", { id });
+    const p = this.find(id);
+    p.status = "active";
+    p.updatedAt = this.now();
+    return clone(p);
+  }
+
+  async referralList(patientId: number): Promise<Referral[]> {
+    this.log("referral_list", { patientId });
+    this.find(patientId);
+    return clone(
+      this.referrals
+        .filter((r) => r.patientId === patientId)
+        .sort((a, b) =>
+          a.receivedDate === b.receivedDate ? b.id - a.id : a.receivedDate < b.receivedDate ? 1 : -1,
+        ),
+    );
+  }
+
+  async referralCreate(patientId: number, input: ReferralInput): Promise<Referral> {
+    this.log("referral_create", { patientId, input });
+    this.find(patientId);
+    const f = validateReferral(clone(input), this.today);
+    const now = this.now();
+    const r: Referral = {
+      id: this.nextReferralId++,
+      patientId,
+      ...f,
+      status: "new",
+      closureReason: null,
+      closedDate: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.referrals.push(r);
+    return clone(r);
+  }
+
+  async referralUpdate(id: number, input: ReferralInput): Promise<Referral> {
+    this.log("referral_update", { id, input });
+    const r = this.findReferral(id);
+    const f = validateReferral(clone(input), this.today);
+    Object.assign(r, f, { updatedAt: this.now() });
+    return clone(r);
+  }
+
+  async referralSetStatus(id: number, status: ReferralStatus, closureReason: string | null): Promise<Referral> {
+    this.log("referral_set_status", { id, status, closureReason });
+    let reason: string | null = null;
+    if (status === "closed") {
+      const e = new Errors();
+      reason = optionalText(e, "closureReason", "Closure reason", closureReason ?? "", 500, true);
+      if (reason === null && e.list.length === 0) e.push("closureReason", "Say why the referral is being closed.");
+      e.throwIfAny();
+    }
+    const r = this.findReferral(id);
+    r.status = status;
+    r.closureReason = reason;
+    r.closedDate = status === "closed" ? this.today : null;
+    r.updatedAt = this.now();
+    return clone(r);
+  }
+}

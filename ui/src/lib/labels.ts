@@ -1,0 +1,76 @@
+// Plain words for every enum the backend sends, in the order they are offered.
+import type { ErrorCode } from "../api/bindings/ErrorCode";
+import type { PatientStatus } from "../api/bindings/PatientStatus";
+import type { PreferredContact } from "../api/bindings/PreferredContact";
+import type { ReferralReason } from "../api/bindings/ReferralReason";
+import type { ReferralSource } from "../api/bindings/ReferralSource";
+import type { ReferralStatus } from "../api/bindings/ReferralStatus";
+
+export const PREFERRED_CONTACT_LABELS: Record<PreferredContact, string> = {
+  phone: "Phone call",
+  text: "Text message",
+  email: "Email",
+  letter: "Letter",
+};
+
+export const PATIENT_STATUS_LABELS: Record<PatientStatus, string> = {
+  active: "Active",
+  archived: "Archived",
+};
+
+export const REFERRAL_SOURCE_LABELS: Record<ReferralSource, string> = {
+  gp: "GP",
+  nurse: "Nurse",
+  other_clinician: "Other clinician",
+  self: "Self-referral",
+  other: "Other",
+};
+
+export const REFERRAL_REASON_LABELS: Record<ReferralReason, string> = {
+  loneliness: "Loneliness or isolation",
+  mental_wellbeing: "Mental wellbeing",
+  long_term_condition: "Long-term condition",
+  physical_activity: "Physical activity",
+  finance: "Finance or debt",
+  employment: "Employment",
+  housing: "Housing",
+  carer_support: "Carer support",
+  bereavement: "Bereavement",
+  diet: "Diet",
+  other: "Other",
+};
+
+export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {
+  new: "New",
+  contacted: "Contacted",
+  active: "Active",
+  closed: "Closed",
+};
+
+/** Plain-words explanation of why the caseload could not be opened, by error code. */
+export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
+  validation: "Waymark could not start because of a problem with its settings.",
+  not_found: "Something Waymark needs to open the caseload could not be found.",
+  not_ready: "The caseload is not open yet.",
+  key_missing:
+    "The key that unlocks this caseload is not in this computer's credential store. The caseload itself is still there and has not been changed. Use the practice's recovery kit to restore the key, or ask your administrator for help.",
+  key_mismatch:
+    "The key in this computer's credential store does not unlock this caseload. The caseload has not been changed. Use the practice's recovery kit, or ask your administrator for help.",
+  key_check_missing:
+    "The small key-check file that sits beside the caseload is missing, so Waymark cannot be sure it has the right key. Nothing has been changed. Ask your administrator for help.",
+  database_missing:
+    "The caseload file is missing from the data folder, although this folder was used before. Waymark will not start a new, empty caseload in its place. Restore the file from a backup, or ask your administrator for help.",
+  database_damaged:
+    "The caseload file is damaged and cannot be read. Waymark has not changed or deleted it. Restore it from a backup, or ask your administrator for help.",
+  database_too_new:
+    "This caseload was last used by a newer version of Waymark. Install the latest version of Waymark to open it.",
+  credential_store:
+    "Waymark could not reach this computer's credential store (where the caseload's key is kept). Make sure you are signed in to the computer, then open Waymark again.",
+  storage:
+    "Waymark could not read or write its data folder. Check the disk is connected and not full, then open Waymark again.",
+  internal: "Something unexpected went wrong inside Waymark.",
+};
+
+export function labelOf<K extends string>(labels: Record<K, string>, key: K): string {
+  return labels[key] ?? key;
+}
