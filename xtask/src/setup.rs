@@ -92,7 +92,7 @@ fn debian_packages(wanted: &[&str]) -> Result<()> {
         cmd
     };
     step("apt-get update", &mut apt(&["update", "-qq"]))?;
-    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    let mut args = vec!["install", "-y", "-qq"];
     args.extend(&missing);
     step(&format!("Install {}", missing.join(" ")), &mut apt(&args))
 }

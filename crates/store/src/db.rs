@@ -62,11 +62,7 @@ impl Database {
                 detail: "the file is empty".into(),
             });
         }
-        let mut conn = Connection::open_with_flags(
-            &paths.database,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        apply_key(&conn, &key)?;
+        let mut conn = open_keyed(&paths.database, &key, Create::No)?;
         if let Err(e) = probe(&conn) {
             return Err(match (check, Error::from(e)) {
                 (KeyCheck::Absent, Error::DatabaseDamaged { .. }) => {
@@ -114,13 +110,7 @@ impl Database {
             }
         }
         {
-            let mut conn = Connection::open_with_flags(
-                &staging,
-                OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | OpenFlags::SQLITE_OPEN_CREATE
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            apply_key(&conn, &key)?;
+            let mut conn = open_keyed(&staging, &key, Create::Yes)?;
             configure(&conn)?;
             migrations::apply(&mut conn)?;
             // Fold the WAL back so the single file is complete before it is renamed.
@@ -135,11 +125,7 @@ impl Database {
             )));
         }
         fs::rename(&staging, &paths.database)?;
-        let mut conn = Connection::open_with_flags(
-            &paths.database,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        apply_key(&conn, &key)?;
+        let mut conn = open_keyed(&paths.database, &key, Create::No)?;
         probe(&conn)?;
         configure(&conn)?;
         migrations::apply(&mut conn)?;
@@ -177,9 +163,22 @@ impl Database {
     }
 }
 
-fn apply_key(conn: &Connection, key: &DbKey) -> Result<()> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Create {
+    Yes,
+    No,
+}
+
+/// Opens a connection and hands it the key before anything else reads the file. Only
+/// the staging file of a brand-new database is ever opened with `Create::Yes`.
+fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create == Create::Yes {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
     conn.execute_batch(&key.sqlcipher_pragma())?;
-    Ok(())
+    Ok(conn)
 }
 
 /// The first read: with a wrong key or a damaged first page SQLCipher fails here.

@@ -80,40 +80,26 @@ impl Patients<'_> {
     pub fn create(&self, input: &PatientInput, today: NaiveDate) -> Result<Patient> {
         let f = input.validate(today)?;
         let tx = self.db.conn.unchecked_transaction()?;
-        let ts = now();
         let consent = |given: bool| given.then(|| date_text(today));
-        tx.execute(
-            "INSERT INTO patients (given_name, family_name, preferred_name, date_of_birth,
-                nhs_number, mrn, pronouns, address, phone, email, preferred_contact, language,
-                needs_large_print, needs_easy_read, needs_interpreter, registered_gp,
-                consent_store_date, consent_contact_date, consent_share_date, status,
-                search_text, sort_key, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17, ?18, ?19, 'active', ?20, ?21, ?22, ?22)",
-            params![
-                f.given_name,
-                f.family_name,
-                f.preferred_name,
-                date_text(f.date_of_birth),
-                f.nhs_number.as_ref().map(NhsNumber::digits),
-                f.mrn,
-                f.pronouns,
-                f.address,
-                f.phone,
-                f.email,
-                f.preferred_contact.map(|c| c.as_str()),
-                f.language,
-                f.needs_large_print,
-                f.needs_easy_read,
-                f.needs_interpreter,
-                f.registered_gp,
+        let mut values = field_values(
+            &f,
+            [
                 consent(f.consent_store),
                 consent(f.consent_contact),
                 consent(f.consent_share),
-                search_text(&f),
-                sort_key(&f.family_name, &f.given_name),
-                ts,
             ],
+        );
+        values.push(("status", Value::Text("active".into())));
+        values.push(("created_at", Value::Text(now())));
+        let columns: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+        let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO patients ({}) VALUES ({})",
+                columns.join(", "),
+                placeholders.join(", ")
+            ),
+            params_from_iter(values.iter().map(|(_, v)| v)),
         )?;
         let id = tx.last_insert_rowid();
         audit::record(
@@ -137,39 +123,27 @@ impl Patients<'_> {
         let before = self.read(&tx, id)?;
         let keep =
             |given: bool, was: Option<NaiveDate>| given.then(|| date_text(was.unwrap_or(today)));
-        tx.execute(
-            "UPDATE patients SET given_name = ?2, family_name = ?3, preferred_name = ?4,
-                date_of_birth = ?5, nhs_number = ?6, mrn = ?7, pronouns = ?8, address = ?9,
-                phone = ?10, email = ?11, preferred_contact = ?12, language = ?13,
-                needs_large_print = ?14, needs_easy_read = ?15, needs_interpreter = ?16,
-                registered_gp = ?17, consent_store_date = ?18, consent_contact_date = ?19,
-                consent_share_date = ?20, search_text = ?21, sort_key = ?22, updated_at = ?23
-             WHERE id = ?1",
-            params![
-                id,
-                f.given_name,
-                f.family_name,
-                f.preferred_name,
-                date_text(f.date_of_birth),
-                f.nhs_number.as_ref().map(NhsNumber::digits),
-                f.mrn,
-                f.pronouns,
-                f.address,
-                f.phone,
-                f.email,
-                f.preferred_contact.map(|c| c.as_str()),
-                f.language,
-                f.needs_large_print,
-                f.needs_easy_read,
-                f.needs_interpreter,
-                f.registered_gp,
+        let mut values = field_values(
+            &f,
+            [
                 keep(f.consent_store, before.consent_store_date),
                 keep(f.consent_contact, before.consent_contact_date),
                 keep(f.consent_share, before.consent_share_date),
-                search_text(&f),
-                sort_key(&f.family_name, &f.given_name),
-                now(),
             ],
+        );
+        values.push(("id", Value::Integer(id)));
+        let n = values.len();
+        let assignments: Vec<String> = values[..n - 1]
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| format!("{c} = ?{}", i + 1))
+            .collect();
+        tx.execute(
+            &format!(
+                "UPDATE patients SET {} WHERE id = ?{n}",
+                assignments.join(", ")
+            ),
+            params_from_iter(values.iter().map(|(_, v)| v)),
         )?;
         audit::record(
             &tx,
@@ -294,6 +268,51 @@ impl Patients<'_> {
         .optional()?
         .ok_or(Error::NotFound { entity: ENTITY, id })?
     }
+}
+
+/// The stored columns of a patient's fields, with the consents' dates as decided by the
+/// caller, plus the derived search columns and `updated_at`. Column names are fixed
+/// identifiers from this list, never from input.
+fn field_values(
+    f: &PatientFields,
+    consent_dates: [Option<String>; 3],
+) -> Vec<(&'static str, Value)> {
+    let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::Text);
+    let flag = |b: bool| Value::Integer(i64::from(b));
+    let [store, contact, share] = consent_dates;
+    vec![
+        ("given_name", Value::Text(f.given_name.clone())),
+        ("family_name", Value::Text(f.family_name.clone())),
+        ("preferred_name", text(&f.preferred_name)),
+        ("date_of_birth", Value::Text(date_text(f.date_of_birth))),
+        (
+            "nhs_number",
+            text(&f.nhs_number.as_ref().map(|n| n.digits().to_owned())),
+        ),
+        ("mrn", text(&f.mrn)),
+        ("pronouns", text(&f.pronouns)),
+        ("address", text(&f.address)),
+        ("phone", text(&f.phone)),
+        ("email", text(&f.email)),
+        (
+            "preferred_contact",
+            text(&f.preferred_contact.map(|c| c.as_str().to_owned())),
+        ),
+        ("language", text(&f.language)),
+        ("needs_large_print", flag(f.needs_large_print)),
+        ("needs_easy_read", flag(f.needs_easy_read)),
+        ("needs_interpreter", flag(f.needs_interpreter)),
+        ("registered_gp", text(&f.registered_gp)),
+        ("consent_store_date", text(&store)),
+        ("consent_contact_date", text(&contact)),
+        ("consent_share_date", text(&share)),
+        ("search_text", Value::Text(search_text(f))),
+        (
+            "sort_key",
+            Value::Text(sort_key(&f.family_name, &f.given_name)),
+        ),
+        ("updated_at", Value::Text(now())),
+    ]
 }
 
 /// Builds the search condition, numbering its parameters after those already in `args`.
