@@ -347,3 +347,45 @@ async fn hostile_patient_is_shown_literally_and_runs_nothing() -> Result<()> {
     })
     .await
 }
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn damaged_database_is_explained_and_left_untouched() -> Result<()> {
+    // Make sure the caseload exists, then damage its first page (after the salt).
+    with_app("before-damage", |c| async move {
+        wait_css(&c, "#register-patient").await?;
+        Ok(())
+    })
+    .await?;
+    let db = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?).join("waymark.db");
+    let original = std::fs::read(&db)?;
+    let mut damaged = original.clone();
+    for b in &mut damaged[100..140] {
+        *b ^= 0xFF;
+    }
+    std::fs::write(&db, &damaged)?;
+
+    let seen = with_app("damaged", |c| async move {
+        let screen = wait_css(&c, "[data-testid=open-error]").await?;
+        assert_eq!(
+            screen.attr("data-code").await?.as_deref(),
+            Some("database_damaged")
+        );
+        let text = screen.text().await?;
+        assert!(text.contains("damaged"), "explained in plain words: {text}");
+        assert_eq!(
+            count(&c, "#register-patient").await?,
+            0,
+            "no way to start over"
+        );
+        shot(&c, "07-damaged").await?;
+        Ok(())
+    })
+    .await;
+    let after = std::fs::read(&db)?;
+    // Put the caseload back before judging, so a failure leaves the other tests' data.
+    std::fs::write(&db, &original)?;
+    seen?;
+    assert!(after == damaged, "the damaged file was changed or replaced");
+    Ok(())
+}

@@ -13,6 +13,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
@@ -77,6 +78,7 @@ impl Database {
         }
         configure(&conn)?;
         migrations::apply(&mut conn)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         Ok(Self {
             conn,
             paths,
@@ -129,6 +131,7 @@ impl Database {
         probe(&conn)?;
         configure(&conn)?;
         migrations::apply(&mut conn)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         Ok(Self {
             conn,
             paths,
@@ -177,6 +180,12 @@ fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Connection> {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags)?;
+    if create == Create::No {
+        // Until the file has proved readable, closing must not checkpoint the WAL into
+        // it: a failed open leaves every byte as it was. `open_existing` turns the
+        // checkpoint back on once the database is verified.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    }
     conn.execute_batch(&key.sqlcipher_pragma())?;
     Ok(conn)
 }

@@ -161,3 +161,66 @@ fn each_data_folder_has_its_own_key() {
         .unwrap();
     assert_ne!(ka.fingerprint(), kb.fingerprint());
 }
+
+/// Copies a live data folder (database, WAL and key check) as a crash would leave it,
+/// filing the same key for the copy's folder.
+fn crash_copy(dir: &std::path::Path, vault: &waymark_store::CredentialVault) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        fs::copy(&p, copy.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let key = vault
+        .load(&account_for(&fs::canonicalize(dir).unwrap()))
+        .unwrap()
+        .unwrap();
+    vault
+        .store(&account_for(&fs::canonicalize(copy.path()).unwrap()), &key)
+        .unwrap();
+    copy
+}
+
+#[test]
+fn damage_after_a_crash_leaves_database_and_wal_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let db = open(dir.path(), &vault);
+    db.patients().create(&zoe(), today()).unwrap();
+    // The connection is still open: its WAL holds the recent writes.
+    let copy = crash_copy(dir.path(), &vault);
+    drop(db);
+    let main = copy.path().join(DATABASE_FILE);
+    let wal = copy.path().join(format!("{DATABASE_FILE}-wal"));
+    assert!(wal.exists(), "the crash copy has a WAL");
+    let mut bytes = fs::read(&main).unwrap();
+    for b in &mut bytes[100..140] {
+        *b ^= 0xFF;
+    }
+    fs::write(&main, &bytes).unwrap();
+    let wal_before = fs::read(&wal).unwrap();
+
+    let err = Database::open(copy.path(), &vault).unwrap_err();
+    assert_eq!(err.code(), "database_damaged", "{err}");
+    assert_eq!(fs::read(&main).unwrap(), bytes, "database file changed");
+    assert_eq!(fs::read(&wal).unwrap(), wal_before, "WAL changed");
+}
+
+#[test]
+fn a_crash_copy_with_its_wal_opens_with_every_committed_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let db = open(dir.path(), &vault);
+    db.patients().create(&zoe(), today()).unwrap();
+    let copy = crash_copy(dir.path(), &vault);
+    drop(db);
+    let reopened = open(copy.path(), &vault);
+    let page = reopened
+        .patients()
+        .list(&PatientQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.total, 1);
+    reopened.integrity_check().unwrap();
+}
