@@ -31,11 +31,28 @@ macro_rules! app_commands {
     };
 }
 
+/// The main window. Its webview is incognito, so WebKit keeps no site data, caches or
+/// storage on disk where patient data could linger; WebKitGTK's WebDriver automation
+/// works only in a persistent context, so the end-to-end run (which tauri-driver marks
+/// with `TAURI_WEBVIEW_AUTOMATION=true`) is the one exception.
+fn main_window(app: &tauri::App) -> tauri::Result<()> {
+    let automated = std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true");
+    tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
+        .title("Waymark")
+        .inner_size(1200.0, 820.0)
+        .min_inner_size(800.0, 560.0)
+        .center()
+        .incognito(!automated)
+        .build()?;
+    Ok(())
+}
+
 /// Starts the app and runs until its window closes.
 pub fn run() -> tauri::Result<()> {
     tauri::Builder::default()
         .setup(|app| {
             app.manage(state::AppState::open());
+            main_window(app)?;
             Ok(())
         })
         .invoke_handler(app_commands!(commands))

@@ -260,10 +260,15 @@ async fn register_find_refer_and_find_again_after_restart() -> Result<()> {
     .await?;
 
     // The app has closed: nothing in its data folder holds the name in plain text.
-    let dir = env("WAYMARK_E2E_DATA_DIR")?;
-    for entry in std::fs::read_dir(&dir)? {
-        let path = entry?.path();
-        if path.is_file() {
+    // Every file below it, the webview's own folders included.
+    let mut pending = vec![PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?)];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
             let bytes = std::fs::read(&path)?;
             for needle in ["Siobhán", "Bhriain", "Okafor", "9991590838"] {
                 assert!(
