@@ -20,6 +20,10 @@ pub enum ErrorCode {
     DatabaseDamaged,
     DatabaseTooNew,
     CredentialStore,
+    RecoveryCodeInvalid,
+    RecoveryCodeWrong,
+    RecoveryFileMissing,
+    BackupInvalid,
     Storage,
     Internal,
 }
@@ -63,6 +67,10 @@ impl From<StoreError> for ApiError {
             }
             StoreError::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
             StoreError::CredentialStore(_) => ErrorCode::CredentialStore,
+            StoreError::RecoveryCodeInvalid => ErrorCode::RecoveryCodeInvalid,
+            StoreError::RecoveryCodeWrong => ErrorCode::RecoveryCodeWrong,
+            StoreError::RecoveryFileMissing => ErrorCode::RecoveryFileMissing,
+            StoreError::BackupInvalid(_) => ErrorCode::BackupInvalid,
             StoreError::Validation(_) => ErrorCode::Validation,
             StoreError::NotFound { .. } => ErrorCode::NotFound,
             StoreError::Io(_) | StoreError::Sqlite(_) => ErrorCode::Storage,
@@ -132,6 +140,10 @@ mod tests {
                 supported: 1,
             },
             StoreError::CredentialStore("x".into()),
+            StoreError::RecoveryCodeInvalid,
+            StoreError::RecoveryCodeWrong,
+            StoreError::RecoveryFileMissing,
+            StoreError::BackupInvalid("x".into()),
             StoreError::NotFound {
                 entity: "patient",
                 id: 1,

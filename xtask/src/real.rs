@@ -48,6 +48,34 @@ pub fn inside_session(root: &Path) -> Result<()> {
             ])
             .current_dir(root),
     )?;
+    step(
+        "waymark-admin backup, verify and restore against the real Secret Service",
+        cargo()
+            .args([
+                "test",
+                "--package",
+                "waymark-admin",
+                "--test",
+                "cli",
+                "--",
+                "--ignored",
+            ])
+            .current_dir(root),
+    )?;
+    step(
+        "SIGKILL in the middle of writes, 50 cycles",
+        cargo()
+            .args([
+                "test",
+                "--package",
+                "waymark-tests",
+                "--test",
+                "crash",
+                "--",
+                "--ignored",
+            ])
+            .current_dir(root),
+    )?;
 
     let app = root.join("target/debug").join(if cfg!(windows) {
         "waymark.exe"

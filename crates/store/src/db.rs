@@ -21,6 +21,7 @@ use crate::key::{account_for, DbKey, KeyVault};
 use crate::keycheck::{self, KeyCheck};
 use crate::migrations;
 use crate::paths::DataPaths;
+use crate::recovery::{RecoveryCode, WrappedKey};
 
 /// An open, keyed and migrated caseload database.
 #[derive(Debug)]
@@ -30,6 +31,8 @@ pub struct Database {
     /// The signed-in staff member, recorded on every audit row (`None` until sign-in
     /// exists).
     pub(crate) actor: Option<i64>,
+    /// The key, kept to wrap it for the recovery kit and to key backups.
+    pub(crate) key: DbKey,
 }
 
 impl Database {
@@ -50,10 +53,15 @@ impl Database {
     }
 
     fn open_existing(paths: DataPaths, account: &str, vault: &dyn KeyVault) -> Result<Self> {
-        let dir = paths.dir.clone();
         let key = vault.load(account)?.ok_or_else(|| Error::KeyMissing {
-            data_dir: dir.clone(),
+            data_dir: paths.dir.clone(),
         })?;
+        Self::open_with_key(paths, key)
+    }
+
+    /// Opens an existing database with `key`, checking it against the key check first.
+    pub(crate) fn open_with_key(paths: DataPaths, key: DbKey) -> Result<Self> {
+        let dir = paths.dir.clone();
         let check = keycheck::check(&paths.keycheck, &key);
         if check == KeyCheck::Differs {
             return Err(Error::KeyMismatch { data_dir: dir });
@@ -83,6 +91,7 @@ impl Database {
             conn,
             paths,
             actor: None,
+            key,
         })
     }
 
@@ -136,7 +145,31 @@ impl Database {
             conn,
             paths,
             actor: None,
+            key,
         })
+    }
+
+    /// Opens the caseload in `data_dir` with the practice's recovery code, when the
+    /// credential store has lost its key, and files the key there again. The database
+    /// is verified with the recovered key before anything is stored.
+    pub fn recover(data_dir: &Path, vault: &dyn KeyVault, code: &RecoveryCode) -> Result<Self> {
+        let dir = fs::canonicalize(data_dir)?;
+        let paths = DataPaths::new(&dir);
+        if !paths.database.exists() {
+            return Err(Error::DatabaseMissing { data_dir: dir });
+        }
+        let key = WrappedKey::read(&paths.recovery)?.unwrap_key(code)?;
+        let db = Self::open_with_key(paths, key)?;
+        vault.store(&account_for(&dir), &db.key)?;
+        Ok(db)
+    }
+
+    /// Makes a new recovery code and keeps the key wrapped by it beside the database.
+    /// A code issued earlier stops working: print the new kit.
+    pub fn issue_recovery_code(&self) -> Result<RecoveryCode> {
+        let code = RecoveryCode::generate()?;
+        WrappedKey::wrap(&self.key, &code)?.write(&self.paths.recovery)?;
+        Ok(code)
     }
 
     /// Sets the staff member whose actions are audited from now on.
@@ -167,14 +200,14 @@ impl Database {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Create {
+pub(crate) enum Create {
     Yes,
     No,
 }
 
 /// Opens a connection and hands it the key before anything else reads the file. Only
 /// the staging file of a brand-new database is ever opened with `Create::Yes`.
-fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Connection> {
+pub(crate) fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create == Create::Yes {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -191,7 +224,7 @@ fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Connection> {
 }
 
 /// The first read: with a wrong key or a damaged first page SQLCipher fails here.
-fn probe(conn: &Connection) -> rusqlite::Result<i64> {
+pub(crate) fn probe(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
 }
 
@@ -212,13 +245,13 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn wal_path(db: &Path) -> std::path::PathBuf {
+pub(crate) fn wal_path(db: &Path) -> std::path::PathBuf {
     let mut s = db.as_os_str().to_owned();
     s.push("-wal");
     s.into()
 }
 
-fn shm_path(db: &Path) -> std::path::PathBuf {
+pub(crate) fn shm_path(db: &Path) -> std::path::PathBuf {
     let mut s = db.as_os_str().to_owned();
     s.push("-shm");
     s.into()

@@ -47,6 +47,23 @@ pub enum Error {
     )]
     DatabaseTooNew { found: i64, supported: i64 },
 
+    #[error(
+        "That is not a recovery code: a recovery code has 32 letters and digits, printed in \
+         eight groups of four."
+    )]
+    RecoveryCodeInvalid,
+
+    #[error("That recovery code does not open this caseload. Check it against the printed recovery kit.")]
+    RecoveryCodeWrong,
+
+    #[error(
+        "There is no recovery file (waymark.recovery) beside this caseload or in this backup."
+    )]
+    RecoveryFileMissing,
+
+    #[error("This backup cannot be used: {0}. Nothing has been changed.")]
+    BackupInvalid(String),
+
     #[error("This computer's credential store could not be used: {0}")]
     CredentialStore(String),
 
@@ -77,6 +94,10 @@ impl Error {
             Error::DatabaseDamaged { .. } | Error::Corrupt(_) => "database_damaged",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::CredentialStore(_) => "credential_store",
+            Error::RecoveryCodeInvalid => "recovery_code_invalid",
+            Error::RecoveryCodeWrong => "recovery_code_wrong",
+            Error::RecoveryFileMissing => "recovery_file_missing",
+            Error::BackupInvalid(_) => "backup_invalid",
             Error::Validation(_) => "validation",
             Error::NotFound { .. } => "not_found",
             Error::Io(_) | Error::Sqlite(_) => "storage",

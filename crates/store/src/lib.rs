@@ -10,6 +10,7 @@
 //! fingerprint of the key, and audit rows name records by id only.
 
 pub mod audit;
+pub mod backup;
 pub mod db;
 pub mod error;
 pub mod key;
@@ -17,6 +18,7 @@ pub mod keycheck;
 pub mod migrations;
 pub mod paths;
 pub mod patients;
+pub mod recovery;
 pub mod referrals;
 
 pub use audit::{AuditAction, AuditEntry};

@@ -12,6 +12,7 @@ pub const APP_IDENTIFIER: &str = "org.waymark.app";
 
 pub const DATABASE_FILE: &str = "waymark.db";
 pub const KEYCHECK_FILE: &str = "waymark.keycheck";
+pub const RECOVERY_FILE: &str = "waymark.recovery";
 
 /// The data folder: `WAYMARK_DATA_DIR` when set and not empty, else the platform's
 /// (`~/.local/share/org.waymark.app`, `~/Library/Application Support/org.waymark.app`,
@@ -31,6 +32,8 @@ pub struct DataPaths {
     pub dir: PathBuf,
     pub database: PathBuf,
     pub keycheck: PathBuf,
+    /// The key wrapped by the recovery code (see `recovery`).
+    pub recovery: PathBuf,
 }
 
 impl DataPaths {
@@ -39,6 +42,7 @@ impl DataPaths {
             dir: dir.to_path_buf(),
             database: dir.join(DATABASE_FILE),
             keycheck: dir.join(KEYCHECK_FILE),
+            recovery: dir.join(RECOVERY_FILE),
         }
     }
 

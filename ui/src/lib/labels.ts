@@ -66,6 +66,14 @@ export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
     "This caseload was last used by a newer version of Waymark. Install the latest version of Waymark to open it.",
   credential_store:
     "Waymark could not reach this computer's credential store (where the caseload's key is kept). Make sure you are signed in to the computer, then open Waymark again.",
+  recovery_code_invalid:
+    "That is not a recovery code. A recovery code has 32 letters and digits, printed on the recovery kit in eight groups of four.",
+  recovery_code_wrong:
+    "That recovery code does not unlock this caseload. Check it against the practice's printed recovery kit.",
+  recovery_file_missing:
+    "The recovery file that belongs beside the caseload (or in the backup) is missing, so the recovery code cannot be used here. Ask your administrator for help.",
+  backup_invalid:
+    "This backup is damaged or incomplete and cannot be used. Nothing has been changed. Try another backup, or ask your administrator for help.",
   storage:
     "Waymark could not read or write its data folder. Check the disk is connected and not full, then open Waymark again.",
   internal: "Something unexpected went wrong inside Waymark.",

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
+/// Backups: verified, encrypted, rotated; restore on a new machine; damaged ones refused.
+mod backup;
 mod common;
 /// Opening: fresh, reopen, and the failures that must be told apart and change nothing.
 mod open;
@@ -12,5 +14,7 @@ mod patients;
 mod plaintext;
 /// The real OS credential store (run by `cargo xtask test` inside a D-Bus session).
 mod real_keyring;
+/// The recovery code: opening on a machine whose credential store lost the key.
+mod recovery;
 /// Referrals: round trip, status changes, audit.
 mod referrals;

@@ -224,3 +224,51 @@ fn a_crash_copy_with_its_wal_opens_with_every_committed_record() {
     assert_eq!(page.total, 1);
     reopened.integrity_check().unwrap();
 }
+
+#[test]
+fn a_flipped_byte_deep_in_the_file_is_reported_never_read_as_wrong_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let names: Vec<String> = {
+        let db = open(dir.path(), &vault);
+        for i in 0..300 {
+            let mut p = zoe();
+            p.family_name = format!("O'Brien {i:03}");
+            p.address = "Flat 4, 3 Weaver Street, Hollinsford HF1 3JS ".repeat(8);
+            db.patients().create(&p, today()).unwrap();
+        }
+        let all = db
+            .patients()
+            .list(&PatientQuery {
+                limit: 500,
+                ..Default::default()
+            })
+            .unwrap();
+        all.items.into_iter().map(|p| p.family_name).collect()
+    };
+    let path = dir.path().join(DATABASE_FILE);
+    let mut bytes = fs::read(&path).unwrap();
+    assert!(bytes.len() > 64 * 1024, "the file spans many pages");
+    // A byte in the middle of a page two thirds into the file (pages are 4096 bytes).
+    let at = (bytes.len() * 2 / 3) / 4096 * 4096 + 2048;
+    bytes[at] ^= 0x01;
+    fs::write(&path, &bytes).unwrap();
+
+    match Database::open(dir.path(), &vault) {
+        Err(e) => assert_eq!(e.code(), "database_damaged", "{e}"),
+        Ok(db) => {
+            let check = db.integrity_check().unwrap_err();
+            assert_eq!(check.code(), "database_damaged", "{check}");
+            match db.patients().list(&PatientQuery {
+                limit: 500,
+                ..Default::default()
+            }) {
+                Err(e) => assert_eq!(e.code(), "database_damaged", "{e}"),
+                Ok(page) => {
+                    let read: Vec<String> = page.items.into_iter().map(|p| p.family_name).collect();
+                    assert_eq!(read, names, "a damaged page was read as data");
+                }
+            }
+        }
+    }
+}

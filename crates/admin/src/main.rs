@@ -1,0 +1,139 @@
+//! `waymark-admin`: backup, verify and restore without the window, so a practice can
+//! schedule backups with cron or the Windows Task Scheduler. It uses the same data
+//! folder (`WAYMARK_DATA_DIR`, else the platform's) and the same credential store as
+//! the app. Recovery codes are read from standard input, never from the command line,
+//! so they stay out of shell history and process lists.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use waymark_store::backup::{self, BackupManifest};
+use waymark_store::key::account_for;
+use waymark_store::recovery::RecoveryCode;
+use waymark_store::{paths, CredentialVault, Database, KeyVault};
+
+#[derive(Debug, Parser)]
+#[command(name = "waymark-admin", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a verified, encrypted backup of the caseload into DIR, keeping the newest N.
+    Backup {
+        /// The folder that holds the backups (a USB drive, a network share).
+        #[arg(long = "to")]
+        to: PathBuf,
+        /// How many backups to keep there.
+        #[arg(long, default_value_t = 14)]
+        keep: usize,
+    },
+    /// Check a backup: it decrypts, passes the integrity check and matches its manifest.
+    /// Uses this computer's key, or with --recovery-code the code read from standard input.
+    Verify {
+        backup: PathBuf,
+        #[arg(long)]
+        recovery_code: bool,
+    },
+    /// Restore a backup into the data folder with the recovery code (read from standard
+    /// input). The current caseload, if any, is kept beside it under a new name.
+    Restore { backup: PathBuf },
+    /// Make a new recovery code for the caseload and print it; earlier codes stop working.
+    NewRecoveryCode,
+    /// List the backups in DIR, oldest first.
+    List { dir: PathBuf },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("waymark-admin: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let data_dir = paths::data_dir()?;
+    match cli.command {
+        Command::Backup { to, keep } => {
+            let vault = CredentialVault::platform()?;
+            let db = Database::open(&data_dir, &vault)?;
+            let report = db.backup_to(&to, keep)?;
+            println!("Backup written and verified: {}", report.dir.display());
+            print_manifest(&report.manifest);
+            for old in report.removed {
+                println!("Removed an older backup: {}", old.display());
+            }
+        }
+        Command::Verify {
+            backup,
+            recovery_code,
+        } => {
+            let manifest = if recovery_code {
+                backup::verify_backup(&backup, &read_code()?)?
+            } else {
+                let vault = CredentialVault::platform()?;
+                let key = vault
+                    .load(&account_for(
+                        &std::fs::canonicalize(&data_dir)
+                            .with_context(|| format!("no data folder at {}", data_dir.display()))?,
+                    ))?
+                    .context("this computer has no key for the data folder: use --recovery-code")?;
+                backup::verify_backup_with_key(&backup, &key)?
+            };
+            println!("Backup verified: {}", backup.display());
+            print_manifest(&manifest);
+        }
+        Command::Restore { backup } => {
+            let vault = CredentialVault::platform()?;
+            let report = backup::restore(&backup, &data_dir, &vault, &read_code()?)?;
+            println!("Restored into {}", data_dir.display());
+            print_manifest(&report.manifest);
+            if let Some(previous) = report.previous {
+                println!("The caseload it replaced is kept at {}", previous.display());
+            }
+        }
+        Command::NewRecoveryCode => {
+            let vault = CredentialVault::platform()?;
+            let db = Database::open(&data_dir, &vault)?;
+            let code = db.issue_recovery_code()?;
+            println!(
+                "New recovery code (print it and keep it safe; earlier codes no longer work):"
+            );
+            println!("{}", code.grouped().as_str());
+        }
+        Command::List { dir } => {
+            for b in backup::list_backups(&dir)? {
+                println!("{}", b.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_code() -> Result<RecoveryCode> {
+    let stdin = std::io::stdin();
+    if std::io::IsTerminal::is_terminal(&stdin) {
+        eprint!("Recovery code: ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = zeroize::Zeroizing::new(String::new());
+    stdin.lock().read_line(&mut line)?;
+    Ok(RecoveryCode::parse(&line)?)
+}
+
+fn print_manifest(m: &BackupManifest) {
+    println!("  made {} (schema {})", m.created_at, m.schema_version);
+    for (table, n) in &m.counts {
+        if *n > 0 {
+            println!("  {table}: {n}");
+        }
+    }
+}

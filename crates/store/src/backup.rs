@@ -1,0 +1,302 @@
+//! Encrypted, verified backups, and restore from them with the recovery code.
+//!
+//! A backup is a folder `waymark-backup-<UTC time>` holding a consistent copy of the
+//! database (SQLite's online backup, encrypted with the same key), the wrapped key and
+//! key check, and a manifest with each table's row count and the copy's SHA-256. It is
+//! built under a hidden partial name, verified (decrypted page by page, integrity
+//! checked, counts compared) and only then renamed into place. Nothing in it is plain
+//! patient data.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::backup::Backup;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, AuditAction};
+use crate::db::{open_keyed, probe, shm_path, wal_path, Create, Database};
+use crate::error::{Error, Result};
+use crate::key::{account_for, DbKey, KeyVault};
+use crate::keycheck;
+use crate::paths::{DataPaths, DATABASE_FILE, KEYCHECK_FILE, RECOVERY_FILE};
+use crate::recovery::{RecoveryCode, WrappedKey};
+
+pub const BACKUP_PREFIX: &str = "waymark-backup-";
+const MANIFEST_FILE: &str = "manifest.json";
+const FORMAT: &str = "waymark-backup";
+
+/// What a backup holds, written beside its copy of the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupManifest {
+    format: String,
+    version: u32,
+    pub created_at: String,
+    pub schema_version: i64,
+    /// The key's fingerprint: which key (and so which recovery code) opens the copy.
+    pub fingerprint: String,
+    /// Rows per table, compared on every verification.
+    pub counts: BTreeMap<String, i64>,
+    pub database_sha256: String,
+}
+
+/// The outcome of making a backup.
+#[derive(Debug, Clone)]
+pub struct BackupReport {
+    pub dir: PathBuf,
+    pub manifest: BackupManifest,
+    /// Older backups removed to keep only the newest `keep`.
+    pub removed: Vec<PathBuf>,
+}
+
+/// The outcome of a restore.
+#[derive(Debug, Clone)]
+pub struct RestoreReport {
+    pub manifest: BackupManifest,
+    /// Where the database that was replaced now is (kept, never deleted).
+    pub previous: Option<PathBuf>,
+}
+
+impl Database {
+    /// Writes a verified backup into `dest` and keeps the newest `keep` backups there.
+    /// Needs the recovery kit to be set up: a backup must be restorable on a machine
+    /// whose credential store has never seen this key.
+    pub fn backup_to(&self, dest: &Path, keep: usize) -> Result<BackupReport> {
+        if !self.paths().recovery.exists() {
+            return Err(Error::RecoveryFileMissing);
+        }
+        fs::create_dir_all(dest)?;
+        let name = unique_name(dest);
+        let partial = dest.join(format!(".{name}.partial"));
+        if partial.exists() {
+            // Our own unfinished attempt from a moment ago: it never held a complete copy.
+            fs::remove_dir_all(&partial)?;
+        }
+        fs::create_dir(&partial)?;
+        let copy = partial.join(DATABASE_FILE);
+        // One read transaction: the counts and the copied pages are the same snapshot.
+        let tx = self.conn.unchecked_transaction()?;
+        let counts = table_counts(&tx)?;
+        let schema_version = crate::migrations::current_version(&tx)?;
+        {
+            let mut dst = open_keyed(&copy, &self.key, Create::Yes)?;
+            Backup::new(&tx, &mut dst)?.run_to_completion(256, Duration::ZERO, None)?;
+            // The copy is one self-contained file: no WAL beside it.
+            let _: String = dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+            dst.close().map_err(|(_, e)| Error::from(e))?;
+        }
+        tx.commit()?;
+        fs::copy(&self.paths().recovery, partial.join(RECOVERY_FILE))?;
+        keycheck::write(&partial.join(KEYCHECK_FILE), &self.key)?;
+        let manifest = BackupManifest {
+            format: FORMAT.into(),
+            version: 1,
+            created_at: crate::now(),
+            schema_version,
+            fingerprint: self.key.fingerprint(),
+            counts,
+            database_sha256: sha256_file(&copy)?,
+        };
+        let text = serde_json::to_string_pretty(&manifest)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        fs::write(partial.join(MANIFEST_FILE), text)?;
+        verify_backup_with_key(&partial, &self.key)?;
+        let dir = dest.join(&name);
+        fs::rename(&partial, &dir)?;
+        let removed = rotate(dest, keep, &dir)?;
+        audit::record(
+            &self.conn,
+            self.actor,
+            AuditAction::Export,
+            "backup",
+            None,
+            None,
+        )?;
+        Ok(BackupReport {
+            dir,
+            manifest,
+            removed,
+        })
+    }
+}
+
+/// Checks a backup with the recovery code: the copy decrypts, passes SQLite's integrity
+/// check, and holds exactly the rows its manifest lists.
+pub fn verify_backup(dir: &Path, code: &RecoveryCode) -> Result<BackupManifest> {
+    let key = WrappedKey::read(&dir.join(RECOVERY_FILE))?.unwrap_key(code)?;
+    verify_backup_with_key(dir, &key)
+}
+
+/// Restores the backup in `backup` into `data_dir` with the recovery code, on this or a
+/// new machine, and files the key in the credential store. The live database is
+/// replaced only after the copy beside it has been verified, and is kept under a new
+/// name, never deleted. Waymark must not be running on that data folder.
+pub fn restore(
+    backup: &Path,
+    data_dir: &Path,
+    vault: &dyn KeyVault,
+    code: &RecoveryCode,
+) -> Result<RestoreReport> {
+    let key = WrappedKey::read(&backup.join(RECOVERY_FILE))?.unwrap_key(code)?;
+    let manifest = verify_backup_with_key(backup, &key)?;
+    fs::create_dir_all(data_dir)?;
+    let dir = fs::canonicalize(data_dir)?;
+    let paths = DataPaths::new(&dir);
+    let staging = dir.join(format!("{DATABASE_FILE}.restoring"));
+    fs::copy(backup.join(DATABASE_FILE), &staging)?;
+    fs::File::open(&staging)?.sync_all()?;
+    if let Err(e) = check_copy(&staging, &key, &manifest) {
+        // The staging copy is ours alone and holds nothing the backup does not.
+        fs::remove_file(&staging)?;
+        return Err(e);
+    }
+    let previous = if paths.database.exists() {
+        let kept = dir.join(format!(
+            "{DATABASE_FILE}.before-restore-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+        ));
+        // The live file's WAL may hold committed rows: it moves with it.
+        for (from, to) in [
+            (wal_path(&paths.database), wal_path(&kept)),
+            (shm_path(&paths.database), shm_path(&kept)),
+            (paths.database.clone(), kept.clone()),
+        ] {
+            if from.exists() {
+                fs::rename(&from, &to)?;
+            }
+        }
+        Some(kept)
+    } else {
+        None
+    };
+    fs::rename(&staging, &paths.database)?;
+    fs::copy(backup.join(RECOVERY_FILE), &paths.recovery)?;
+    keycheck::write(&paths.keycheck, &key)?;
+    vault.store(&account_for(&dir), &key)?;
+    Ok(RestoreReport { manifest, previous })
+}
+
+/// Checks a backup with the key itself (as the credential store holds it).
+pub fn verify_backup_with_key(dir: &Path, key: &DbKey) -> Result<BackupManifest> {
+    let invalid = |why: String| Error::BackupInvalid(why);
+    let text = fs::read_to_string(dir.join(MANIFEST_FILE))
+        .map_err(|e| invalid(format!("its manifest cannot be read ({e})")))?;
+    let manifest: BackupManifest = serde_json::from_str(&text)
+        .map_err(|e| invalid(format!("its manifest is damaged ({e})")))?;
+    if manifest.format != FORMAT || manifest.version != 1 {
+        return Err(invalid(
+            "its manifest is not a Waymark backup manifest".into(),
+        ));
+    }
+    if manifest.fingerprint != key.fingerprint() {
+        return Err(invalid("it was made with another key".into()));
+    }
+    check_copy(&dir.join(DATABASE_FILE), key, &manifest)?;
+    Ok(manifest)
+}
+
+/// The copy at `path` matches its manifest byte for byte and row for row.
+fn check_copy(path: &Path, key: &DbKey, manifest: &BackupManifest) -> Result<()> {
+    let invalid = |why: String| Error::BackupInvalid(why);
+    if !path.is_file() {
+        return Err(invalid("its database file is missing".into()));
+    }
+    if sha256_file(path)? != manifest.database_sha256 {
+        return Err(invalid(
+            "its database file was changed or cut short after it was written".into(),
+        ));
+    }
+    let conn = open_keyed(path, key, Create::No)?;
+    probe(&conn).map_err(|e| invalid(format!("its database cannot be read ({e})")))?;
+    let result: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| invalid(format!("its integrity check failed ({e})")))?;
+    if result != "ok" {
+        return Err(invalid(format!("its integrity check failed ({result})")));
+    }
+    if table_counts(&conn)? != manifest.counts {
+        return Err(invalid("its row counts differ from its manifest".into()));
+    }
+    Ok(())
+}
+
+fn table_counts(conn: &Connection) -> Result<BTreeMap<String, i64>> {
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut counts = BTreeMap::new();
+    for name in names {
+        // Names come from the schema itself, quoted as identifiers.
+        let n: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\"")),
+            [],
+            |r| r.get(0),
+        )?;
+        counts.insert(name, n);
+    }
+    Ok(counts)
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut file = fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+fn unique_name(dest: &Path) -> String {
+    let base = format!(
+        "{BACKUP_PREFIX}{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+    );
+    let mut name = base.clone();
+    let mut n = 2;
+    while dest.join(&name).exists() {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}
+
+/// The complete backups in `dest`, oldest first.
+pub fn list_backups(dest: &Path) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = fs::read_dir(dest)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(BACKUP_PREFIX))
+        })
+        .collect();
+    // The names are UTC timestamps, so name order is age order.
+    found.sort();
+    Ok(found)
+}
+
+fn rotate(dest: &Path, keep: usize, newest: &Path) -> Result<Vec<PathBuf>> {
+    let all = list_backups(dest)?;
+    let excess = all.len().saturating_sub(keep.max(1));
+    let mut removed = Vec::new();
+    for old in all.into_iter().take(excess) {
+        if old != newest {
+            fs::remove_dir_all(&old)?;
+            removed.push(old);
+        }
+    }
+    Ok(removed)
+}
