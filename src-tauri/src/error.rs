@@ -24,6 +24,8 @@ pub enum ErrorCode {
     RecoveryCodeWrong,
     RecoveryFileMissing,
     BackupInvalid,
+    SignInFailed,
+    SignInLocked,
     Storage,
     Internal,
 }
@@ -71,6 +73,8 @@ impl From<StoreError> for ApiError {
             StoreError::RecoveryCodeWrong => ErrorCode::RecoveryCodeWrong,
             StoreError::RecoveryFileMissing => ErrorCode::RecoveryFileMissing,
             StoreError::BackupInvalid(_) => ErrorCode::BackupInvalid,
+            StoreError::SignInFailed => ErrorCode::SignInFailed,
+            StoreError::SignInLocked { .. } => ErrorCode::SignInLocked,
             StoreError::Validation(_) => ErrorCode::Validation,
             StoreError::NotFound { .. } => ErrorCode::NotFound,
             StoreError::Io(_) | StoreError::Sqlite(_) => ErrorCode::Storage,
@@ -144,6 +148,8 @@ mod tests {
             StoreError::RecoveryCodeWrong,
             StoreError::RecoveryFileMissing,
             StoreError::BackupInvalid("x".into()),
+            StoreError::SignInFailed,
+            StoreError::SignInLocked { minutes: 1 },
             StoreError::NotFound {
                 entity: "patient",
                 id: 1,

@@ -51,6 +51,7 @@ pub mod nhs;
 pub mod patient;
 pub mod referral;
 pub mod search;
+pub mod staff;
 pub mod validation;
 
 pub use nhs::{NhsNumber, NhsNumberError};
@@ -58,4 +59,5 @@ pub use patient::{PatientFields, PatientInput, PatientStatus, PreferredContact};
 pub use referral::{
     ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus, StatusChange,
 };
+pub use staff::{Role, StaffFields, StaffInput};
 pub use validation::{FieldError, ValidationErrors};

@@ -101,9 +101,7 @@ impl Database {
             counts,
             database_sha256: sha256_file(&copy)?,
         };
-        let text = serde_json::to_string_pretty(&manifest)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        fs::write(partial.join(MANIFEST_FILE), text)?;
+        crate::write_json_atomically(&partial.join(MANIFEST_FILE), &manifest)?;
         verify_backup_with_key(&partial, &self.key)?;
         let dir = dest.join(&name);
         fs::rename(&partial, &dir)?;

@@ -136,17 +136,7 @@ impl Database {
             )));
         }
         fs::rename(&staging, &paths.database)?;
-        let mut conn = open_keyed(&paths.database, &key, Create::No)?;
-        probe(&conn)?;
-        configure(&conn)?;
-        migrations::apply(&mut conn)?;
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
-        Ok(Self {
-            conn,
-            paths,
-            actor: None,
-            key,
-        })
+        Self::open_with_key(paths, key)
     }
 
     /// Opens the caseload in `data_dir` with the practice's recovery code, when the

@@ -61,6 +61,12 @@ pub enum Error {
     )]
     RecoveryFileMissing,
 
+    #[error("That username and passphrase do not match an active account.")]
+    SignInFailed,
+
+    #[error("Too many failed sign-ins: this account is locked for {minutes} more minute(s).")]
+    SignInLocked { minutes: i64 },
+
     #[error("This backup cannot be used: {0}. Nothing has been changed.")]
     BackupInvalid(String),
 
@@ -98,6 +104,8 @@ impl Error {
             Error::RecoveryCodeWrong => "recovery_code_wrong",
             Error::RecoveryFileMissing => "recovery_file_missing",
             Error::BackupInvalid(_) => "backup_invalid",
+            Error::SignInFailed => "sign_in_failed",
+            Error::SignInLocked { .. } => "sign_in_locked",
             Error::Validation(_) => "validation",
             Error::NotFound { .. } => "not_found",
             Error::Io(_) | Error::Sqlite(_) => "storage",

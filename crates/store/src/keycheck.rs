@@ -2,7 +2,6 @@
 //! text beside the database, so that opening can tell a wrong key from a damaged file.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -53,16 +52,7 @@ pub fn write(path: &Path, key: &DbKey) -> Result<()> {
         version: 1,
         fingerprint: key.fingerprint(),
     };
-    let text =
-        serde_json::to_string_pretty(&file).map_err(|e| std::io::Error::other(e.to_string()))?;
-    let tmp = path.with_extension("keycheck.tmp");
-    {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-    }
-    fs::rename(&tmp, path)?;
-    Ok(())
+    crate::write_json_atomically(path, &file)
 }
 
 #[cfg(test)]

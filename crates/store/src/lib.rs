@@ -20,6 +20,7 @@ pub mod paths;
 pub mod patients;
 pub mod recovery;
 pub mod referrals;
+pub mod staff;
 
 pub use audit::{AuditAction, AuditEntry};
 pub use db::Database;
@@ -41,4 +42,25 @@ pub(crate) fn date_text(d: chrono::NaiveDate) -> String {
 pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| Error::Corrupt(format!("{s:?} is not a stored date")))
+}
+
+/// Writes `value` as JSON to `path` through a synced temporary file renamed into place,
+/// so a crash leaves either the old file or the new one, never half of one.
+pub(crate) fn write_json_atomically(
+    path: &std::path::Path,
+    value: &impl serde::Serialize,
+) -> Result<()> {
+    use std::io::Write;
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
 }

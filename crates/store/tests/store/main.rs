@@ -18,3 +18,5 @@ mod real_keyring;
 mod recovery;
 /// Referrals: round trip, status changes, audit.
 mod referrals;
+/// Staff accounts: Argon2id passphrases, rate-limited and audited sign-in.
+mod staff;
