@@ -12,6 +12,17 @@ const COMMANDS: &[&str] = &[
     "referral_create",
     "referral_update",
     "referral_set_status",
+    "setup_complete",
+    "sign_in",
+    "sign_out",
+    "lock",
+    "unlock",
+    "staff_list",
+    "staff_create",
+    "staff_set_active",
+    "staff_reset_passphrase",
+    "settings_set_idle_minutes",
+    "audit_list",
 ];
 
 fn main() {

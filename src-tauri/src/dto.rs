@@ -73,6 +73,185 @@ mirror_enum!(ReferralStatus {
     Active,
     Closed
 });
+mirror_enum!(Role { Admin, LinkWorker });
+mirror_enum!(Country { Uk, Us });
+
+/// What an audit row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AuditAction {
+    View,
+    List,
+    Create,
+    Update,
+    Archive,
+    Restore,
+    Print,
+    Export,
+    SignIn,
+    SignInFailed,
+    SignOut,
+    Admin,
+}
+
+impl From<store::AuditAction> for AuditAction {
+    fn from(a: store::AuditAction) -> Self {
+        use store::AuditAction as A;
+        match a {
+            A::View => Self::View,
+            A::List => Self::List,
+            A::Create => Self::Create,
+            A::Update => Self::Update,
+            A::Archive => Self::Archive,
+            A::Restore => Self::Restore,
+            A::Print => Self::Print,
+            A::Export => Self::Export,
+            A::SignIn => Self::SignIn,
+            A::SignInFailed => Self::SignInFailed,
+            A::SignOut => Self::SignOut,
+            A::Admin => Self::Admin,
+        }
+    }
+}
+
+/// A staff account as the UI sees it (never its passphrase hash).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StaffMember {
+    pub id: i64,
+    pub display_name: String,
+    pub username: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+impl From<store::staff::Staff> for StaffMember {
+    fn from(s: store::staff::Staff) -> Self {
+        Self {
+            id: s.id,
+            display_name: s.display_name,
+            username: s.username,
+            role: s.role.into(),
+            active: s.active,
+        }
+    }
+}
+
+/// The signed-in staff member, whether the screen is locked, and the idle time.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Session {
+    pub staff: StaffMember,
+    pub locked: bool,
+    pub idle_minutes: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PracticeInput {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub country: Country,
+}
+
+impl From<PracticeInput> for domain::PracticeInput {
+    fn from(p: PracticeInput) -> Self {
+        Self {
+            name: p.name,
+            address: p.address,
+            phone: p.phone,
+            email: p.email,
+            country: p.country.into(),
+        }
+    }
+}
+
+/// The first-run setup form.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SetupInput {
+    pub practice: PracticeInput,
+    pub admin_name: String,
+    pub admin_username: String,
+    pub passphrase: String,
+}
+
+/// Setup's outcome: the admin is signed in; the recovery code is shown once.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SetupResult {
+    pub session: Session,
+    pub recovery_code: String,
+}
+
+/// A new staff account from the admin's form.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StaffInput {
+    pub display_name: String,
+    pub username: String,
+    pub role: Role,
+    pub passphrase: String,
+}
+
+/// Which audit rows to show; `from`/`to` are `YYYY-MM-DD` or empty.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditQuery {
+    pub staff_id: Option<i64>,
+    pub patient_id: Option<i64>,
+    pub from: String,
+    pub to: String,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub staff_id: Option<i64>,
+    pub staff_name: Option<String>,
+    pub action: AuditAction,
+    pub entity: String,
+    pub record_id: Option<i64>,
+    pub patient_id: Option<i64>,
+}
+
+impl From<store::AuditRow> for AuditEntry {
+    fn from(r: store::AuditRow) -> Self {
+        Self {
+            id: r.entry.id,
+            at: r.entry.at,
+            staff_id: r.entry.staff_id,
+            staff_name: r.staff_name,
+            action: r.entry.action.into(),
+            entity: r.entry.entity,
+            record_id: r.entry.record_id,
+            patient_id: r.entry.patient_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    pub total: u64,
+}
 
 /// Whether the caseload opened, and if not, why (in plain words).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -82,6 +261,9 @@ pub struct AppStatus {
     pub ready: bool,
     pub data_dir: String,
     pub error: Option<ApiError>,
+    /// No active admin yet: only the first-run setup is reachable.
+    pub setup_needed: bool,
+    pub session: Option<Session>,
 }
 
 /// The patient form as typed; empty text means "not given".

@@ -26,6 +26,9 @@ pub enum ErrorCode {
     BackupInvalid,
     SignInFailed,
     SignInLocked,
+    NotSignedIn,
+    Locked,
+    Forbidden,
     Storage,
     Internal,
 }
@@ -74,6 +77,7 @@ impl From<StoreError> for ApiError {
             StoreError::RecoveryFileMissing => ErrorCode::RecoveryFileMissing,
             StoreError::BackupInvalid(_) => ErrorCode::BackupInvalid,
             StoreError::SignInFailed => ErrorCode::SignInFailed,
+            StoreError::AlreadySetUp => ErrorCode::Forbidden,
             StoreError::SignInLocked { .. } => ErrorCode::SignInLocked,
             StoreError::Validation(_) => ErrorCode::Validation,
             StoreError::NotFound { .. } => ErrorCode::NotFound,
@@ -95,6 +99,19 @@ impl From<StoreError> for ApiError {
             message: e.to_string(),
             fields,
         }
+    }
+}
+
+impl ApiError {
+    /// Renames validation fields, for forms whose fields are named differently from the
+    /// domain's (the setup form's `adminName` is the staff rules' `displayName`).
+    pub fn rename_fields(mut self, names: &[(&str, &str)]) -> Self {
+        for f in &mut self.fields {
+            if let Some((_, to)) = names.iter().find(|(from, _)| *from == f.field) {
+                f.field = (*to).to_owned();
+            }
+        }
+        self
     }
 }
 
@@ -150,6 +167,7 @@ mod tests {
             StoreError::BackupInvalid("x".into()),
             StoreError::SignInFailed,
             StoreError::SignInLocked { minutes: 1 },
+            StoreError::AlreadySetUp,
             StoreError::NotFound {
                 entity: "patient",
                 id: 1,

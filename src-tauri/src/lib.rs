@@ -27,6 +27,17 @@ macro_rules! app_commands {
             $m::referrals::referral_create,
             $m::referrals::referral_update,
             $m::referrals::referral_set_status,
+            $m::auth::setup_complete,
+            $m::auth::sign_in,
+            $m::auth::sign_out,
+            $m::auth::lock,
+            $m::auth::unlock,
+            $m::staff::staff_list,
+            $m::staff::staff_create,
+            $m::staff::staff_set_active,
+            $m::staff::staff_reset_passphrase,
+            $m::staff::settings_set_idle_minutes,
+            $m::audit::audit_list,
         ]
     };
 }

@@ -99,6 +99,50 @@ async fn click(c: &Client, css: &str) -> Result<()> {
     Ok(())
 }
 
+const ADMIN: &str = "amara";
+const PASSPHRASE: &str = "kettle violet harbour";
+
+/// Gets past the door: the first-run setup on a new caseload (keeping the recovery
+/// code step honest), else signing in. Ends on the caseload.
+async fn enter(c: &Client) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        if count(c, "[data-testid=setup]").await? > 0 {
+            type_into(c, "#practiceName", "Hollinsford Surgery").await?;
+            type_into(c, "#adminName", "Amara Okafor").await?;
+            type_into(c, "#adminUsername", ADMIN).await?;
+            type_into(c, "#passphrase", PASSPHRASE).await?;
+            type_into(c, "#passphraseConfirm", PASSPHRASE).await?;
+            click(c, "#complete-setup").await?;
+            let code = wait_css(c, "[data-testid=recovery-code]")
+                .await?
+                .text()
+                .await?;
+            assert_eq!(
+                code.trim().split('-').count(),
+                8,
+                "recovery code shown in groups: {code}"
+            );
+            shot(c, "00-recovery-code").await?;
+            click(c, "#recovery-saved").await?;
+            click(c, "#finish-setup").await?;
+            break;
+        }
+        if count(c, "[data-testid=sign-in]").await? > 0 {
+            type_into(c, "#username", ADMIN).await?;
+            type_into(c, "#password", PASSPHRASE).await?;
+            click(c, "#sign-in").await?;
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            bail!("neither the setup nor the sign-in screen appeared");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_css(c, "#register-patient").await?;
+    Ok(())
+}
+
 /// Opens the caseload row that shows `text`. The list re-renders as search results
 /// arrive, so an element found a moment ago may be gone: retry until the click lands.
 async fn open_row(c: &Client, text: &str) -> Result<()> {
@@ -185,7 +229,7 @@ where
 #[ignore = "needs the real app window: run by `cargo xtask test`"]
 async fn register_find_refer_and_find_again_after_restart() -> Result<()> {
     with_app("journey", |c| async move {
-        wait_css(&c, "#register-patient").await?;
+        enter(&c).await?;
         shot(&c, "01-caseload-empty").await?;
 
         // A validation error changes nothing and says what is wrong, per field.
@@ -233,7 +277,7 @@ async fn register_find_refer_and_find_again_after_restart() -> Result<()> {
 
     // Restart the app: the patient and the referral are still there.
     with_app("restart", |c| async move {
-        wait_css(&c, "#patient-search").await?;
+        enter(&c).await?;
         search(&c, "bhriain").await?;
         open_row(&c, "Siobhán").await?;
         wait_text(&c, "[data-testid=patient-name]", "Siobhán Ní Bhriain").await?;
@@ -286,7 +330,7 @@ async fn register_find_refer_and_find_again_after_restart() -> Result<()> {
 #[ignore = "needs the real app window: run by `cargo xtask test`"]
 async fn hostile_patient_is_shown_literally_and_runs_nothing() -> Result<()> {
     with_app("hostile", |c| async move {
-        wait_css(&c, "#register-patient").await?;
+        enter(&c).await?;
         let scripts_before: i64 = c
             .execute(
                 "return document.getElementsByTagName('script').length;",
@@ -358,7 +402,7 @@ async fn hostile_patient_is_shown_literally_and_runs_nothing() -> Result<()> {
 async fn damaged_database_is_explained_and_left_untouched() -> Result<()> {
     // Make sure the caseload exists, then damage its first page (after the salt).
     with_app("before-damage", |c| async move {
-        wait_css(&c, "#register-patient").await?;
+        enter(&c).await?;
         Ok(())
     })
     .await?;
@@ -393,4 +437,79 @@ async fn damaged_database_is_explained_and_left_untouched() -> Result<()> {
     seen?;
     assert!(after == damaged, "the damaged file was changed or replaced");
     Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn sign_in_lock_after_idle_and_audit() -> Result<()> {
+    with_app("trust", |c| async move {
+        enter(&c).await?;
+        register(
+            &c,
+            "Margaret",
+            "Ødegård",
+            "Peggy",
+            "1948-01-09",
+            "999 186 0916",
+        )
+        .await?;
+        wait_text(&c, "[data-testid=patient-name]", "Margaret Ødegård").await?;
+
+        // Locking leaves nothing of the patient on screen; only the passphrase opens it.
+        click(&c, "#lock-now").await?;
+        wait_css(&c, "[data-testid=lock-screen]").await?;
+        let body: String = c
+            .execute("return document.body.textContent;", vec![])
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            !body.contains("Ødegård"),
+            "the locked screen shows patient data"
+        );
+        shot(&c, "08-locked").await?;
+        type_into(&c, "#unlock-password", "not my passphrase").await?;
+        click(&c, "#unlock").await?;
+        wait_css(&c, "[role=alert]").await?;
+        type_into(&c, "#unlock-password", PASSPHRASE).await?;
+        click(&c, "#unlock").await?;
+        wait_text(&c, "[data-testid=patient-name]", "Margaret Ødegård").await?;
+
+        // Lock after idle: an admin sets one minute, then nobody touches anything.
+        click(&c, "#nav-staff").await?;
+        set_value(&c, "#idleMinutes", "1").await?;
+        click(&c, "#save-idle").await?;
+        click(&c, "#nav-caseload").await?;
+        wait_css(&c, "#patient-search").await?;
+        c.wait()
+            .at_most(Duration::from_secs(90))
+            .for_element(Locator::Css("[data-testid=lock-screen]"))
+            .await
+            .context("the app did not lock itself after the idle time")?;
+        shot(&c, "09-idle-locked").await?;
+        type_into(&c, "#unlock-password", PASSPHRASE).await?;
+        click(&c, "#unlock").await?;
+        click(&c, "#nav-staff").await?;
+        set_value(&c, "#idleMinutes", "5").await?;
+        click(&c, "#save-idle").await?;
+
+        // The audit log shows the sign-ins, the failed unlock and the patient views.
+        click(&c, "#nav-audit").await?;
+        wait_text(&c, "[data-testid=audit-row]", "Signed in").await?;
+        wait_text(&c, "[data-testid=audit-row]", "Failed sign-in").await?;
+        wait_text(&c, "[data-testid=audit-row]", "Viewed").await?;
+        shot(&c, "10-audit").await?;
+
+        // Signing out returns to the sign-in screen, which refuses a wrong passphrase.
+        click(&c, "#sign-out").await?;
+        wait_css(&c, "[data-testid=sign-in]").await?;
+        type_into(&c, "#username", ADMIN).await?;
+        type_into(&c, "#password", "wrong wrong wrong").await?;
+        click(&c, "#sign-in").await?;
+        wait_css(&c, "[data-testid=sign-in-error]").await?;
+        assert_eq!(count(&c, "#register-patient").await?, 0);
+        Ok(())
+    })
+    .await
 }

@@ -33,7 +33,7 @@ async function openPatient(user: ReturnType<typeof userEvent.setup>, name: RegEx
 
 describe("caseload", () => {
   it("registers a patient who then appears on the caseload", async () => {
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     const user = await startApp(api);
     expect(await screen.findByTestId("caseload-empty")).toBeTruthy();
 
@@ -62,7 +62,7 @@ describe("caseload", () => {
   });
 
   it("filters live as you type", async () => {
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     await seed(api, ZOE, SIOBHAN, JOSE);
     const user = await startApp(api);
     expect(await rows()).toHaveLength(3);
@@ -89,7 +89,7 @@ describe("caseload", () => {
   });
 
   it("pages through more than 50 patients", async () => {
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     const many = Array.from({ length: 55 }, (_, i) => ({
       ...emptyPatientInput(),
       givenName: "Test",
@@ -110,7 +110,7 @@ describe("caseload", () => {
 
 describe("patient form", () => {
   it("shows each field's message, creates nothing, and keeps the form", async () => {
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     const user = await startApp(api);
     await user.click(byId("register-patient"));
     await user.type(byId("familyName"), "Chaudhry");
@@ -142,7 +142,7 @@ describe("patient form", () => {
   });
 
   it("edits a patient, keeping consent dates", async () => {
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     await seed(api, { ...ZOE, consentStore: true });
     const user = await startApp(api);
     await openPatient(user, /Zoë/);
@@ -165,7 +165,7 @@ describe("hostile input", () => {
   it("shows the hostile names literally and runs nothing", async () => {
     const alert = vi.spyOn(window, "alert").mockImplementation(() => {});
     const scriptsBefore = document.querySelectorAll("script").length;
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     await seed(api, HOSTILE, ZOE);
     const user = await startApp(api);
 
@@ -221,7 +221,7 @@ describe("start-up", () => {
 
 describe("patient page", () => {
   it("archives only after confirming, and restores", async () => {
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     await seed(api, ZOE, JOSE);
     const user = await startApp(api);
     await openPatient(user, /Zoë/);
@@ -249,7 +249,7 @@ describe("patient page", () => {
   });
 
   it("adds a referral, then closes it only with a reason", async () => {
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     await seed(api, ZOE);
     const user = await startApp(api);
     await openPatient(user, /Zoë/);
@@ -299,7 +299,7 @@ describe("patient page", () => {
   });
 
   it("edits a referral", async () => {
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     const [p] = await seed(api, ZOE);
     await api.referralCreate(p.id, {
       receivedDate: "2025-10-01",
@@ -324,7 +324,7 @@ describe("patient page", () => {
 
 describe("labels", () => {
   it("gives every form field a visible label", async () => {
-    const api = new MockApi();
+    const api = MockApi.signedIn();
     const user = await startApp(api);
     await user.click(byId("register-patient"));
     await screen.findByRole("heading", { level: 1, name: "Register patient" });

@@ -49,6 +49,7 @@ pub struct UnknownValue {
 
 pub mod nhs;
 pub mod patient;
+pub mod practice;
 pub mod referral;
 pub mod search;
 pub mod staff;
@@ -56,6 +57,7 @@ pub mod validation;
 
 pub use nhs::{NhsNumber, NhsNumberError};
 pub use patient::{PatientFields, PatientInput, PatientStatus, PreferredContact};
+pub use practice::{Country, PracticeFields, PracticeInput};
 pub use referral::{
     ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus, StatusChange,
 };

@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 
 use crate::nhs::NhsNumber;
-use crate::validation::{optional_text, past_date, required_text, ValidationErrors};
+use crate::validation::{
+    optional_email, optional_phone, optional_text, past_date, required_text, ValidationErrors,
+};
 
 /// How the patient prefers to be contacted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,24 +148,8 @@ impl PatientInput {
             ADDRESS_MAX,
             true,
         );
-        let phone = optional_text(&mut e, "phone", "Phone", &self.phone, 30, false);
-        if let Some(p) = &phone {
-            let ok_chars = p
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-' | '.'));
-            if !ok_chars || p.chars().filter(char::is_ascii_digit).count() < 5 {
-                e.push(
-                    "phone",
-                    "A phone number has digits, spaces and + ( ) - only.",
-                );
-            }
-        }
-        let email = optional_text(&mut e, "email", "Email", &self.email, 254, false);
-        if let Some(m) = &email {
-            if !looks_like_email(m) {
-                e.push("email", "Enter an email address like name@example.org.");
-            }
-        }
+        let phone = optional_phone(&mut e, "phone", &self.phone);
+        let email = optional_email(&mut e, "email", &self.email);
         let language = optional_text(&mut e, "language", "Language", &self.language, 35, false);
         let registered_gp = optional_text(
             &mut e,
@@ -213,17 +199,6 @@ impl PatientInput {
         };
         e.into_result(fields)
     }
-}
-
-fn looks_like_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s.chars().any(char::is_whitespace)
 }
 
 #[cfg(test)]

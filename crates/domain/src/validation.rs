@@ -92,6 +92,44 @@ pub(crate) fn required_text(
     optional_text(errors, field, label, value, max_chars, false).unwrap_or_default()
 }
 
+/// An optional phone number: digits, spaces and `+ ( ) - .`, with at least five digits.
+pub(crate) fn optional_phone(
+    errors: &mut ValidationErrors,
+    field: &'static str,
+    value: &str,
+) -> Option<String> {
+    let phone = optional_text(errors, field, "Phone", value, 30, false)?;
+    let ok_chars = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-' | '.'));
+    if !ok_chars || phone.chars().filter(char::is_ascii_digit).count() < 5 {
+        errors.push(field, "A phone number has digits, spaces and + ( ) - only.");
+        return None;
+    }
+    Some(phone)
+}
+
+/// An optional email address, checked for its shape only (`name@example.org`).
+pub(crate) fn optional_email(
+    errors: &mut ValidationErrors,
+    field: &'static str,
+    value: &str,
+) -> Option<String> {
+    let email = optional_text(errors, field, "Email", value, 254, false)?;
+    let shaped = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !email.chars().any(char::is_whitespace)
+    });
+    if !shaped {
+        errors.push(field, "Enter an email address like name@example.org.");
+        return None;
+    }
+    Some(email)
+}
+
 /// Earliest date accepted anywhere in casework: nobody alive was born before it, and
 /// no referral predates it.
 pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {

@@ -108,3 +108,84 @@ impl Database {
         Ok(out)
     }
 }
+
+/// Which audit rows to show; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub staff_id: Option<i64>,
+    pub patient_id: Option<i64>,
+    pub from: Option<chrono::NaiveDate>,
+    /// Inclusive: the whole of this day.
+    pub to: Option<chrono::NaiveDate>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// An audit row with the staff member's name, for the admin's log view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub entry: AuditEntry,
+    pub staff_name: Option<String>,
+}
+
+impl Database {
+    /// The audit rows matching `filter`, newest first, with the total across pages.
+    pub fn audit_query(&self, filter: &AuditFilter) -> Result<(Vec<AuditRow>, u64)> {
+        use rusqlite::types::Value;
+        let mut clauses = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let mut push = |clause: &str, v: Value| {
+            args.push(v);
+            clauses.push(clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(s) = filter.staff_id {
+            push("a.staff_id = ?", Value::Integer(s));
+        }
+        if let Some(p) = filter.patient_id {
+            push("a.patient_id = ?", Value::Integer(p));
+        }
+        if let Some(d) = filter.from {
+            push("a.at >= ?", Value::Text(crate::date_text(d)));
+        }
+        if let Some(d) = filter.to.and_then(|d| d.succ_opt()) {
+            push("a.at < ?", Value::Text(crate::date_text(d)));
+        }
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM audit_log a {filter_sql}"),
+            rusqlite::params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        args.push(Value::Integer(i64::from(filter.limit.clamp(1, 1000))));
+        args.push(Value::Integer(i64::from(filter.offset)));
+        let n = args.len();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT a.id, a.at, a.staff_id, a.action, a.entity, a.record_id, a.patient_id, s.display_name
+             FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id {filter_sql}
+             ORDER BY a.id DESC LIMIT ?{} OFFSET ?{}",
+            n - 1,
+            n
+        ))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(AuditRow {
+                entry: AuditEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    staff_id: r.get(2)?,
+                    action: r.get::<_, String>(3)?.parse()?,
+                    entity: r.get(4)?,
+                    record_id: r.get(5)?,
+                    patient_id: r.get(6)?,
+                },
+                staff_name: r.get(7)?,
+            });
+        }
+        Ok((out, u64::try_from(total).unwrap_or_default()))
+    }
+}

@@ -61,6 +61,9 @@ pub enum Error {
     )]
     RecoveryFileMissing,
 
+    #[error("Waymark is already set up for this caseload.")]
+    AlreadySetUp,
+
     #[error("That username and passphrase do not match an active account.")]
     SignInFailed,
 
@@ -105,6 +108,7 @@ impl Error {
             Error::RecoveryFileMissing => "recovery_file_missing",
             Error::BackupInvalid(_) => "backup_invalid",
             Error::SignInFailed => "sign_in_failed",
+            Error::AlreadySetUp => "forbidden",
             Error::SignInLocked { .. } => "sign_in_locked",
             Error::Validation(_) => "validation",
             Error::NotFound { .. } => "not_found",

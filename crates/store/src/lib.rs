@@ -18,11 +18,12 @@ pub mod keycheck;
 pub mod migrations;
 pub mod paths;
 pub mod patients;
+pub mod practice;
 pub mod recovery;
 pub mod referrals;
 pub mod staff;
 
-pub use audit::{AuditAction, AuditEntry};
+pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditRow};
 pub use db::Database;
 pub use error::{Error, Result};
 pub use key::{CredentialVault, DbKey, KeyVault};

@@ -173,6 +173,18 @@ impl StaffRepo<'_> {
         Ok(staff)
     }
 
+    /// Records that `id` signed out.
+    pub fn record_sign_out(&self, id: i64) -> Result<()> {
+        audit::record(
+            &self.db.conn,
+            Some(id),
+            AuditAction::SignOut,
+            ENTITY,
+            Some(id),
+            None,
+        )
+    }
+
     /// Checks a sign-in at time `now`. After [`FREE_ATTEMPTS`] failures in a row the
     /// account is locked for 1, 2, 4 … up to [`MAX_LOCK_MINUTES`] minutes, and while it
     /// is locked no passphrase is even checked. Every attempt is audited.

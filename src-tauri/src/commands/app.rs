@@ -1,15 +1,35 @@
 use tauri::State;
 
+use crate::commands::auth::session_dto;
 use crate::dto::AppStatus;
 use crate::state::AppState;
 
 /// Whether the caseload opened; the UI shows the explanation when it did not.
 #[tauri::command]
 pub fn app_status(state: State<'_, AppState>) -> AppStatus {
-    let error = state.open_error();
-    AppStatus {
-        ready: error.is_none(),
-        data_dir: state.data_dir().display().to_string(),
-        error,
+    let data_dir = state.data_dir().display().to_string();
+    let signed = state.with_db(|db, session| {
+        let setup_needed = !db.staff().has_active_admin()?;
+        let dto = match session {
+            Some(s) => Some(session_dto(db, s)?),
+            None => None,
+        };
+        Ok((setup_needed, dto))
+    });
+    match signed {
+        Ok((setup_needed, session)) => AppStatus {
+            ready: true,
+            data_dir,
+            error: None,
+            setup_needed,
+            session,
+        },
+        Err(e) => AppStatus {
+            ready: false,
+            data_dir,
+            error: Some(state.open_error().unwrap_or(e)),
+            setup_needed: false,
+            session: None,
+        },
     }
 }

@@ -2,8 +2,11 @@
 //! store function, map the result to IPC types.
 
 pub mod app;
+pub mod audit;
+pub mod auth;
 pub mod patients;
 pub mod referrals;
+pub mod staff;
 
 /// Today's date on this computer, for rules such as "not in the future".
 pub(crate) fn today() -> chrono::NaiveDate {

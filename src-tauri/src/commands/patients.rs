@@ -11,13 +11,15 @@ pub fn patient_list(
     query: PatientQuery,
 ) -> Result<PatientPage, ApiError> {
     state
-        .with_db(|db| db.patients().list(&query.into()))
+        .with_staff_db(|db| db.patients().list(&query.into()))
         .map(Into::into)
 }
 
 #[tauri::command(async)]
 pub fn patient_get(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
-    state.with_db(|db| db.patients().get(id)).map(Into::into)
+    state
+        .with_staff_db(|db| db.patients().get(id))
+        .map(Into::into)
 }
 
 #[tauri::command(async)]
@@ -26,7 +28,7 @@ pub fn patient_create(
     input: PatientInput,
 ) -> Result<Patient, ApiError> {
     state
-        .with_db(|db| db.patients().create(&input.into(), today()))
+        .with_staff_db(|db| db.patients().create(&input.into(), today()))
         .map(Into::into)
 }
 
@@ -37,20 +39,20 @@ pub fn patient_update(
     input: PatientInput,
 ) -> Result<Patient, ApiError> {
     state
-        .with_db(|db| db.patients().update(id, &input.into(), today()))
+        .with_staff_db(|db| db.patients().update(id, &input.into(), today()))
         .map(Into::into)
 }
 
 #[tauri::command(async)]
 pub fn patient_archive(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
     state
-        .with_db(|db| db.patients().archive(id))
+        .with_staff_db(|db| db.patients().archive(id))
         .map(Into::into)
 }
 
 #[tauri::command(async)]
 pub fn patient_restore(state: State<'_, AppState>, id: i64) -> Result<Patient, ApiError> {
     state
-        .with_db(|db| db.patients().restore(id))
+        .with_staff_db(|db| db.patients().restore(id))
         .map(Into::into)
 }

@@ -12,7 +12,7 @@ pub fn referral_list(
     patient_id: i64,
 ) -> Result<Vec<Referral>, ApiError> {
     state
-        .with_db(|db| db.referrals().list_for_patient(patient_id))
+        .with_staff_db(|db| db.referrals().list_for_patient(patient_id))
         .map(|rs| rs.into_iter().map(Into::into).collect())
 }
 
@@ -23,7 +23,7 @@ pub fn referral_create(
     input: ReferralInput,
 ) -> Result<Referral, ApiError> {
     state
-        .with_db(|db| db.referrals().create(patient_id, &input.into(), today()))
+        .with_staff_db(|db| db.referrals().create(patient_id, &input.into(), today()))
         .map(Into::into)
 }
 
@@ -34,7 +34,7 @@ pub fn referral_update(
     input: ReferralInput,
 ) -> Result<Referral, ApiError> {
     state
-        .with_db(|db| db.referrals().update(id, &input.into(), today()))
+        .with_staff_db(|db| db.referrals().update(id, &input.into(), today()))
         .map(Into::into)
 }
 
@@ -47,6 +47,6 @@ pub fn referral_set_status(
 ) -> Result<Referral, ApiError> {
     let change = StatusChange::new(status.into(), closure_reason.as_deref())?;
     state
-        .with_db(|db| db.referrals().set_status(id, &change, today()))
+        .with_staff_db(|db| db.referrals().set_status(id, &change, today()))
         .map(Into::into)
 }

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
 
-const { tauriApi, toApiError } = await import("./index");
+const { tauriApi, toApiError, watchSession } = await import("./index");
 
 describe("tauriApi", () => {
   beforeEach(() => {
@@ -22,6 +22,36 @@ describe("tauriApi", () => {
     });
     await tauriApi.appStatus();
     expect(invoke).toHaveBeenLastCalledWith("app_status", undefined);
+    await tauriApi.signIn("amara", "correct horse battery");
+    expect(invoke).toHaveBeenLastCalledWith("sign_in", { username: "amara", passphrase: "correct horse battery" });
+    await tauriApi.unlock("correct horse battery");
+    expect(invoke).toHaveBeenLastCalledWith("unlock", { passphrase: "correct horse battery" });
+    await tauriApi.lock();
+    expect(invoke).toHaveBeenLastCalledWith("lock", {});
+    await tauriApi.signOut();
+    expect(invoke).toHaveBeenLastCalledWith("sign_out", {});
+    await tauriApi.staffList();
+    expect(invoke).toHaveBeenLastCalledWith("staff_list", {});
+    const staff = { displayName: "Priya Shah", username: "p.shah", role: "link_worker" as const, passphrase: "purple kettle meadow" };
+    await tauriApi.staffCreate(staff);
+    expect(invoke).toHaveBeenLastCalledWith("staff_create", { input: staff });
+    await tauriApi.staffSetActive(4, false);
+    expect(invoke).toHaveBeenLastCalledWith("staff_set_active", { id: 4, active: false });
+    await tauriApi.staffResetPassphrase(4, "new lantern orange");
+    expect(invoke).toHaveBeenLastCalledWith("staff_reset_passphrase", { id: 4, passphrase: "new lantern orange" });
+    await tauriApi.settingsSetIdleMinutes(10);
+    expect(invoke).toHaveBeenLastCalledWith("settings_set_idle_minutes", { minutes: 10 });
+    const query = { staffId: null, patientId: 3, from: "2026-01-01", to: "", limit: 100, offset: 0 };
+    await tauriApi.auditList(query);
+    expect(invoke).toHaveBeenLastCalledWith("audit_list", { query });
+    const setup = {
+      practice: { name: "Hollinsford Surgery", address: "", phone: "", email: "", country: "uk" as const },
+      adminName: "Amara Okafor",
+      adminUsername: "amara",
+      passphrase: "correct horse battery",
+    };
+    await tauriApi.setupComplete(setup);
+    expect(invoke).toHaveBeenLastCalledWith("setup_complete", { input: setup });
   });
 
   it("rethrows backend errors as they are", async () => {
@@ -34,5 +64,22 @@ describe("tauriApi", () => {
     invoke.mockRejectedValue("IPC exploded");
     await expect(tauriApi.patientGet(1)).rejects.toEqual({ code: "internal", message: "IPC exploded", fields: [] });
     expect(toApiError({ code: 1 })).toEqual({ code: "internal", message: "[object Object]", fields: [] });
+  });
+});
+
+describe("watchSession", () => {
+  it("reports session errors and still passes every result on", async () => {
+    const onSessionError = vi.fn();
+    const api = watchSession(tauriApi, onSessionError);
+    invoke.mockRejectedValueOnce({ code: "locked", message: "Locked.", fields: [] });
+    await expect(api.patientGet(1)).rejects.toMatchObject({ code: "locked" });
+    await Promise.resolve();
+    expect(onSessionError).toHaveBeenCalledTimes(1);
+    invoke.mockRejectedValueOnce({ code: "not_found", message: "No.", fields: [] });
+    await expect(api.patientGet(1)).rejects.toMatchObject({ code: "not_found" });
+    invoke.mockResolvedValueOnce({ id: 1 });
+    await expect(api.patientGet(1)).resolves.toEqual({ id: 1 });
+    await Promise.resolve();
+    expect(onSessionError).toHaveBeenCalledTimes(1);
   });
 });

@@ -3,6 +3,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { AuditPage } from "./bindings/AuditPage";
+import type { AuditQuery } from "./bindings/AuditQuery";
 import type { Patient } from "./bindings/Patient";
 import type { PatientInput } from "./bindings/PatientInput";
 import type { PatientPage } from "./bindings/PatientPage";
@@ -10,9 +12,25 @@ import type { PatientQuery } from "./bindings/PatientQuery";
 import type { Referral } from "./bindings/Referral";
 import type { ReferralInput } from "./bindings/ReferralInput";
 import type { ReferralStatus } from "./bindings/ReferralStatus";
+import type { Session } from "./bindings/Session";
+import type { SetupInput } from "./bindings/SetupInput";
+import type { SetupResult } from "./bindings/SetupResult";
+import type { StaffInput } from "./bindings/StaffInput";
+import type { StaffMember } from "./bindings/StaffMember";
 
 export interface Api {
   appStatus(): Promise<AppStatus>;
+  setupComplete(input: SetupInput): Promise<SetupResult>;
+  signIn(username: string, passphrase: string): Promise<Session>;
+  signOut(): Promise<null>;
+  lock(): Promise<Session>;
+  unlock(passphrase: string): Promise<Session>;
+  staffList(): Promise<StaffMember[]>;
+  staffCreate(input: StaffInput): Promise<StaffMember>;
+  staffSetActive(id: number, active: boolean): Promise<StaffMember>;
+  staffResetPassphrase(id: number, passphrase: string): Promise<StaffMember>;
+  settingsSetIdleMinutes(minutes: number): Promise<Session>;
+  auditList(query: AuditQuery): Promise<AuditPage>;
   patientList(query: PatientQuery): Promise<PatientPage>;
   patientGet(id: number): Promise<Patient>;
   patientCreate(input: PatientInput): Promise<Patient>;
@@ -44,6 +62,32 @@ export function isApiError(e: unknown): e is ApiError {
   );
 }
 
+/** True for the errors that mean the session has ended or been locked behind the UI's
+ * back: the app should ask `app_status` again and show the sign-in or lock screen. */
+export function isSessionError(e: unknown): boolean {
+  return isApiError(e) && (e.code === "locked" || e.code === "not_signed_in");
+}
+
+/** `api` with every call watched: a session error also calls `onSessionError` (the
+ * caller still receives the rejection as before). */
+export function watchSession(api: Api, onSessionError: () => void): Api {
+  return new Proxy(api, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (result instanceof Promise) {
+          result.catch((e: unknown) => {
+            if (isSessionError(e)) onSessionError();
+          });
+        }
+        return result;
+      };
+    },
+  });
+}
+
 /** Any thrown value as an `ApiError`; unknown shapes become `internal`. */
 export function toApiError(e: unknown): ApiError {
   if (isApiError(e)) return e;
@@ -60,6 +104,17 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const tauriApi: Api = {
   appStatus: () => call("app_status"),
+  setupComplete: (input) => call("setup_complete", { input }),
+  signIn: (username, passphrase) => call("sign_in", { username, passphrase }),
+  signOut: () => call("sign_out", {}),
+  lock: () => call("lock", {}),
+  unlock: (passphrase) => call("unlock", { passphrase }),
+  staffList: () => call("staff_list", {}),
+  staffCreate: (input) => call("staff_create", { input }),
+  staffSetActive: (id, active) => call("staff_set_active", { id, active }),
+  staffResetPassphrase: (id, passphrase) => call("staff_reset_passphrase", { id, passphrase }),
+  settingsSetIdleMinutes: (minutes) => call("settings_set_idle_minutes", { minutes }),
+  auditList: (query) => call("audit_list", { query }),
   patientList: (query) => call("patient_list", { query }),
   patientGet: (id) => call("patient_get", { id }),
   patientCreate: (input) => call("patient_create", { input }),
@@ -76,6 +131,8 @@ export const tauriApi: Api = {
 export type {
   ApiError,
   AppStatus,
+  AuditPage,
+  AuditQuery,
   Patient,
   PatientInput,
   PatientPage,
@@ -83,4 +140,9 @@ export type {
   Referral,
   ReferralInput,
   ReferralStatus,
+  Session,
+  SetupInput,
+  SetupResult,
+  StaffInput,
+  StaffMember,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkNhsNumber, fold, isValidNhsNumber, MockApi } from "./mock";
+import { checkNhsNumber, fold, isValidNhsNumber, MockApi, TEST_ADMIN, TEST_LINK_WORKER } from "./mock";
 import { emptyPatientInput } from "../lib/forms";
 import type { ApiError } from "./bindings/ApiError";
 
@@ -38,7 +38,7 @@ describe("MockApi validation", () => {
   }
 
   it("reports every missing required field and stores nothing", async () => {
-    const api = new MockApi({ today });
+    const api = MockApi.signedIn({ today });
     const e = await rejection(api.patientCreate(emptyPatientInput()));
     expect(e.code).toBe("validation");
     expect(e.message).toBe("Please correct the highlighted fields.");
@@ -51,14 +51,14 @@ describe("MockApi validation", () => {
   });
 
   it("refuses a future date of birth and a bad NHS number", async () => {
-    const api = new MockApi({ today });
+    const api = MockApi.signedIn({ today });
     const input = { ...emptyPatientInput(), givenName: "A", familyName: "B", dateOfBirth: "2027-01-01", nhsNumber: "9995260183" };
     const e = await rejection(api.patientCreate(input));
     expect(e.fields.map((f) => f.field)).toEqual(["dateOfBirth", "nhsNumber"]);
   });
 
   it("stores NHS numbers as digits and shows them 3-3-4, dating consent", async () => {
-    const api = new MockApi({ today });
+    const api = MockApi.signedIn({ today });
     const p = await api.patientCreate({
       ...emptyPatientInput(),
       givenName: " Zoë ",
@@ -75,7 +75,7 @@ describe("MockApi validation", () => {
   });
 
   it("searches folded names, NHS number prefixes and dates of birth", async () => {
-    const api = new MockApi({ today });
+    const api = MockApi.signedIn({ today });
     await api.patientCreate({ ...emptyPatientInput(), givenName: "Zoë", familyName: "O'Brien", dateOfBirth: "1987-03-14", nhsNumber: "9995260182" });
     await api.patientCreate({ ...emptyPatientInput(), givenName: "José", familyName: "Muñoz García", dateOfBirth: "1963-09-17" });
     const names = async (text: string) =>
@@ -89,7 +89,7 @@ describe("MockApi validation", () => {
   });
 
   it("needs a closure reason to close a referral", async () => {
-    const api = new MockApi({ today });
+    const api = MockApi.signedIn({ today });
     const p = await api.patientCreate({ ...emptyPatientInput(), givenName: "A", familyName: "B", dateOfBirth: "1990-01-01" });
     const noReasons = await rejection(
       api.referralCreate(p.id, { receivedDate: today, referrerName: "", referrerRole: "", referrerOrganisation: "", source: "gp", reasons: [], conditions: "" }),
@@ -111,5 +111,48 @@ describe("MockApi validation", () => {
     expect(closed).toMatchObject({ status: "closed", closureReason: "Goals met", closedDate: today });
     const reopened = await api.referralSetStatus(r.id, "active", "ignored");
     expect(reopened).toMatchObject({ status: "active", closureReason: null, closedDate: null });
+  });
+});
+
+describe("MockApi sessions", () => {
+  it("needs setup first, then a signed-in, unlocked session", async () => {
+    const api = new MockApi();
+    expect(await api.appStatus()).toMatchObject({ ready: true, setupNeeded: true, session: null });
+    await expect(api.patientList({ text: "", includeArchived: false, limit: 50, offset: 0 })).rejects.toMatchObject({
+      code: "not_signed_in",
+    });
+    const { session, recoveryCode } = await api.setupComplete({
+      practice: { name: "Hollinsford Surgery", address: "", phone: "", email: "", country: "uk" },
+      adminName: "Amara Okafor",
+      adminUsername: "amara",
+      passphrase: "correct horse battery",
+    });
+    expect(recoveryCode).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+    expect(session).toMatchObject({ locked: false, idleMinutes: 5, staff: { role: "admin", username: "amara" } });
+    expect(await api.appStatus()).toMatchObject({ setupNeeded: false, session: { locked: false } });
+    await api.lock();
+    await expect(api.patientGet(1)).rejects.toMatchObject({ code: "locked" });
+    await expect(api.unlock("wrong passphrase")).rejects.toMatchObject({ code: "sign_in_failed" });
+    await api.unlock("correct horse battery");
+    await expect(api.setupComplete({
+      practice: { name: "Again", address: "", phone: "", email: "", country: "uk" },
+      adminName: "B",
+      adminUsername: "bbb",
+      passphrase: "correct horse battery",
+    })).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("locks an account after five failed sign-ins and keeps admin calls for admins", async () => {
+    const api = new MockApi({ staff: [TEST_ADMIN, TEST_LINK_WORKER] });
+    for (let i = 0; i < 5; i++) {
+      await expect(api.signIn("AMARA", "nope nope nope")).rejects.toMatchObject({ code: "sign_in_failed" });
+    }
+    await expect(api.signIn("amara", TEST_ADMIN.passphrase)).rejects.toMatchObject({ code: "sign_in_locked" });
+    await api.signIn("Tomas", TEST_LINK_WORKER.passphrase);
+    await expect(api.staffList()).rejects.toMatchObject({ code: "forbidden" });
+    await expect(api.auditList({ staffId: null, patientId: null, from: "", to: "", limit: 100, offset: 0 })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    expect(api.audit.filter((a) => a.action === "sign_in_failed")).toHaveLength(6);
   });
 });

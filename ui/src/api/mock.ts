@@ -4,6 +4,10 @@ import type { Api } from "./index";
 import { todayIso } from "../lib/format";
 import type { ApiError } from "./bindings/ApiError";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { AuditAction } from "./bindings/AuditAction";
+import type { AuditEntry } from "./bindings/AuditEntry";
+import type { AuditPage } from "./bindings/AuditPage";
+import type { AuditQuery } from "./bindings/AuditQuery";
 import type { FieldError } from "./bindings/FieldError";
 import type { Patient } from "./bindings/Patient";
 import type { PatientInput } from "./bindings/PatientInput";
@@ -14,6 +18,11 @@ import type { Referral } from "./bindings/Referral";
 import type { ReferralInput } from "./bindings/ReferralInput";
 import type { ReferralReason } from "./bindings/ReferralReason";
 import type { ReferralStatus } from "./bindings/ReferralStatus";
+import type { Session } from "./bindings/Session";
+import type { SetupInput } from "./bindings/SetupInput";
+import type { SetupResult } from "./bindings/SetupResult";
+import type { StaffInput } from "./bindings/StaffInput";
+import type { StaffMember } from "./bindings/StaffMember";
 
 export const VALIDATION_MESSAGE = "Please correct the highlighted fields.";
 const MAX_PAGE = 200;
@@ -296,10 +305,81 @@ function matches(p: Patient, text: string): boolean {
 // The mock itself
 
 export interface MockOptions {
-  /** What `app_status` reports; ready by default. */
-  status?: AppStatus;
+  /** Whether the caseload opened (`app_status`'s first three fields); ready by default. */
+  status?: Pick<AppStatus, "ready" | "dataDir" | "error">;
   /** Today's date for validation, `YYYY-MM-DD`; the real date by default. */
   today?: string;
+  /** Staff accounts that already exist; with none, the app needs its first-run setup. */
+  staff?: StaffInput[];
+  /** Minutes of inactivity before the app locks itself (5 by default, as the backend). */
+  idleMinutes?: number;
+}
+
+/** The accounts `MockApi.signedIn()` creates: an admin and a link worker. */
+export const TEST_ADMIN: StaffInput = {
+  displayName: "Amara Okafor",
+  username: "amara",
+  role: "admin",
+  passphrase: "correct horse battery",
+};
+export const TEST_LINK_WORKER: StaffInput = {
+  displayName: "Tomás Ó Briain",
+  username: "tomas",
+  role: "link_worker",
+  passphrase: "staple orange lantern",
+};
+
+export const PASSPHRASE_MIN = 12;
+const PASSPHRASE_MAX = 256;
+const FREE_ATTEMPTS = 5;
+
+function checkPassphrase(e: Errors, field: string, passphrase: string) {
+  const n = [...passphrase].length;
+  if (n < PASSPHRASE_MIN) e.push(field, `Use at least ${PASSPHRASE_MIN} characters: three random words work well.`);
+  else if (n > PASSPHRASE_MAX) e.push(field, `Use at most ${PASSPHRASE_MAX} characters.`);
+}
+
+function checkUsername(e: Errors, field: string, value: string): string {
+  const username = value.trim().toLowerCase();
+  const n = [...username].length;
+  if (n < 3 || n > 50) e.push(field, "A username has 3 to 50 characters.");
+  else if (!/^[a-z0-9._-]+$/.test(username)) {
+    e.push(field, "A username has only letters, digits, dots, hyphens and underscores.");
+  }
+  return username;
+}
+
+function optionalPhone(e: Errors, field: string, value: string): string | null {
+  const phone = optionalText(e, field, "Phone", value, 30);
+  if (phone !== null && (!/^[0-9 +()\-.]+$/.test(phone) || phone.replace(/[^0-9]/g, "").length < 5)) {
+    e.push(field, "A phone number has digits, spaces and + ( ) - only.");
+  }
+  return phone;
+}
+
+function optionalEmail(e: Errors, field: string, value: string): string | null {
+  const email = optionalText(e, field, "Email", value, 254);
+  if (email !== null && !looksLikeEmail(email)) e.push(field, "Enter an email address like name@example.org.");
+  return email;
+}
+
+const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** A recovery code as the backend shows it: 32 characters in eight groups of four. */
+export function makeRecoveryCode(random: () => number = Math.random): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 8; g++) {
+    let group = "";
+    for (let i = 0; i < 4; i++) group += CODE_ALPHABET[Math.floor(random() * CODE_ALPHABET.length)];
+    groups.push(group);
+  }
+  return groups.join("-");
+}
+
+type StoredStaff = StaffMember & { passphrase: string; failures: number };
+
+function err(code: ApiError["code"], message: string): ApiError {
+  return { code, message, fields: [] };
 }
 
 
@@ -313,7 +393,7 @@ function notFound(what: string, id: number): ApiError {
   return { code: "not_found", message: `That ${what} (${id}) was not found.`, fields: [] };
 }
 
-function notReady(status: AppStatus): ApiError {
+function notReady(status: Pick<AppStatus, "error">): ApiError {
   return (
     status.error ?? { code: "not_ready", message: "The caseload is not open.", fields: [] }
   );
@@ -322,21 +402,111 @@ function notReady(status: AppStatus): ApiError {
 export class MockApi implements Api {
   patients: Patient[] = [];
   referrals: Referral[] = [];
+  staff: StoredStaff[] = [];
+  /** The audit log, oldest first (`audit_list` answers newest first). */
+  audit: AuditEntry[] = [];
+  /** The practice details given at setup. */
+  practice: SetupInput["practice"] | null = null;
   /** Every call made, command name and args, for tests to inspect. */
   calls: { command: string; args: unknown }[] = [];
-  private status: AppStatus;
+  /** The signed-in staff member's id, and whether the session is locked. */
+  sessionStaffId: number | null = null;
+  locked = false;
+  idleMinutes: number;
+  private status: Pick<AppStatus, "ready" | "dataDir" | "error">;
   private today: string;
   private nextPatientId = 1;
   private nextReferralId = 1;
+  private nextStaffId = 1;
+  private nextAuditId = 1;
 
   constructor(options: MockOptions = {}) {
     this.status = options.status ?? { ready: true, dataDir: "/home/practice/.local/share/org.waymark.app", error: null };
     this.today = options.today ?? todayIso();
+    this.idleMinutes = options.idleMinutes ?? 5;
+    for (const s of options.staff ?? []) this.addStaff(s);
+  }
+
+  /** A mock that is set up (with `TEST_ADMIN` and `TEST_LINK_WORKER`) and signed in as
+   * `as` (the admin by default). */
+  static signedIn(options: MockOptions = {}, as: StaffInput = TEST_ADMIN): MockApi {
+    const api = new MockApi({ staff: [TEST_ADMIN, TEST_LINK_WORKER], ...options });
+    const me = api.staff.find((s) => s.username === as.username.toLowerCase());
+    if (!me) throw new Error(`no staff member ${as.username}`);
+    api.sessionStaffId = me.id;
+    return api;
+  }
+
+  private addStaff(input: StaffInput): StoredStaff {
+    const s: StoredStaff = {
+      id: this.nextStaffId++,
+      displayName: input.displayName.trim(),
+      username: input.username.trim().toLowerCase(),
+      role: input.role,
+      active: true,
+      passphrase: input.passphrase,
+      failures: 0,
+    };
+    this.staff.push(s);
+    return s;
   }
 
   private log(command: string, args: unknown = {}) {
     this.calls.push({ command, args: clone(args) });
     if (command !== "app_status" && !this.status.ready) throw notReady(this.status);
+  }
+
+  private get setupNeeded(): boolean {
+    return !this.staff.some((s) => s.role === "admin" && s.active);
+  }
+
+  private me(): StoredStaff | null {
+    return this.staff.find((s) => s.id === this.sessionStaffId) ?? null;
+  }
+
+  private session(): Session | null {
+    const me = this.me();
+    if (!me) return null;
+    return { staff: publicStaff(me), locked: this.locked, idleMinutes: this.idleMinutes };
+  }
+
+  /** The signed-in, unlocked staff member, or the error the backend gives. */
+  private requireSession(): StoredStaff {
+    const me = this.me();
+    if (!me) throw err("not_signed_in", "Sign in to continue.");
+    if (this.locked) throw err("locked", "Waymark is locked: enter your passphrase to continue.");
+    return me;
+  }
+
+  private requireAdmin(): StoredStaff {
+    const me = this.requireSession();
+    if (me.role !== "admin") throw err("forbidden", "Only an administrator can do that.");
+    return me;
+  }
+
+  private record(
+    action: AuditAction,
+    entity: string,
+    recordId: number | null,
+    patientId: number | null,
+    staffId: number | null = this.sessionStaffId,
+  ) {
+    this.audit.push({
+      id: this.nextAuditId++,
+      at: this.now(),
+      staffId,
+      staffName: staffId === null ? null : (this.staff.find((s) => s.id === staffId)?.displayName ?? null),
+      action,
+      entity,
+      recordId,
+      patientId,
+    });
+  }
+
+  private findStaff(id: number): StoredStaff {
+    const s = this.staff.find((x) => x.id === id);
+    if (!s) throw notFound("staff member", id);
+    return s;
   }
 
   private now(): string {
@@ -357,11 +527,186 @@ export class MockApi implements Api {
 
   async appStatus(): Promise<AppStatus> {
     this.log("app_status");
-    return clone(this.status);
+    const ready = this.status.ready;
+    return clone({
+      ...this.status,
+      setupNeeded: ready && this.setupNeeded,
+      session: ready ? this.session() : null,
+    });
+  }
+
+  async setupComplete(input: SetupInput): Promise<SetupResult> {
+    this.log("setup_complete", { input });
+    if (!this.setupNeeded) throw err("forbidden", "Waymark is already set up.");
+    const e = new Errors();
+    const { practice } = input;
+    const name = requiredText(e, "practiceName", "Practice name", practice.name, 200);
+    const address = optionalText(e, "practiceAddress", "Address", practice.address, 500, true);
+    const phone = optionalPhone(e, "practicePhone", practice.phone);
+    const email = optionalEmail(e, "practiceEmail", practice.email);
+    const adminName = requiredText(e, "adminName", "Name", input.adminName, 100);
+    const adminUsername = checkUsername(e, "adminUsername", input.adminUsername);
+    checkPassphrase(e, "passphrase", input.passphrase);
+    e.throwIfAny();
+    this.practice = { name, address: address ?? "", phone: phone ?? "", email: email ?? "", country: practice.country };
+    const admin = this.addStaff({
+      displayName: adminName,
+      username: adminUsername,
+      role: "admin",
+      passphrase: input.passphrase,
+    });
+    this.sessionStaffId = admin.id;
+    this.locked = false;
+    this.record("admin", "practice", null, null);
+    this.record("sign_in", "staff", admin.id, null);
+    return clone({ session: this.session() as Session, recoveryCode: makeRecoveryCode() });
+  }
+
+  async signIn(username: string, passphrase: string): Promise<Session> {
+    this.log("sign_in", { username, passphrase: "…" });
+    const s = this.staff.find((x) => x.username === username.trim().toLowerCase());
+    if (!s) {
+      this.record("sign_in_failed", "staff", null, null, null);
+      throw err("sign_in_failed", "That username and passphrase do not match an active account.");
+    }
+    if (s.failures >= FREE_ATTEMPTS) {
+      this.record("sign_in_failed", "staff", s.id, null, null);
+      throw err("sign_in_locked", "Too many failed sign-ins: this account is locked for 1 minute.");
+    }
+    if (!s.active || s.passphrase !== passphrase) {
+      s.failures++;
+      this.record("sign_in_failed", "staff", s.id, null, null);
+      throw err("sign_in_failed", "That username and passphrase do not match an active account.");
+    }
+    s.failures = 0;
+    this.sessionStaffId = s.id;
+    this.locked = false;
+    this.record("sign_in", "staff", s.id, null);
+    return clone(this.session() as Session);
+  }
+
+  async signOut(): Promise<null> {
+    this.log("sign_out");
+    const me = this.me();
+    if (me) this.record("sign_out", "staff", me.id, null);
+    this.sessionStaffId = null;
+    this.locked = false;
+    return null;
+  }
+
+  async lock(): Promise<Session> {
+    this.log("lock");
+    if (!this.me()) throw err("not_signed_in", "Sign in to continue.");
+    this.locked = true;
+    return clone(this.session() as Session);
+  }
+
+  async unlock(passphrase: string): Promise<Session> {
+    this.log("unlock", { passphrase: "…" });
+    const me = this.me();
+    if (!me) throw err("not_signed_in", "Sign in to continue.");
+    if (me.failures >= FREE_ATTEMPTS) {
+      this.record("sign_in_failed", "staff", me.id, null, null);
+      throw err("sign_in_locked", "Too many failed attempts: try again in 1 minute.");
+    }
+    if (!me.active || me.passphrase !== passphrase) {
+      me.failures++;
+      this.record("sign_in_failed", "staff", me.id, null, null);
+      throw err("sign_in_failed", "That passphrase is not right.");
+    }
+    me.failures = 0;
+    this.locked = false;
+    return clone(this.session() as Session);
+  }
+
+  async staffList(): Promise<StaffMember[]> {
+    this.log("staff_list");
+    this.requireAdmin();
+    return clone(
+      [...this.staff]
+        .sort((a, b) =>
+          a.active !== b.active
+            ? Number(b.active) - Number(a.active)
+            : a.displayName < b.displayName
+              ? -1
+              : a.displayName > b.displayName
+                ? 1
+                : a.id - b.id,
+        )
+        .map(publicStaff),
+    );
+  }
+
+  async staffCreate(input: StaffInput): Promise<StaffMember> {
+    this.log("staff_create", { input: { ...input, passphrase: "…" } });
+    this.requireAdmin();
+    const e = new Errors();
+    const displayName = requiredText(e, "displayName", "Name", input.displayName, 100);
+    const username = checkUsername(e, "username", input.username);
+    checkPassphrase(e, "passphrase", input.passphrase);
+    e.throwIfAny();
+    if (this.staff.some((s) => s.username === username)) {
+      e.push("username", "That username is already in use.");
+      e.throwIfAny();
+    }
+    const s = this.addStaff({ displayName, username, role: input.role, passphrase: input.passphrase });
+    this.record("admin", "staff", s.id, null);
+    return clone(publicStaff(s));
+  }
+
+  async staffSetActive(id: number, active: boolean): Promise<StaffMember> {
+    this.log("staff_set_active", { id, active });
+    this.requireAdmin();
+    const s = this.findStaff(id);
+    s.active = active;
+    this.record("admin", "staff", s.id, null);
+    return clone(publicStaff(s));
+  }
+
+  async staffResetPassphrase(id: number, passphrase: string): Promise<StaffMember> {
+    this.log("staff_reset_passphrase", { id, passphrase: "…" });
+    this.requireAdmin();
+    const e = new Errors();
+    checkPassphrase(e, "passphrase", passphrase);
+    e.throwIfAny();
+    const s = this.findStaff(id);
+    s.passphrase = passphrase;
+    s.failures = 0;
+    this.record("admin", "staff", s.id, null);
+    return clone(publicStaff(s));
+  }
+
+  async settingsSetIdleMinutes(minutes: number): Promise<Session> {
+    this.log("settings_set_idle_minutes", { minutes });
+    this.requireAdmin();
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
+      const e = new Errors();
+      e.push("idleMinutes", "Choose between 1 and 60 minutes.");
+      e.throwIfAny();
+    }
+    this.idleMinutes = minutes;
+    this.record("admin", "settings", null, null);
+    return clone(this.session() as Session);
+  }
+
+  async auditList(query: AuditQuery): Promise<AuditPage> {
+    this.log("audit_list", { query });
+    this.requireAdmin();
+    const day = (at: string) => todayIso(new Date(at));
+    const all = this.audit
+      .filter((a) => query.staffId === null || a.staffId === query.staffId)
+      .filter((a) => query.patientId === null || a.patientId === query.patientId)
+      .filter((a) => query.from === "" || day(a.at) >= query.from)
+      .filter((a) => query.to === "" || day(a.at) <= query.to)
+      .reverse();
+    const limit = Math.min(Math.max(query.limit, 1), MAX_PAGE);
+    return clone({ items: all.slice(query.offset, query.offset + limit), total: all.length });
   }
 
   async patientList(query: PatientQuery): Promise<PatientPage> {
     this.log("patient_list", { query });
+    this.requireSession();
+    this.record("list", "patient", null, null);
     const all = this.patients
       .filter((p) => query.includeArchived || p.status === "active")
       .filter((p) => matches(p, query.text))
@@ -385,11 +730,15 @@ export class MockApi implements Api {
 
   async patientGet(id: number): Promise<Patient> {
     this.log("patient_get", { id });
-    return clone(this.find(id));
+    this.requireSession();
+    const p = this.find(id);
+    this.record("view", "patient", id, id);
+    return clone(p);
   }
 
   async patientCreate(input: PatientInput): Promise<Patient> {
     this.log("patient_create", { input });
+    this.requireSession();
     const f = validatePatient(clone(input), this.today);
     const { consentStore, consentContact, consentShare, ...rest } = f;
     const now = this.now();
@@ -405,11 +754,13 @@ export class MockApi implements Api {
       updatedAt: now,
     };
     this.patients.push(p);
+    this.record("create", "patient", p.id, p.id);
     return clone(p);
   }
 
   async patientUpdate(id: number, input: PatientInput): Promise<Patient> {
     this.log("patient_update", { id, input });
+    this.requireSession();
     const before = this.find(id);
     const f = validatePatient(clone(input), this.today);
     const { consentStore, consentContact, consentShare, ...rest } = f;
@@ -421,28 +772,35 @@ export class MockApi implements Api {
       consentShareDate: keep(consentShare, before.consentShareDate),
       updatedAt: this.now(),
     });
+    this.record("update", "patient", id, id);
     return clone(before);
   }
 
   async patientArchive(id: number): Promise<Patient> {
     this.log("patient_archive", { id });
+    this.requireSession();
     const p = this.find(id);
     p.status = "archived";
     p.updatedAt = this.now();
+    this.record("archive", "patient", id, id);
     return clone(p);
   }
 
   async patientRestore(id: number): Promise<Patient> {
     this.log("patient_restore", { id });
+    this.requireSession();
     const p = this.find(id);
     p.status = "active";
     p.updatedAt = this.now();
+    this.record("restore", "patient", id, id);
     return clone(p);
   }
 
   async referralList(patientId: number): Promise<Referral[]> {
     this.log("referral_list", { patientId });
+    this.requireSession();
     this.find(patientId);
+    this.record("list", "referral", null, patientId);
     return clone(
       this.referrals
         .filter((r) => r.patientId === patientId)
@@ -454,6 +812,7 @@ export class MockApi implements Api {
 
   async referralCreate(patientId: number, input: ReferralInput): Promise<Referral> {
     this.log("referral_create", { patientId, input });
+    this.requireSession();
     this.find(patientId);
     const f = validateReferral(clone(input), this.today);
     const now = this.now();
@@ -468,19 +827,23 @@ export class MockApi implements Api {
       updatedAt: now,
     };
     this.referrals.push(r);
+    this.record("create", "referral", r.id, patientId);
     return clone(r);
   }
 
   async referralUpdate(id: number, input: ReferralInput): Promise<Referral> {
     this.log("referral_update", { id, input });
+    this.requireSession();
     const r = this.findReferral(id);
     const f = validateReferral(clone(input), this.today);
     Object.assign(r, f, { updatedAt: this.now() });
+    this.record("update", "referral", id, r.patientId);
     return clone(r);
   }
 
   async referralSetStatus(id: number, status: ReferralStatus, closureReason: string | null): Promise<Referral> {
     this.log("referral_set_status", { id, status, closureReason });
+    this.requireSession();
     let reason: string | null = null;
     if (status === "closed") {
       const e = new Errors();
@@ -493,6 +856,12 @@ export class MockApi implements Api {
     r.closureReason = reason;
     r.closedDate = status === "closed" ? this.today : null;
     r.updatedAt = this.now();
+    this.record("update", "referral", id, r.patientId);
     return clone(r);
   }
 }
+
+function publicStaff(s: StoredStaff): StaffMember {
+  return { id: s.id, displayName: s.displayName, username: s.username, role: s.role, active: s.active };
+}
+

@@ -39,3 +39,12 @@ export function todayIso(now = new Date()): string {
   const d = String(now.getDate()).padStart(2, "0");
   return `${y}-${m}-${d}`;
 }
+
+/** An RFC 3339 timestamp in local time: `14 Mar 2026, 09:05:12`; anything unreadable
+ * is returned unchanged. */
+export function formatDateTime(rfc3339: string): string {
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return rfc3339;
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${formatDate(todayIso(d))}, ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}

@@ -1,10 +1,13 @@
 // Plain words for every enum the backend sends, in the order they are offered.
+import type { AuditAction } from "../api/bindings/AuditAction";
+import type { Country } from "../api/bindings/Country";
 import type { ErrorCode } from "../api/bindings/ErrorCode";
 import type { PatientStatus } from "../api/bindings/PatientStatus";
 import type { PreferredContact } from "../api/bindings/PreferredContact";
 import type { ReferralReason } from "../api/bindings/ReferralReason";
 import type { ReferralSource } from "../api/bindings/ReferralSource";
 import type { ReferralStatus } from "../api/bindings/ReferralStatus";
+import type { Role } from "../api/bindings/Role";
 
 export const PREFERRED_CONTACT_LABELS: Record<PreferredContact, string> = {
   phone: "Phone call",
@@ -47,6 +50,31 @@ export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {
   closed: "Closed",
 };
 
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Administrator",
+  link_worker: "Link worker",
+};
+
+export const COUNTRY_LABELS: Record<Country, string> = {
+  uk: "UK",
+  us: "US",
+};
+
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  view: "Viewed",
+  list: "Listed",
+  create: "Created",
+  update: "Changed",
+  archive: "Archived",
+  restore: "Restored",
+  print: "Printed",
+  export: "Exported",
+  sign_in: "Signed in",
+  sign_in_failed: "Failed sign-in",
+  sign_out: "Signed out",
+  admin: "Admin change",
+};
+
 /** Plain-words explanation of why the caseload could not be opened, by error code. */
 export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   validation: "Waymark could not start because of a problem with its settings.",
@@ -77,6 +105,9 @@ export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   sign_in_failed: "That username and passphrase do not match an active account.",
   sign_in_locked:
     "Too many failed sign-ins: this account is locked for a few minutes. Try again later, or ask an administrator to reset the passphrase.",
+  not_signed_in: "You are not signed in. Sign in to continue.",
+  locked: "Waymark is locked. Enter your passphrase to continue.",
+  forbidden: "Only an administrator can do that.",
   storage:
     "Waymark could not read or write its data folder. Check the disk is connected and not full, then open Waymark again.",
   internal: "Something unexpected went wrong inside Waymark.",

@@ -18,5 +18,7 @@ mod real_keyring;
 mod recovery;
 /// Referrals: round trip, status changes, audit.
 mod referrals;
+/// First-run setup, settings and the audit log's filters.
+mod setup;
 /// Staff accounts: Argon2id passphrases, rate-limited and audited sign-in.
 mod staff;

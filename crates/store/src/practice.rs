@@ -1,0 +1,123 @@
+//! The practice row, the settings table and the first-run setup.
+
+use rusqlite::{params, OptionalExtension};
+use waymark_domain::{Country, PracticeFields, PracticeInput, Role, StaffInput};
+
+use crate::audit::{self, AuditAction};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::recovery::RecoveryCode;
+use crate::staff::Staff;
+
+/// name, address, phone, email, country
+type PracticeRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+/// Idle minutes before the app locks itself, unless an admin chose otherwise.
+pub const DEFAULT_IDLE_MINUTES: u32 = 5;
+const IDLE_KEY: &str = "idle_minutes";
+
+impl Database {
+    /// The practice's details, once set up.
+    pub fn practice(&self) -> Result<Option<PracticeFields>> {
+        let row: Option<PracticeRow> = self
+            .conn
+            .query_row(
+                "SELECT name, address, phone, email, country FROM practice WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        row.map(|(name, address, phone, email, country)| {
+            Ok(PracticeFields {
+                name,
+                address,
+                phone,
+                email,
+                country: country.parse::<Country>()?,
+            })
+        })
+        .transpose()
+    }
+
+    /// First-run setup, in one transaction: the practice, its first admin, and the
+    /// recovery code (returned to be shown once and printed). Refused once any active
+    /// admin exists, so it can never take over a caseload that is in use.
+    pub fn complete_setup(
+        &mut self,
+        practice: &PracticeInput,
+        admin: &StaffInput,
+        passphrase: &str,
+    ) -> Result<(Staff, RecoveryCode)> {
+        if self.staff().has_active_admin()? {
+            return Err(Error::AlreadySetUp);
+        }
+        let p = match (practice.validate(), admin.validate()) {
+            (Ok(p), Ok(_)) => p,
+            (p, a) => {
+                let mut all = p.err().unwrap_or_default();
+                all.0.extend(a.err().unwrap_or_default().0);
+                return Err(all.into());
+            }
+        };
+        waymark_domain::staff::check_passphrase(passphrase)?;
+        // Order matters: the admin account is what marks setup as done, so it comes
+        // last; if anything before it fails, setup can simply be run again.
+        let code = self.issue_recovery_code()?;
+        let tx = self.conn.unchecked_transaction()?;
+        let ts = crate::now();
+        tx.execute(
+            "INSERT INTO practice (id, name, address, phone, email, country, created_at, updated_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?6)
+             ON CONFLICT (id) DO UPDATE SET name = ?1, address = ?2, phone = ?3, email = ?4,
+                country = ?5, updated_at = ?6",
+            params![p.name, p.address, p.phone, p.email, p.country.as_str(), ts],
+        )?;
+        audit::record(&tx, None, AuditAction::Admin, "practice", Some(1), None)?;
+        tx.commit()?;
+        let admin = StaffInput {
+            role: Role::Admin,
+            ..admin.clone()
+        };
+        let staff = self.staff().create(&admin, passphrase)?;
+        self.set_actor(Some(staff.id));
+        Ok((staff, code))
+    }
+
+    /// Minutes of inactivity before the app locks.
+    pub fn idle_minutes(&self) -> Result<u32> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [IDLE_KEY],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(v.and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_IDLE_MINUTES))
+    }
+
+    /// Sets the idle time (1 to 60 minutes); an admin action, audited.
+    pub fn set_idle_minutes(&self, minutes: u32) -> Result<()> {
+        if !(1..=60).contains(&minutes) {
+            let mut e = waymark_domain::ValidationErrors::default();
+            e.push("idleMinutes", "Choose between 1 and 60 minutes.");
+            return Err(e.into());
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = ?2",
+            params![IDLE_KEY, minutes.to_string()],
+        )?;
+        audit::record(&tx, self.actor, AuditAction::Admin, "settings", None, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,155 @@
+use waymark_domain::{Country, PracticeInput, Role, StaffInput};
+use waymark_store::{AuditAction, AuditFilter, Error};
+
+use crate::common::*;
+
+fn practice() -> PracticeInput {
+    PracticeInput {
+        name: "Hollinsford Surgery".into(),
+        address: "1 High Street, Hollinsford HF1 1AA".into(),
+        phone: "01632 960000".into(),
+        email: "".into(),
+        country: Country::Uk,
+    }
+}
+
+fn admin() -> StaffInput {
+    StaffInput {
+        display_name: "Amara Okafor".into(),
+        username: "amara".into(),
+        role: Role::LinkWorker,
+    }
+}
+
+#[test]
+fn setup_creates_practice_admin_and_recovery_code_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let mut db = open(dir.path(), &vault);
+    let (staff, code) = db
+        .complete_setup(&practice(), &admin(), "kettle violet harbour")
+        .unwrap();
+    assert_eq!(
+        staff.role,
+        Role::Admin,
+        "the first account is always an admin"
+    );
+    assert_eq!(db.practice().unwrap().unwrap().name, "Hollinsford Surgery");
+    assert!(dir.path().join("waymark.recovery").exists());
+    assert_eq!(code.grouped().split('-').count(), 8);
+    // Patient work after setup is audited against the admin.
+    let p = db.patients().create(&zoe(), today()).unwrap();
+    let rows = db.audit_entries(1).unwrap();
+    assert_eq!(
+        (rows[0].staff_id, rows[0].record_id),
+        (Some(staff.id), Some(p.id))
+    );
+    // Setup cannot be run again over a caseload in use.
+    assert!(matches!(
+        db.complete_setup(&practice(), &admin(), "kettle violet harbour"),
+        Err(Error::AlreadySetUp)
+    ));
+}
+
+#[test]
+fn bad_setup_input_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = open(dir.path(), &mock_vault());
+    let bad = PracticeInput {
+        name: "".into(),
+        ..practice()
+    };
+    match db.complete_setup(
+        &bad,
+        &StaffInput {
+            username: "x".into(),
+            ..admin()
+        },
+        "kettle violet harbour",
+    ) {
+        Err(Error::Validation(e)) => {
+            assert!(e.message_for("practiceName").is_some());
+            assert!(e.message_for("username").is_some());
+        }
+        other => panic!("expected validation errors, got {other:?}"),
+    }
+    assert!(db.practice().unwrap().is_none());
+    assert!(!db.staff().has_active_admin().unwrap());
+    assert!(!dir.path().join("waymark.recovery").exists());
+}
+
+#[test]
+fn idle_time_defaults_and_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    assert_eq!(db.idle_minutes().unwrap(), 5);
+    db.set_idle_minutes(15).unwrap();
+    assert_eq!(db.idle_minutes().unwrap(), 15);
+    assert!(db.set_idle_minutes(0).is_err());
+    assert!(db.set_idle_minutes(61).is_err());
+    assert_eq!(db.idle_minutes().unwrap(), 15);
+}
+
+#[test]
+fn audit_log_filters_by_staff_patient_and_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = open(dir.path(), &mock_vault());
+    let (amara, _) = db
+        .complete_setup(&practice(), &admin(), "kettle violet harbour")
+        .unwrap();
+    let p = db.patients().create(&zoe(), today()).unwrap();
+    db.patients().get(p.id).unwrap();
+    db.set_actor(None);
+    db.patients().list(&Default::default()).unwrap();
+
+    let all = db
+        .audit_query(&AuditFilter {
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    let by_amara = db
+        .audit_query(&AuditFilter {
+            staff_id: Some(amara.id),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(by_amara.1 < all.1);
+    assert!(by_amara
+        .0
+        .iter()
+        .all(|r| r.staff_name.as_deref() == Some("Amara Okafor")));
+    let for_patient = db
+        .audit_query(&AuditFilter {
+            patient_id: Some(p.id),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    let actions: Vec<_> = for_patient.0.iter().map(|r| r.entry.action).collect();
+    assert_eq!(
+        actions,
+        [AuditAction::View, AuditAction::Create],
+        "newest first"
+    );
+    let today_utc = chrono::Utc::now().date_naive();
+    let this_period = db
+        .audit_query(&AuditFilter {
+            from: Some(today_utc),
+            to: Some(today_utc),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(this_period.1, all.1);
+    let yesterday = today_utc.pred_opt().unwrap();
+    let earlier = db
+        .audit_query(&AuditFilter {
+            to: Some(yesterday),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(earlier.1, 0);
+}

@@ -1,0 +1,115 @@
+//! First-run setup, signing in and out, and the lock screen.
+
+use tauri::State;
+use waymark_store::Database;
+
+use crate::dto::{Session, SetupInput, SetupResult};
+use crate::error::{ApiError, ErrorCode};
+use crate::state::{self, AppState};
+
+/// The session as the UI sees it.
+pub(crate) fn session_dto(db: &Database, s: &state::Session) -> Result<Session, ApiError> {
+    Ok(Session {
+        staff: s.staff.clone().into(),
+        locked: s.locked,
+        idle_minutes: db.idle_minutes()?,
+    })
+}
+
+#[tauri::command(async)]
+pub fn setup_complete(
+    state: State<'_, AppState>,
+    input: SetupInput,
+) -> Result<SetupResult, ApiError> {
+    state.with_db(|db, session| {
+        let admin = waymark_domain::StaffInput {
+            display_name: input.admin_name,
+            username: input.admin_username,
+            role: waymark_domain::Role::Admin,
+        };
+        let (staff, code) = db
+            .complete_setup(&input.practice.into(), &admin, &input.passphrase)
+            .map_err(|e| {
+                ApiError::from(e)
+                    .rename_fields(&[("displayName", "adminName"), ("username", "adminUsername")])
+            })?;
+        let signed_in = state::Session {
+            staff,
+            locked: false,
+        };
+        let dto = session_dto(db, &signed_in)?;
+        *session = Some(signed_in);
+        Ok(SetupResult {
+            session: dto,
+            recovery_code: code.grouped().to_string(),
+        })
+    })
+}
+
+#[tauri::command(async)]
+pub fn sign_in(
+    state: State<'_, AppState>,
+    username: String,
+    passphrase: String,
+) -> Result<Session, ApiError> {
+    state.with_db(|db, session| {
+        let staff = db
+            .staff()
+            .sign_in(&username, &passphrase, chrono::Utc::now())?;
+        db.set_actor(Some(staff.id));
+        let signed_in = state::Session {
+            staff,
+            locked: false,
+        };
+        let dto = session_dto(db, &signed_in)?;
+        *session = Some(signed_in);
+        Ok(dto)
+    })
+}
+
+#[tauri::command(async)]
+pub fn sign_out(state: State<'_, AppState>) -> Result<(), ApiError> {
+    state.with_db(|db, session| {
+        if let Some(s) = session.take() {
+            db.staff().record_sign_out(s.staff.id)?;
+        }
+        db.set_actor(None);
+        Ok(())
+    })
+}
+
+/// Locks the screen (the UI calls this after the idle time); patient commands are
+/// refused until `unlock`.
+#[tauri::command(async)]
+pub fn lock(state: State<'_, AppState>) -> Result<Session, ApiError> {
+    state.with_db(|db, session| match session {
+        Some(s) => {
+            s.locked = true;
+            session_dto(db, s)
+        }
+        None => Err(ApiError::new(
+            ErrorCode::NotSignedIn,
+            "Please sign in to Waymark.",
+        )),
+    })
+}
+
+/// Unlocks with the signed-in staff member's passphrase (a sign-in, rate-limited and
+/// audited like any other).
+#[tauri::command(async)]
+pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Session, ApiError> {
+    state.with_db(|db, session| {
+        let Some(s) = session else {
+            return Err(ApiError::new(
+                ErrorCode::NotSignedIn,
+                "Please sign in to Waymark.",
+            ));
+        };
+        let staff = db
+            .staff()
+            .sign_in(&s.staff.username, &passphrase, chrono::Utc::now())?;
+        s.staff = staff;
+        s.locked = false;
+        session_dto(db, s)
+    })
+}

@@ -1,0 +1,67 @@
+//! Staff accounts and settings: admins only.
+
+use tauri::State;
+
+use crate::commands::auth::session_dto;
+use crate::dto::{Session, StaffInput, StaffMember};
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+#[tauri::command(async)]
+pub fn staff_list(state: State<'_, AppState>) -> Result<Vec<StaffMember>, ApiError> {
+    state
+        .with_admin_db(|db| db.staff().list())
+        .map(|v| v.into_iter().map(Into::into).collect())
+}
+
+#[tauri::command(async)]
+pub fn staff_create(
+    state: State<'_, AppState>,
+    input: StaffInput,
+) -> Result<StaffMember, ApiError> {
+    let account = waymark_domain::StaffInput {
+        display_name: input.display_name,
+        username: input.username,
+        role: input.role.into(),
+    };
+    state
+        .with_admin_db(|db| db.staff().create(&account, &input.passphrase))
+        .map(Into::into)
+}
+
+#[tauri::command(async)]
+pub fn staff_set_active(
+    state: State<'_, AppState>,
+    id: i64,
+    active: bool,
+) -> Result<StaffMember, ApiError> {
+    state
+        .with_admin_db(|db| db.staff().set_active(id, active))
+        .map(Into::into)
+}
+
+#[tauri::command(async)]
+pub fn staff_reset_passphrase(
+    state: State<'_, AppState>,
+    id: i64,
+    passphrase: String,
+) -> Result<StaffMember, ApiError> {
+    state
+        .with_admin_db(|db| db.staff().reset_passphrase(id, &passphrase))
+        .map(Into::into)
+}
+
+#[tauri::command(async)]
+pub fn settings_set_idle_minutes(
+    state: State<'_, AppState>,
+    minutes: u32,
+) -> Result<Session, ApiError> {
+    state.with_admin_db(|db| db.set_idle_minutes(minutes))?;
+    state.with_db(|db, session| match session {
+        Some(s) => session_dto(db, s),
+        None => Err(ApiError::new(
+            ErrorCode::NotSignedIn,
+            "Please sign in to Waymark.",
+        )),
+    })
+}

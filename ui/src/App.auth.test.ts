@@ -1,0 +1,367 @@
+// Sign-in, first-run setup, locking, staff admin and the audit log, against the mock.
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import App from "./App.svelte";
+import { MockApi, TEST_ADMIN, TEST_LINK_WORKER } from "./api/mock";
+import { ZOE, seed } from "./test/fixtures";
+
+type User = ReturnType<typeof userEvent.setup>;
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`no element #${id}`);
+  return el as T;
+}
+
+async function caseload() {
+  return screen.findByRole("heading", { level: 1, name: "Caseload" });
+}
+
+async function openZoe(user: User) {
+  await caseload();
+  const [row] = await screen.findAllByTestId("patient-row");
+  await user.click(within(row).getByRole("button"));
+  const name = await screen.findByTestId("patient-name");
+  expect(name.textContent).toContain("Zoë O'Brien");
+}
+
+function bodyText(): string {
+  return document.body.textContent ?? "";
+}
+
+describe("first-run setup", () => {
+  it("shows each problem, creates nothing, and offers nothing else", async () => {
+    const api = new MockApi();
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await screen.findByRole("heading", { level: 1, name: "Set up Waymark" });
+    expect(screen.getByTestId("setup")).toBeTruthy();
+    expect(document.getElementById("register-patient")).toBeNull();
+    expect(document.getElementById("sign-in")).toBeNull();
+
+    await user.type(byId("passphrase"), "correct horse battery");
+    await user.type(byId("passphraseConfirm"), "correct horse battery!");
+    await user.click(byId("complete-setup"));
+
+    expect((await screen.findByRole("alert")).textContent).toContain("Please correct the highlighted fields.");
+    expect(byId("practiceName-error").textContent).toContain("Enter the practice name.");
+    expect(byId("adminName-error").textContent).toContain("Enter your name.");
+    expect(byId("adminUsername-error").textContent).toContain("Choose a username.");
+    expect(byId("passphraseConfirm-error").textContent).toContain("different");
+    expect(byId("passphraseConfirm").getAttribute("aria-invalid")).toBe("true");
+    expect(api.staff).toHaveLength(0);
+    expect(api.calls.map((c) => c.command)).not.toContain("setup_complete");
+
+    // The backend's own checks (here: a short passphrase, a bad email) show inline too.
+    await user.type(byId("practiceName"), "Hollinsford Surgery");
+    await user.type(byId("practiceEmail"), "not an email");
+    await user.type(byId("adminName"), "Amara Okafor");
+    await user.type(byId("adminUsername"), "amara");
+    await user.clear(byId("passphrase"));
+    await user.type(byId("passphrase"), "short");
+    await user.clear(byId("passphraseConfirm"));
+    await user.type(byId("passphraseConfirm"), "short");
+    await user.click(byId("complete-setup"));
+    await waitFor(() => expect(byId("passphrase-error").textContent).toContain("at least 12 characters"));
+    expect(byId("practiceEmail-error").textContent).toContain("email address");
+    expect(document.getElementById("passphraseConfirm-error")).toBeNull();
+    expect(api.staff).toHaveLength(0);
+  });
+
+  it("shows the recovery code once, then signs the admin in", async () => {
+    const api = new MockApi();
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await screen.findByTestId("setup");
+    await user.type(byId("practiceName"), "Hollinsford Surgery");
+    await user.selectOptions(byId("practiceCountry"), "US");
+    await user.type(byId("adminName"), "Amara Okafor");
+    await user.type(byId("adminUsername"), "A.Okafor");
+    await user.type(byId("passphrase"), "correct horse battery");
+    await user.type(byId("passphraseConfirm"), "correct horse battery");
+    await user.click(byId("complete-setup"));
+
+    const code = await screen.findByTestId("recovery-code");
+    expect(code.textContent).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+    expect(bodyText()).toContain("It is shown only once.");
+    expect(api.practice?.country).toBe("us");
+    expect(api.staff[0]).toMatchObject({ username: "a.okafor", role: "admin" });
+    expect(document.getElementById("register-patient")).toBeNull();
+
+    const finish = byId<HTMLButtonElement>("finish-setup");
+    expect(finish.disabled).toBe(true);
+    await user.click(finish);
+    expect(screen.queryByTestId("recovery-code")).not.toBeNull();
+    await user.click(byId("recovery-saved"));
+    expect(finish.disabled).toBe(false);
+    await user.click(finish);
+
+    await caseload();
+    expect(screen.getByTestId("signed-in-as").textContent).toBe("Amara Okafor");
+    expect(screen.queryByTestId("recovery-code")).toBeNull();
+    expect(bodyText()).not.toContain(code.textContent);
+  });
+});
+
+describe("sign-in", () => {
+  it("refuses a wrong passphrase and accepts the right one", async () => {
+    const api = new MockApi({ staff: [TEST_ADMIN] });
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await screen.findByTestId("sign-in");
+    expect(document.getElementById("register-patient")).toBeNull();
+    expect(byId("password").getAttribute("type")).toBe("password");
+    expect(screen.getByLabelText("Passphrase")).toBe(byId("password"));
+
+    await user.type(byId("username"), "Amara");
+    await user.type(byId("password"), "wrong horse battery");
+    await user.click(byId("sign-in"));
+    const alert = await screen.findByTestId("sign-in-error");
+    expect(alert.getAttribute("role")).toBe("alert");
+    expect(alert.textContent).toContain("do not match");
+    expect(byId<HTMLInputElement>("password").value).toBe("");
+    expect(screen.getByTestId("sign-in")).toBeTruthy();
+    expect(api.sessionStaffId).toBeNull();
+
+    await user.type(byId("password"), TEST_ADMIN.passphrase);
+    await user.click(byId("sign-in"));
+    await caseload();
+    expect(screen.getByTestId("signed-in-as").textContent).toBe("Amara Okafor");
+    await waitFor(() => expect(api.audit.map((a) => a.action)).toEqual(["sign_in_failed", "sign_in", "list"]));
+    expect(api.audit[0]).toMatchObject({ staffId: null, recordId: api.staff[0].id });
+  });
+
+  it("signs out back to the sign-in screen", async () => {
+    const api = MockApi.signedIn();
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await caseload();
+    await user.click(byId("sign-out"));
+    await screen.findByTestId("sign-in");
+    expect(api.sessionStaffId).toBeNull();
+    expect(api.audit.at(-1)?.action).toBe("sign_out");
+  });
+});
+
+describe("locking", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("locks on request, hiding every patient detail, and unlocks with the passphrase", async () => {
+    const api = MockApi.signedIn();
+    await seed(api, ZOE);
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await openZoe(user);
+
+    await user.click(byId("lock-now"));
+    const lock = await screen.findByTestId("lock-screen");
+    expect(lock.textContent).toContain("Waymark is locked");
+    expect(lock.textContent).toContain("Amara Okafor");
+    expect(api.locked).toBe(true);
+    for (const text of ["Zoë", "O'Brien", "999 526 0182", "Mill Lane"]) expect(bodyText()).not.toContain(text);
+    expect(document.getElementById("patient-name")).toBeNull();
+    expect(screen.queryByTestId("patient-name")).toBeNull();
+
+    await user.type(byId("unlock-password"), "not my passphrase");
+    await user.click(byId("unlock"));
+    expect((await screen.findByRole("alert")).textContent).toContain("not right");
+    expect(byId<HTMLInputElement>("unlock-password").value).toBe("");
+    expect(screen.getByTestId("lock-screen")).toBeTruthy();
+    expect(bodyText()).not.toContain("Zoë");
+
+    await user.type(byId("unlock-password"), TEST_ADMIN.passphrase);
+    await user.click(byId("unlock"));
+    expect((await screen.findByTestId("patient-name")).textContent).toContain("Zoë O'Brien");
+    expect(api.locked).toBe(false);
+  });
+
+  it("locks itself after the idle time", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const api = MockApi.signedIn({ idleMinutes: 2 });
+    await seed(api, ZOE);
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    render(App, { props: { api } });
+    await openZoe(user);
+
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect(screen.queryByTestId("lock-screen")).toBeNull();
+    window.dispatchEvent(new Event("keydown"));
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect(screen.queryByTestId("lock-screen")).toBeNull();
+    await vi.advanceTimersByTimeAsync(31_000);
+
+    await screen.findByTestId("lock-screen");
+    expect(bodyText()).not.toContain("Zoë");
+    await waitFor(() => expect(api.locked).toBe(true));
+  });
+
+  it("shows the lock screen when the backend says the session is locked", async () => {
+    const api = MockApi.signedIn();
+    await seed(api, ZOE);
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await caseload();
+    api.locked = true; // e.g. locked from another window
+    await user.type(byId("patient-search"), "zo");
+    await screen.findByTestId("lock-screen");
+    expect(bodyText()).not.toContain("Zoë");
+  });
+});
+
+describe("staff admin", () => {
+  it("adds a link worker (after fixing a mistake) and disables them", async () => {
+    const api = MockApi.signedIn();
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await caseload();
+    await user.click(byId("nav-staff"));
+    await screen.findByRole("heading", { level: 1, name: "Staff" });
+    const before = await screen.findAllByTestId("staff-row");
+    expect(before).toHaveLength(2);
+    expect(before[0].textContent).toContain("Administrator");
+    expect(before[1].textContent).toContain("Link worker");
+
+    await user.type(byId("staffDisplayName"), "Priya Shah");
+    await user.type(byId("staffUsername"), "p shah");
+    await user.type(byId("staffPassphrase"), "too short");
+    await user.click(byId("add-staff"));
+    await waitFor(() => expect(byId("staffUsername-error").textContent).toContain("only letters"));
+    expect(byId("staffPassphrase-error").textContent).toContain("at least 12");
+    expect(byId("staffUsername").getAttribute("aria-invalid")).toBe("true");
+    expect(byId("staffDisplayName").getAttribute("aria-invalid")).toBeNull();
+    expect(screen.getByTestId("error-summary").textContent).toContain("Username: ");
+    // A failed save clears the passphrase rather than keep it in the form.
+    expect(byId<HTMLInputElement>("staffPassphrase").value).toBe("");
+
+    // A username already taken (case does not matter).
+    await user.clear(byId("staffUsername"));
+    await user.type(byId("staffUsername"), "Tomas");
+    await user.type(byId("staffPassphrase"), "purple kettle meadow");
+    await user.click(byId("add-staff"));
+    await waitFor(() => expect(byId("staffUsername-error").textContent).toContain("already in use"));
+    expect(document.getElementById("staffPassphrase-error")).toBeNull();
+    expect(api.staff).toHaveLength(2);
+
+    await user.clear(byId("staffUsername"));
+    await user.type(byId("staffUsername"), "p.shah");
+    await user.selectOptions(byId("staffRole"), "Link worker");
+    await user.type(byId("staffPassphrase"), "purple kettle meadow");
+    await user.click(byId("add-staff"));
+    await waitFor(() => expect(screen.getAllByTestId("staff-row")).toHaveLength(3));
+    expect(api.staff[2]).toMatchObject({ displayName: "Priya Shah", username: "p.shah", role: "link_worker", active: true });
+    expect(byId<HTMLInputElement>("staffDisplayName").value).toBe("");
+
+    const row = screen.getAllByTestId("staff-row").find((r) => r.textContent?.includes("Priya Shah"));
+    if (!row) throw new Error("no row");
+    expect(row.textContent).toContain("Active");
+    await user.click(within(row).getByRole("button", { name: /^Disable/ }));
+    await waitFor(() => expect(row.textContent).toContain("Disabled"));
+    expect(api.staff[2].active).toBe(false);
+    expect(within(row).getByRole("button", { name: /^Enable/ })).toBeTruthy();
+    await expect(api.signIn("p.shah", "purple kettle meadow")).rejects.toMatchObject({ code: "sign_in_failed" });
+  });
+
+  it("resets a passphrase and sets the auto-lock time", async () => {
+    const api = MockApi.signedIn();
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await caseload();
+    await user.click(byId("nav-staff"));
+    const rows = await screen.findAllByTestId("staff-row");
+    const tomas = rows.find((r) => r.textContent?.includes("tomas"));
+    if (!tomas) throw new Error("no row");
+    await user.click(within(tomas).getByRole("button", { name: /^Reset passphrase/ }));
+    const id = api.staff[1].id;
+    await user.type(byId(`reset-passphrase-${id}`), "short");
+    await user.click(within(tomas).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(byId(`reset-passphrase-${id}-error`).textContent).toContain("at least 12"));
+    await user.type(byId(`reset-passphrase-${id}`), "new lantern orange");
+    await user.click(within(tomas).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(api.staff[1].passphrase).toBe("new lantern orange"));
+
+    const idle = byId<HTMLInputElement>("idleMinutes");
+    expect(idle.value).toBe("5");
+    await user.clear(idle);
+    await user.type(idle, "90");
+    await user.click(byId("save-idle"));
+    await waitFor(() => expect(byId("idleMinutes-error").textContent).toContain("between 1 and 60"));
+    expect(api.idleMinutes).toBe(5);
+    await user.clear(idle);
+    await user.type(idle, "10");
+    await user.click(byId("save-idle"));
+    await waitFor(() => expect(api.idleMinutes).toBe(10));
+    expect(document.getElementById("idleMinutes-error")).toBeNull();
+  });
+
+  it("shows a link worker no Staff or Audit navigation", async () => {
+    const api = MockApi.signedIn({}, TEST_LINK_WORKER);
+    render(App, { props: { api } });
+    await caseload();
+    expect(screen.getByTestId("signed-in-as").textContent).toBe("Tomás Ó Briain");
+    expect(document.getElementById("nav-staff")).toBeNull();
+    expect(document.getElementById("nav-audit")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Staff" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Audit log" })).toBeNull();
+    await expect(api.staffList()).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
+
+describe("audit log", () => {
+  it("lists sign-ins and views, newest first, filtered by staff member", async () => {
+    const api = new MockApi({ staff: [TEST_ADMIN, TEST_LINK_WORKER] });
+    await api.signIn("tomas", TEST_LINK_WORKER.passphrase);
+    const [zoe] = await seed(api, ZOE);
+    await api.patientGet(zoe.id);
+    await api.signOut();
+    await expect(api.signIn("nobody", "whatever at all")).rejects.toMatchObject({ code: "sign_in_failed" });
+
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await screen.findByTestId("sign-in");
+    await user.type(byId("username"), "amara");
+    await user.type(byId("password"), TEST_ADMIN.passphrase);
+    await user.click(byId("sign-in"));
+    await caseload();
+    await user.click(byId("nav-audit"));
+    await screen.findByRole("heading", { level: 1, name: "Audit log" });
+
+    const rows = await screen.findAllByTestId("audit-row");
+    const actions = rows.map((r) => r.getAttribute("data-action"));
+    // Newest first: the admin's own sign-in (the caseload list may come before it).
+    expect(actions.slice(actions.indexOf("sign_in"))).toEqual(
+      expect.arrayContaining(["sign_in", "sign_in_failed", "sign_out", "view", "create", "sign_in"]),
+    );
+    const failed = rows.find((r) => r.getAttribute("data-action") === "sign_in_failed");
+    expect(failed?.textContent).toContain("Failed sign-in");
+    expect(failed?.textContent).toContain("—");
+    const view = rows.find((r) => r.getAttribute("data-action") === "view");
+    expect(view?.textContent).toContain("Viewed");
+    expect(view?.textContent).toContain("Tomás Ó Briain");
+    expect(view?.textContent).toContain("patient");
+    expect(screen.queryByRole("button", { name: /delete|edit/i })).toBeNull();
+
+    await user.selectOptions(byId("audit-staff"), "Tomás Ó Briain");
+    await user.click(byId("audit-apply"));
+    await waitFor(() => {
+      const filtered = screen.getAllByTestId("audit-row");
+      expect(filtered.every((r) => r.textContent?.includes("Tomás Ó Briain"))).toBe(true);
+      expect(filtered.map((r) => r.getAttribute("data-action"))).toEqual(["sign_out", "view", "create", "sign_in"]);
+    });
+    const last = api.calls.filter((c) => c.command === "audit_list").at(-1);
+    expect(last?.args).toEqual({
+      query: { staffId: api.staff[1].id, patientId: null, from: "", to: "", limit: 100, offset: 0 },
+    });
+
+    await user.selectOptions(byId("audit-staff"), "All staff");
+    await user.type(byId("audit-patient"), String(zoe.id));
+    await user.click(byId("audit-apply"));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("audit-row").map((r) => r.getAttribute("data-action"))).toEqual(["view", "create"]),
+    );
+    expect(byId<HTMLButtonElement>("audit-next").disabled).toBe(true);
+    expect(byId<HTMLButtonElement>("audit-previous").disabled).toBe(true);
+  });
+});
