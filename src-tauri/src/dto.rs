@@ -76,44 +76,23 @@ mirror_enum!(ReferralStatus {
 mirror_enum!(Role { Admin, LinkWorker });
 mirror_enum!(Country { Uk, Us });
 
-/// What an audit row records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum AuditAction {
-    View,
-    List,
-    Create,
-    Update,
-    Archive,
-    Restore,
-    Print,
-    Export,
-    SignIn,
-    SignInFailed,
-    SignOut,
-    Admin,
-}
-
-impl From<store::AuditAction> for AuditAction {
-    fn from(a: store::AuditAction) -> Self {
-        use store::AuditAction as A;
-        match a {
-            A::View => Self::View,
-            A::List => Self::List,
-            A::Create => Self::Create,
-            A::Update => Self::Update,
-            A::Archive => Self::Archive,
-            A::Restore => Self::Restore,
-            A::Print => Self::Print,
-            A::Export => Self::Export,
-            A::SignIn => Self::SignIn,
-            A::SignInFailed => Self::SignInFailed,
-            A::SignOut => Self::SignOut,
-            A::Admin => Self::Admin,
-        }
+mirror_enum!(
+    /// What an audit row records.
+    AuditAction {
+        View,
+        List,
+        Create,
+        Update,
+        Archive,
+        Restore,
+        Print,
+        Export,
+        SignIn,
+        SignInFailed,
+        SignOut,
+        Admin,
     }
-}
+);
 
 /// A staff account as the UI sees it (never its passphrase hash).
 #[derive(Debug, Clone, Serialize, TS)]

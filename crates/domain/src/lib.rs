@@ -47,6 +47,7 @@ pub struct UnknownValue {
     pub value: String,
 }
 
+pub mod audit;
 pub mod nhs;
 pub mod patient;
 pub mod practice;
@@ -55,6 +56,7 @@ pub mod search;
 pub mod staff;
 pub mod validation;
 
+pub use audit::AuditAction;
 pub use nhs::{NhsNumber, NhsNumberError};
 pub use patient::{PatientFields, PatientInput, PatientStatus, PreferredContact};
 pub use practice::{Country, PracticeFields, PracticeInput};

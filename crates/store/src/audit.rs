@@ -6,37 +6,7 @@ use rusqlite::Connection;
 use crate::db::Database;
 use crate::error::Result;
 
-/// What was done to a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuditAction {
-    View,
-    List,
-    Create,
-    Update,
-    Archive,
-    Restore,
-    Print,
-    Export,
-    SignIn,
-    SignInFailed,
-    SignOut,
-    Admin,
-}
-
-waymark_domain::string_enum!(AuditAction {
-    View => "view",
-    List => "list",
-    Create => "create",
-    Update => "update",
-    Archive => "archive",
-    Restore => "restore",
-    Print => "print",
-    Export => "export",
-    SignIn => "sign_in",
-    SignInFailed => "sign_in_failed",
-    SignOut => "sign_out",
-    Admin => "admin",
-});
+pub use waymark_domain::AuditAction;
 
 /// One audit row.
 #[derive(Debug, Clone, PartialEq, Eq)]

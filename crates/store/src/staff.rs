@@ -126,38 +126,29 @@ impl StaffRepo<'_> {
 
     /// Enables or disables an account; disabled accounts cannot sign in.
     pub fn set_active(&self, id: i64, active: bool) -> Result<Staff> {
-        let tx = self.db.conn.unchecked_transaction()?;
-        let changed = tx.execute(
+        self.admin_update(
+            id,
             "UPDATE staff SET active = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, active, crate::now()],
-        )?;
-        if changed == 0 {
-            return Err(Error::NotFound { entity: ENTITY, id });
-        }
-        audit::record(
-            &tx,
-            self.db.actor,
-            AuditAction::Admin,
-            ENTITY,
-            Some(id),
-            None,
-        )?;
-        let staff = read(&tx, id)?;
-        tx.commit()?;
-        Ok(staff)
+        )
     }
 
     /// Sets a new passphrase (an admin's reset) and clears any sign-in lock.
     pub fn reset_passphrase(&self, id: i64, passphrase: &str) -> Result<Staff> {
         check_passphrase(passphrase)?;
         let hashed = hash(passphrase)?;
-        let tx = self.db.conn.unchecked_transaction()?;
-        let changed = tx.execute(
+        self.admin_update(
+            id,
             "UPDATE staff SET passphrase_hash = ?2, failed_attempts = 0, locked_until = NULL,
                 updated_at = ?3 WHERE id = ?1",
             params![id, hashed, crate::now()],
-        )?;
-        if changed == 0 {
+        )
+    }
+
+    /// One admin change to account `id`, audited in the same transaction.
+    fn admin_update(&self, id: i64, sql: &str, args: impl rusqlite::Params) -> Result<Staff> {
+        let tx = self.db.conn.unchecked_transaction()?;
+        if tx.execute(sql, args)? == 0 {
             return Err(Error::NotFound { entity: ENTITY, id });
         }
         audit::record(
