@@ -159,3 +159,62 @@ impl Database {
         Ok((out, u64::try_from(total).unwrap_or_default()))
     }
 }
+
+impl Database {
+    /// Writes every audit row matching `filter` (its paging ignored) to `path` as CSV,
+    /// newest first, and records the export itself. Rows name staff and records by id
+    /// (and staff by name), never patient details. Returns how many rows were written.
+    pub fn audit_export_csv(&self, filter: &AuditFilter, path: &std::path::Path) -> Result<u64> {
+        const PAGE: u32 = 1000;
+        // One read transaction: the pages are one snapshot of the log.
+        let tx = self.conn.unchecked_transaction()?;
+        let mut written = 0u64;
+        crate::export::write_csv_file(path, |w| {
+            w.write_record([
+                "time_utc",
+                "staff_id",
+                "staff_name",
+                "action",
+                "record_type",
+                "record_id",
+                "patient_id",
+            ])?;
+            let mut page = AuditFilter {
+                limit: PAGE,
+                offset: 0,
+                ..filter.clone()
+            };
+            loop {
+                let (rows, _) = self.audit_query(&page)?;
+                for r in &rows {
+                    let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+                    let name = r.staff_name.as_deref().unwrap_or_default();
+                    w.write_record([
+                        r.entry.at.as_str(),
+                        &id(r.entry.staff_id),
+                        &crate::export::spreadsheet_cell(name),
+                        r.entry.action.as_str(),
+                        &r.entry.entity,
+                        &id(r.entry.record_id),
+                        &id(r.entry.patient_id),
+                    ])?;
+                }
+                written += rows.len() as u64;
+                if rows.len() < PAGE as usize {
+                    return Ok(());
+                }
+                page.offset += PAGE;
+            }
+        })?;
+        record(
+            &tx,
+            self.actor,
+            AuditAction::Export,
+            "audit_log",
+            None,
+            filter.patient_id,
+        )?;
+        tx.commit()?;
+        Ok(written)
+    }
+}

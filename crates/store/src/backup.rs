@@ -62,10 +62,34 @@ pub struct RestoreReport {
 }
 
 impl Database {
+    /// Records in the audit log that this caseload was just restored from a backup (with
+    /// the recovery code, so by no signed-in staff member).
+    pub fn record_restore(&self) -> Result<()> {
+        audit::record(
+            &self.conn,
+            None,
+            AuditAction::Restore,
+            "caseload",
+            None,
+            None,
+        )
+    }
+
     /// Writes a verified backup into `dest` and keeps the newest `keep` backups there.
     /// Needs the recovery kit to be set up: a backup must be restorable on a machine
     /// whose credential store has never seen this key.
     pub fn backup_to(&self, dest: &Path, keep: usize) -> Result<BackupReport> {
+        self.backup_as(dest, keep, self.actor, "backup")
+    }
+
+    /// [`Self::backup_to`], audited as `entity` by `actor` (none for the app's schedule).
+    pub(crate) fn backup_as(
+        &self,
+        dest: &Path,
+        keep: usize,
+        actor: Option<i64>,
+        entity: &'static str,
+    ) -> Result<BackupReport> {
         if !self.paths().recovery.exists() {
             return Err(Error::RecoveryFileMissing);
         }
@@ -106,14 +130,7 @@ impl Database {
         let dir = dest.join(&name);
         fs::rename(&partial, &dir)?;
         let removed = rotate(dest, keep, &dir)?;
-        audit::record(
-            &self.conn,
-            self.actor,
-            AuditAction::Export,
-            "backup",
-            None,
-            None,
-        )?;
+        audit::record(&self.conn, actor, AuditAction::Export, entity, None, None)?;
         Ok(BackupReport {
             dir,
             manifest,

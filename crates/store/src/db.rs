@@ -151,6 +151,14 @@ impl Database {
         let key = WrappedKey::read(&paths.recovery)?.unwrap_key(code)?;
         let db = Self::open_with_key(paths, key)?;
         vault.store(&account_for(&dir), &db.key)?;
+        crate::audit::record(
+            &db.conn,
+            None,
+            crate::audit::AuditAction::Admin,
+            "recovery_code_used",
+            None,
+            None,
+        )?;
         Ok(db)
     }
 

@@ -11,8 +11,10 @@
 
 pub mod audit;
 pub mod backup;
+pub mod backup_settings;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod key;
 pub mod keycheck;
 pub mod migrations;

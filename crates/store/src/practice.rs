@@ -91,15 +91,9 @@ impl Database {
 
     /// Minutes of inactivity before the app locks.
     pub fn idle_minutes(&self) -> Result<u32> {
-        let v: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [IDLE_KEY],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(v.and_then(|v| v.parse().ok())
+        Ok(self
+            .setting(IDLE_KEY)?
+            .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_IDLE_MINUTES))
     }
 
@@ -111,13 +105,36 @@ impl Database {
             return Err(e.into());
         }
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = ?2",
-            params![IDLE_KEY, minutes.to_string()],
-        )?;
+        put_setting(&tx, IDLE_KEY, Some(&minutes.to_string()))?;
         audit::record(&tx, self.actor, AuditAction::Admin, "settings", None, None)?;
         tx.commit()?;
         Ok(())
     }
+
+    /// One row of the settings table.
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+}
+
+/// Sets (or with `None`, removes) one row of the settings table.
+pub(crate) fn put_setting(
+    conn: &rusqlite::Connection,
+    key: &str,
+    value: Option<&str>,
+) -> Result<()> {
+    match value {
+        Some(v) => conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = ?2",
+            params![key, v],
+        )?,
+        None => conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+    };
+    Ok(())
 }

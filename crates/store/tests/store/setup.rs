@@ -153,3 +153,60 @@ fn audit_log_filters_by_staff_patient_and_period() {
         .unwrap();
     assert_eq!(earlier.1, 0);
 }
+
+#[test]
+fn audit_export_writes_every_matching_row_as_safe_csv_and_is_itself_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = open(&dir.path().join("data"), &mock_vault());
+    let hostile = StaffInput {
+        display_name: "=HYPERLINK(\"http://x\")".into(),
+        ..admin()
+    };
+    let (amara, _) = db
+        .complete_setup(&practice(), &hostile, "kettle violet harbour")
+        .unwrap();
+    let p = db.patients().create(&zoe(), today()).unwrap();
+    for _ in 0..1100 {
+        db.patients().get(p.id).unwrap(); // more rows than one export page
+    }
+    let out = dir.path().join("audit.csv");
+    let filter = AuditFilter {
+        patient_id: Some(p.id),
+        limit: 10, // paging is ignored: the export holds every match
+        offset: 5,
+        ..Default::default()
+    };
+    let n = db.audit_export_csv(&filter, &out).unwrap();
+    assert_eq!(n, 1101, "1100 views and the create");
+
+    let text = std::fs::read_to_string(&out).unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a BOM for spreadsheets");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "time_utc");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1101);
+    assert_eq!(&rows[0][3], "view", "newest first");
+    assert_eq!(&rows[1100][3], "create");
+    assert!(rows.iter().all(|r| r[6] == p.id.to_string()));
+    assert!(rows.iter().all(|r| r[1] == amara.id.to_string()));
+    assert_eq!(&rows[0][2], "'=HYPERLINK(\"http://x\")", "no formula");
+    assert!(
+        !text.contains("Zoë") && !text.contains("O'Brien"),
+        "ids, not patient details"
+    );
+
+    let newest = db.audit_entries(1).unwrap().remove(0);
+    assert_eq!(newest.action, AuditAction::Export);
+    assert_eq!(newest.entity, "audit_log");
+    assert_eq!(newest.patient_id, Some(p.id));
+
+    // An unwritable destination fails cleanly: no file, no export row.
+    let before = db.audit_entries(1).unwrap();
+    assert!(db
+        .audit_export_csv(&filter, &dir.path().join("absent").join("a.csv"))
+        .is_err());
+    assert_eq!(db.audit_entries(1).unwrap(), before);
+}
