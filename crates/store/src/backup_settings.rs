@@ -333,7 +333,15 @@ mod tests {
         assert!(status.last_ok_dir.unwrap().starts_with(&folder));
         assert_eq!(status.last_failure, None);
         assert!(!db.scheduled_backup_due(now).unwrap(), "just backed up");
-        assert!(db.scheduled_backup_due(now + DAILY).unwrap(), "a day later");
+        // Stored times are whole seconds, and the backups may have crossed one.
+        let after = Utc::now() + chrono::TimeDelta::seconds(1);
+        assert!(!db
+            .scheduled_backup_due(after + DAILY - chrono::TimeDelta::minutes(1))
+            .unwrap());
+        assert!(
+            db.scheduled_backup_due(after + DAILY).unwrap(),
+            "a day later"
+        );
 
         // The drive goes away: the failure is recorded beside the last good backup.
         std::fs::remove_dir_all(&folder).unwrap();
