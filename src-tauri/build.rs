@@ -23,6 +23,15 @@ const COMMANDS: &[&str] = &[
     "staff_reset_passphrase",
     "settings_set_idle_minutes",
     "audit_list",
+    "backup_overview",
+    "backup_settings_set",
+    "backup_now",
+    "backup_inspect",
+    "backup_restore",
+    "recover_with_code",
+    "recovery_code_renew",
+    "choose_folder",
+    "audit_export",
 ];
 
 fn main() {

@@ -548,3 +548,109 @@ mod tests {
         assert!(input.needs_large_print);
     }
 }
+
+/// The admin's backup choices; `folder` is empty until one is chosen.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupSettings {
+    pub folder: String,
+    pub keep: u32,
+    pub daily: bool,
+}
+
+impl From<store::backup_settings::BackupSettings> for BackupSettings {
+    fn from(s: store::backup_settings::BackupSettings) -> Self {
+        Self {
+            folder: s
+                .folder
+                .map(|f| f.display().to_string())
+                .unwrap_or_default(),
+            keep: s.keep,
+            daily: s.daily,
+        }
+    }
+}
+
+impl From<BackupSettings> for store::backup_settings::BackupSettings {
+    fn from(s: BackupSettings) -> Self {
+        let folder = s.folder.trim();
+        Self {
+            folder: (!folder.is_empty()).then(|| folder.into()),
+            keep: s.keep,
+            daily: s.daily,
+        }
+    }
+}
+
+/// How many rows of one kind a backup holds.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RecordCount {
+    pub table: String,
+    pub count: i64,
+}
+
+/// What a backup says it holds (from its manifest; verified when `verified`).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupSummary {
+    pub dir: String,
+    pub created_at: String,
+    pub counts: Vec<RecordCount>,
+    /// Opened with the key, integrity-checked and counted, not just listed.
+    pub verified: bool,
+}
+
+impl BackupSummary {
+    pub fn new(dir: &std::path::Path, m: store::backup::BackupManifest, verified: bool) -> Self {
+        Self {
+            dir: dir.display().to_string(),
+            created_at: m.created_at,
+            counts: m
+                .counts
+                .into_iter()
+                .map(|(table, count)| RecordCount { table, count })
+                .collect(),
+            verified,
+        }
+    }
+}
+
+/// A backup in the folder that could not be read, and why.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UnreadableBackup {
+    pub dir: String,
+    pub problem: String,
+}
+
+/// Everything the admin's backups screen shows.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupOverview {
+    pub settings: BackupSettings,
+    pub data_dir: String,
+    pub last_ok_at: Option<String>,
+    pub last_ok_dir: Option<String>,
+    pub last_failure_at: Option<String>,
+    pub last_failure: Option<String>,
+    /// The backups in the chosen folder, newest first.
+    pub backups: Vec<BackupSummary>,
+    pub unreadable: Vec<UnreadableBackup>,
+    /// Why the folder could not be listed (unplugged drive, say).
+    pub folder_problem: Option<String>,
+}
+
+/// Where an export was saved, and how many rows it holds.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportResult {
+    pub path: String,
+    pub rows: u64,
+}

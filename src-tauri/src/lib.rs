@@ -38,6 +38,15 @@ macro_rules! app_commands {
             $m::staff::staff_reset_passphrase,
             $m::staff::settings_set_idle_minutes,
             $m::audit::audit_list,
+            $m::backup::backup_overview,
+            $m::backup::backup_settings_set,
+            $m::backup::backup_now,
+            $m::backup::backup_inspect,
+            $m::backup::backup_restore,
+            $m::backup::recover_with_code,
+            $m::backup::recovery_code_renew,
+            $m::backup::choose_folder,
+            $m::audit::audit_export,
         ]
     };
 }
@@ -58,12 +67,26 @@ fn main_window(app: &tauri::App) -> tauri::Result<()> {
     Ok(())
 }
 
+/// The daily backup runs while the app is open: checked a minute after start-up (so
+/// opening the app is not slowed) and every five minutes after.
+fn schedule_backups(app: tauri::AppHandle) {
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        loop {
+            app.state::<state::AppState>().scheduled_backup();
+            std::thread::sleep(std::time::Duration::from_secs(5 * 60));
+        }
+    });
+}
+
 /// Starts the app and runs until its window closes.
 pub fn run() -> tauri::Result<()> {
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             app.manage(state::AppState::open());
             main_window(app)?;
+            schedule_backups(app.handle().clone());
             Ok(())
         })
         .invoke_handler(app_commands!(commands))

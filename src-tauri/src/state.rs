@@ -1,9 +1,12 @@
 //! The app's state: the data folder and the caseload database, or why it did not open.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use waymark_domain::Role;
+use waymark_store::backup::{self, BackupManifest};
+use waymark_store::backup_settings::BackupTrigger;
+use waymark_store::recovery::RecoveryCode;
 use waymark_store::staff::Staff;
 use waymark_store::{paths, CredentialVault, Database};
 
@@ -17,6 +20,42 @@ pub struct AppState {
     db: Mutex<Result<Database, ApiError>>,
     /// Who is signed in, and whether the screen is locked. Always locked after `db`.
     session: Mutex<Option<Session>>,
+    /// Where keys are filed: the OS credential store, or a test's in-memory one.
+    vault: Vault,
+}
+
+#[derive(Debug, Clone)]
+enum Vault {
+    Platform,
+    #[cfg(test)]
+    Fixed(CredentialVault),
+}
+
+impl Vault {
+    /// Runs `f` with the credential store on a plain thread: the store's clients may
+    /// drive their own async runtime, which must stay clear of Tauri's.
+    fn run<T: Send>(
+        &self,
+        f: impl FnOnce(&CredentialVault) -> waymark_store::Result<T> + Send,
+    ) -> waymark_store::Result<T> {
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let vault = match self {
+                        Vault::Platform => CredentialVault::platform()?,
+                        #[cfg(test)]
+                        Vault::Fixed(v) => v.clone(),
+                    };
+                    f(&vault)
+                })
+                .join()
+                .unwrap_or_else(|_| {
+                    Err(waymark_store::Error::Io(std::io::Error::other(
+                        "the credential store stopped unexpectedly",
+                    )))
+                })
+        })
+    }
 }
 
 /// The signed-in staff member.
@@ -30,33 +69,122 @@ impl AppState {
     /// Opens the caseload in the data folder (`WAYMARK_DATA_DIR` or the platform's),
     /// creating it only when the folder holds none.
     pub fn open() -> Self {
-        let data_dir = match paths::data_dir() {
-            Ok(d) => d,
-            Err(e) => {
-                return Self {
-                    data_dir: PathBuf::new(),
-                    db: Mutex::new(Err(e.into())),
-                    session: Mutex::new(None),
-                }
+        let (data_dir, opened) = match paths::data_dir() {
+            Ok(dir) => {
+                let opened = Vault::Platform.run(|vault| Database::open(&dir, vault));
+                (dir, opened)
             }
+            Err(e) => (PathBuf::new(), Err(e)),
         };
-        // The credential store's clients may drive their own async runtime; a plain
-        // thread keeps them clear of Tauri's.
-        let dir = data_dir.clone();
-        let opened = std::thread::spawn(move || {
-            let vault = CredentialVault::platform()?;
-            Database::open(&dir, &vault)
-        })
-        .join()
-        .unwrap_or_else(|_| {
-            Err(waymark_store::Error::Io(std::io::Error::other(
-                "opening the caseload stopped unexpectedly",
-            )))
-        });
         Self {
             data_dir,
             db: Mutex::new(opened.map_err(ApiError::from)),
             session: Mutex::new(None),
+            vault: Vault::Platform,
+        }
+    }
+
+    /// Opens the caseload with the practice's recovery code when this computer's
+    /// credential store has no key for it (or the wrong one), and files the key there
+    /// again. Only while the caseload is closed for a key problem.
+    pub fn recover(&self, code: &RecoveryCode) -> Result<(), ApiError> {
+        let mut db = self.lock();
+        match &*db {
+            Err(e)
+                if matches!(
+                    e.code,
+                    ErrorCode::KeyMissing | ErrorCode::KeyMismatch | ErrorCode::KeyCheckMissing
+                ) => {}
+            _ => {
+                return Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    "The recovery code is only needed when the caseload's key is missing.",
+                ))
+            }
+        }
+        let dir = self.data_dir.as_path();
+        let recovered = self
+            .vault
+            .run(|vault| Database::recover(dir, vault, code))?;
+        *db = Ok(recovered);
+        *self.session() = None;
+        Ok(())
+    }
+
+    /// Checks a backup with the recovery code and says what it holds, changing nothing.
+    pub fn inspect_backup(
+        &self,
+        backup: &Path,
+        code: &RecoveryCode,
+    ) -> Result<BackupManifest, ApiError> {
+        self.may_restore()?;
+        Ok(backup::verify_backup(backup, code)?)
+    }
+
+    /// Replaces the caseload with a verified backup, with the recovery code. The live
+    /// database is closed, set aside (never deleted) by the store's restore, and the
+    /// caseload reopened from whatever is then in place; everyone must sign in again.
+    pub fn restore(&self, backup: &Path, code: &RecoveryCode) -> Result<BackupManifest, ApiError> {
+        self.may_restore()?;
+        // Check the backup before closing anything, so a bad one costs nothing.
+        backup::verify_backup(backup, code)?;
+        let mut db = self.lock();
+        let closed = std::mem::replace(
+            &mut *db,
+            Err(ApiError::new(
+                ErrorCode::NotReady,
+                "The caseload is being restored.",
+            )),
+        );
+        // Closing the connection folds its WAL into the file, which then moves as one.
+        drop(closed);
+        *self.session() = None;
+        let dir = self.data_dir.as_path();
+        let (restored, reopened) = self.vault.run(|vault| {
+            let restored = backup::restore(backup, dir, vault, code);
+            Ok((restored, Database::open(dir, vault)))
+        })?;
+        *db = reopened.map_err(ApiError::from);
+        let report = restored?;
+        if let Ok(db) = &*db {
+            db.record_restore()?;
+        }
+        Ok(report.manifest)
+    }
+
+    /// Restoring needs the recovery code, and besides it: a caseload that did not open,
+    /// a fresh one awaiting setup (a new computer), or a signed-in admin.
+    fn may_restore(&self) -> Result<(), ApiError> {
+        let db = self.lock();
+        let session = self.session();
+        let allowed = match &*db {
+            Err(_) => !self.data_dir.as_os_str().is_empty(),
+            Ok(db) => {
+                !db.staff().has_active_admin()?
+                    || signed_in(&session).is_ok_and(|s| s.role == Role::Admin)
+            }
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "Only an administrator can restore a backup over a caseload in use.",
+            ))
+        }
+    }
+
+    /// The app's daily backup: runs it when due. Returns whether one was attempted.
+    pub fn scheduled_backup(&self) -> bool {
+        let db = self.lock();
+        let Ok(db) = &*db else { return false };
+        match db.scheduled_backup_due(chrono::Utc::now()) {
+            // The outcome, good or bad, is recorded in the caseload for the admin to see.
+            Ok(true) => {
+                let _ = db.backup_now(BackupTrigger::Scheduled);
+                true
+            }
+            _ => false,
         }
     }
 
@@ -156,6 +284,7 @@ mod tests {
             data_dir: PathBuf::new(),
             db: Mutex::new(Ok(db)),
             session: Mutex::new(None),
+            vault: Vault::Platform,
         }
     }
 
@@ -196,5 +325,142 @@ mod tests {
         });
         assert_eq!(count().unwrap(), 0);
         assert_eq!(code(admin_count()), Some(ErrorCode::Forbidden));
+    }
+
+    fn tempdir() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap()
+    }
+
+    fn mock_vault() -> CredentialVault {
+        CredentialVault::new(keyring_core::mock::Store::new().unwrap())
+    }
+
+    /// A set-up caseload with one patient, backed up; returns its recovery code.
+    fn practice_with_backup(data: &Path, backups: &Path) -> RecoveryCode {
+        let mut db = Database::open(data, &mock_vault()).unwrap();
+        let practice = waymark_domain::PracticeInput {
+            name: "Hollinsford Surgery".into(),
+            address: "1 High Street".into(),
+            phone: "01632 960000".into(),
+            email: String::new(),
+            country: waymark_domain::Country::Uk,
+        };
+        let admin = StaffInput {
+            display_name: "Ada".into(),
+            username: "ada".into(),
+            role: Role::Admin,
+        };
+        let (_, code) = db
+            .complete_setup(&practice, &admin, "kettle violet harbour")
+            .unwrap();
+        let zoe = waymark_domain::PatientInput {
+            given_name: "Zoë".into(),
+            family_name: "O'Brien".into(),
+            date_of_birth: "1987-03-14".into(),
+            ..Default::default()
+        };
+        db.patients()
+            .create(&zoe, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
+            .unwrap();
+        db.backup_to(backups, 14).unwrap();
+        code
+    }
+
+    fn state_on(data: &Path, vault: CredentialVault) -> AppState {
+        let opened = Database::open(data, &vault).map_err(ApiError::from);
+        AppState {
+            data_dir: data.to_path_buf(),
+            db: Mutex::new(opened),
+            session: Mutex::new(None),
+            vault: Vault::Fixed(vault),
+        }
+    }
+
+    fn patients(state: &AppState) -> u64 {
+        state
+            .with_db(|db, _| Ok(db.patients().list(&Default::default())?.total))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_new_computer_restores_with_the_code_and_a_wrong_code_changes_nothing() {
+        let (old, new, backups) = (tempdir(), tempdir(), tempdir());
+        let code = practice_with_backup(old.path(), backups.path());
+        let backup = backup::list_backups(backups.path()).unwrap().remove(0);
+        // Another computer: an empty credential store, a fresh caseload awaiting setup.
+        let state = state_on(new.path(), mock_vault());
+        assert_eq!(patients(&state), 0);
+
+        let wrong = RecoveryCode::generate().unwrap();
+        let refused = state.restore(&backup, &wrong).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::RecoveryCodeWrong);
+        assert_eq!(
+            patients(&state),
+            0,
+            "a refused restore leaves the caseload open"
+        );
+
+        let seen = state.inspect_backup(&backup, &code).unwrap();
+        assert_eq!(seen.counts.get("patients"), Some(&1));
+        state.restore(&backup, &code).unwrap();
+        assert_eq!(patients(&state), 1);
+        assert!(state.open_error().is_none());
+    }
+
+    #[test]
+    fn restoring_over_a_caseload_in_use_needs_a_signed_in_admin() {
+        let (data, backups) = (tempdir(), tempdir());
+        let vault = mock_vault();
+        let code = practice_with_backup(data.path(), backups.path());
+        // File the key in this test's store, as this computer's credential store holds it.
+        drop(Database::recover(data.path(), &vault, &code).unwrap());
+        let backup = backup::list_backups(backups.path()).unwrap().remove(0);
+        let state = state_on(data.path(), vault);
+        let refused = state.restore(&backup, &code).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Forbidden);
+
+        let admin = state
+            .with_db(|db, _| {
+                Ok(db
+                    .staff()
+                    .sign_in("ada", "kettle violet harbour", chrono::Utc::now())?)
+            })
+            .unwrap();
+        *state.session() = Some(Session {
+            staff: admin,
+            locked: false,
+        });
+        state.restore(&backup, &code).unwrap();
+        assert!(
+            state.session().is_none(),
+            "everyone signs in again after a restore"
+        );
+        assert_eq!(patients(&state), 1);
+    }
+
+    #[test]
+    fn a_lost_key_is_recovered_with_the_code_and_filed_again() {
+        let (data, backups) = (tempdir(), tempdir());
+        let code = practice_with_backup(data.path(), backups.path());
+        let vault = mock_vault();
+        let state = state_on(data.path(), vault.clone());
+        assert_eq!(
+            state.open_error().map(|e| e.code),
+            Some(ErrorCode::KeyMissing)
+        );
+
+        let wrong = RecoveryCode::generate().unwrap();
+        assert_eq!(
+            state.recover(&wrong).unwrap_err().code,
+            ErrorCode::RecoveryCodeWrong
+        );
+        assert!(state.open_error().is_some());
+
+        state.recover(&code).unwrap();
+        assert_eq!(patients(&state), 1);
+        // The key is back in the credential store: the next start opens without the code.
+        assert!(Database::open(data.path(), &vault).is_ok());
+        // And once open, the code is not accepted again as a way in.
+        assert_eq!(state.recover(&code).unwrap_err().code, ErrorCode::Forbidden);
     }
 }

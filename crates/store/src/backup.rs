@@ -198,8 +198,25 @@ pub fn restore(
 /// Checks a backup with the key itself (as the credential store holds it).
 pub fn verify_backup_with_key(dir: &Path, key: &DbKey) -> Result<BackupManifest> {
     let invalid = |why: String| Error::BackupInvalid(why);
-    let text = fs::read_to_string(dir.join(MANIFEST_FILE))
-        .map_err(|e| invalid(format!("its manifest cannot be read ({e})")))?;
+    let manifest = read_manifest(dir)?;
+    if manifest.fingerprint != key.fingerprint() {
+        return Err(invalid("it was made with another key".into()));
+    }
+    check_copy(&dir.join(DATABASE_FILE), key, &manifest)?;
+    Ok(manifest)
+}
+
+/// A backup's manifest, read without opening its copy (cheap, for listing backups; it
+/// proves nothing about the copy).
+pub fn read_manifest(dir: &Path) -> Result<BackupManifest> {
+    let invalid = |why: String| Error::BackupInvalid(why);
+    let text = fs::read_to_string(dir.join(MANIFEST_FILE)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound && list_backups(dir).is_ok_and(|b| !b.is_empty()) {
+            invalid("that folder holds several backups: choose one of the waymark-backup folders inside it".into())
+        } else {
+            invalid(format!("its manifest cannot be read ({e})"))
+        }
+    })?;
     let manifest: BackupManifest = serde_json::from_str(&text)
         .map_err(|e| invalid(format!("its manifest is damaged ({e})")))?;
     if manifest.format != FORMAT || manifest.version != 1 {
@@ -207,10 +224,6 @@ pub fn verify_backup_with_key(dir: &Path, key: &DbKey) -> Result<BackupManifest>
             "its manifest is not a Waymark backup manifest".into(),
         ));
     }
-    if manifest.fingerprint != key.fingerprint() {
-        return Err(invalid("it was made with another key".into()));
-    }
-    check_copy(&dir.join(DATABASE_FILE), key, &manifest)?;
     Ok(manifest)
 }
 

@@ -82,6 +82,7 @@ pub fn account_for(data_dir: &Path) -> String {
 }
 
 /// A [`KeyVault`] over any keyring-core credential store.
+#[derive(Clone)]
 pub struct CredentialVault {
     store: Arc<CredentialStore>,
 }

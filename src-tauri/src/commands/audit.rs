@@ -1,26 +1,64 @@
-//! The audit log, for admins: read-only, filtered.
+//! The audit log, for admins: read-only, filtered, exportable.
 
-use tauri::State;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
 use waymark_store::AuditFilter;
 
-use crate::dto::{AuditPage, AuditQuery};
-use crate::error::ApiError;
+use crate::dto::{AuditPage, AuditQuery, ExportResult};
+use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
-#[tauri::command(async)]
-pub fn audit_list(state: State<'_, AppState>, query: AuditQuery) -> Result<AuditPage, ApiError> {
+fn filter(query: &AuditQuery) -> AuditFilter {
     let date = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-    let filter = AuditFilter {
+    AuditFilter {
         staff_id: query.staff_id,
         patient_id: query.patient_id,
         from: date(&query.from),
         to: date(&query.to),
         limit: query.limit,
         offset: query.offset,
-    };
-    let (rows, total) = state.with_admin_db(|db| db.audit_query(&filter))?;
+    }
+}
+
+#[tauri::command(async)]
+pub fn audit_list(state: State<'_, AppState>, query: AuditQuery) -> Result<AuditPage, ApiError> {
+    let (rows, total) = state.with_admin_db(|db| db.audit_query(&filter(&query)))?;
     Ok(AuditPage {
         items: rows.into_iter().map(Into::into).collect(),
         total,
     })
+}
+
+/// Saves every row matching the filter (not just the page shown) as a CSV file where
+/// the admin chooses. `None` when the admin cancels the save dialog.
+#[tauri::command(async)]
+pub fn audit_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: AuditQuery,
+) -> Result<Option<ExportResult>, ApiError> {
+    // Ask who is asking before offering a dialog, so a refusal comes first.
+    state.with_admin_db(|_| Ok(()))?;
+    let name = format!("waymark-audit-{}.csv", super::today().format("%Y-%m-%d"));
+    let Some(chosen) = app
+        .dialog()
+        .file()
+        .set_title("Export the audit log")
+        .set_file_name(name)
+        .add_filter("CSV spreadsheet", &["csv"])
+        .blocking_save_file()
+    else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|e| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!("That place cannot be saved to: {e}"),
+        )
+    })?;
+    let rows = state.with_admin_db(|db| db.audit_export_csv(&filter(&query), &path))?;
+    Ok(Some(ExportResult {
+        path: path.display().to_string(),
+        rows,
+    }))
 }
