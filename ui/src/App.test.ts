@@ -212,7 +212,11 @@ describe("start-up", () => {
     expect(screenEl.textContent).toContain("The key for this caseload is not in the credential store.");
     expect(screenEl.textContent).toContain("key_missing");
     expect(screenEl.textContent).toContain("/home/practice/.local/share/org.waymark.app");
-    expect(screen.queryByRole("button")).toBeNull();
+    // The only ways on are the recovery code and a backup: nothing starts a new caseload.
+    expect(screen.getAllByRole("button").map((b) => b.textContent)).toEqual([
+      "Open the caseload",
+      "Restore from a backup",
+    ]);
     expect(document.getElementById("register-patient")).toBeNull();
     expect(screen.queryByText(/Caseload$/)).toBeNull();
     expect(api.calls.map((c) => c.command)).toEqual(["app_status"]);

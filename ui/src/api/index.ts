@@ -5,6 +5,10 @@ import type { ApiError } from "./bindings/ApiError";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { AuditPage } from "./bindings/AuditPage";
 import type { AuditQuery } from "./bindings/AuditQuery";
+import type { BackupOverview } from "./bindings/BackupOverview";
+import type { BackupSettings } from "./bindings/BackupSettings";
+import type { BackupSummary } from "./bindings/BackupSummary";
+import type { ExportResult } from "./bindings/ExportResult";
 import type { Patient } from "./bindings/Patient";
 import type { PatientInput } from "./bindings/PatientInput";
 import type { PatientPage } from "./bindings/PatientPage";
@@ -31,6 +35,19 @@ export interface Api {
   staffResetPassphrase(id: number, passphrase: string): Promise<StaffMember>;
   settingsSetIdleMinutes(minutes: number): Promise<Session>;
   auditList(query: AuditQuery): Promise<AuditPage>;
+  /** Saves the filtered log as CSV where the admin chooses; `null` if cancelled. */
+  auditExport(query: AuditQuery): Promise<ExportResult | null>;
+  backupOverview(): Promise<BackupOverview>;
+  backupSettingsSet(settings: BackupSettings): Promise<BackupOverview>;
+  backupNow(): Promise<BackupSummary>;
+  backupInspect(dir: string, code: string): Promise<BackupSummary>;
+  backupRestore(dir: string, code: string): Promise<BackupSummary>;
+  recoverWithCode(code: string): Promise<null>;
+  recoveryCodeRenew(): Promise<string>;
+  /** Saves the recovery kit PDF for `code` where the user chooses; the path, or `null`. */
+  recoveryKitSave(code: string): Promise<string | null>;
+  /** The system's folder picker; `null` if cancelled. */
+  chooseFolder(title: string): Promise<string | null>;
   patientList(query: PatientQuery): Promise<PatientPage>;
   patientGet(id: number): Promise<Patient>;
   patientCreate(input: PatientInput): Promise<Patient>;
@@ -115,6 +132,16 @@ export const tauriApi: Api = {
   staffResetPassphrase: (id, passphrase) => call("staff_reset_passphrase", { id, passphrase }),
   settingsSetIdleMinutes: (minutes) => call("settings_set_idle_minutes", { minutes }),
   auditList: (query) => call("audit_list", { query }),
+  auditExport: (query) => call("audit_export", { query }),
+  backupOverview: () => call("backup_overview", {}),
+  backupSettingsSet: (settings) => call("backup_settings_set", { settings }),
+  backupNow: () => call("backup_now", {}),
+  backupInspect: (dir, code) => call("backup_inspect", { dir, code }),
+  backupRestore: (dir, code) => call("backup_restore", { dir, code }),
+  recoverWithCode: (code) => call("recover_with_code", { code }),
+  recoveryCodeRenew: () => call("recovery_code_renew", {}),
+  recoveryKitSave: (code) => call("recovery_kit_save", { code }),
+  chooseFolder: (title) => call("choose_folder", { title }),
   patientList: (query) => call("patient_list", { query }),
   patientGet: (id) => call("patient_get", { id }),
   patientCreate: (input) => call("patient_create", { input }),
@@ -133,6 +160,10 @@ export type {
   AppStatus,
   AuditPage,
   AuditQuery,
+  BackupOverview,
+  BackupSettings,
+  BackupSummary,
+  ExportResult,
   Patient,
   PatientInput,
   PatientPage,

@@ -8,6 +8,10 @@ import type { AuditAction } from "./bindings/AuditAction";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditPage } from "./bindings/AuditPage";
 import type { AuditQuery } from "./bindings/AuditQuery";
+import type { BackupOverview } from "./bindings/BackupOverview";
+import type { BackupSettings } from "./bindings/BackupSettings";
+import type { BackupSummary } from "./bindings/BackupSummary";
+import type { ExportResult } from "./bindings/ExportResult";
 import type { FieldError } from "./bindings/FieldError";
 import type { Patient } from "./bindings/Patient";
 import type { PatientInput } from "./bindings/PatientInput";
@@ -313,6 +317,19 @@ export interface MockOptions {
   staff?: StaffInput[];
   /** Minutes of inactivity before the app locks itself (5 by default, as the backend). */
   idleMinutes?: number;
+  /** The caseload's recovery code (setup makes one when not given). */
+  recoveryCode?: string;
+  /** Backups that exist on disk, e.g. another mock's `backups` (a "USB drive"). */
+  backups?: MockBackup[];
+}
+
+/** A backup as the mock keeps it: what the screen shows, and the caseload inside. */
+export interface MockBackup {
+  summary: BackupSummary;
+  code: string;
+  snapshot: { patients: Patient[]; referrals: Referral[]; staff: StoredStaff[]; practice: SetupInput["practice"] | null };
+  /** Set by a test to play a damaged copy. */
+  damaged?: boolean;
 }
 
 /** The accounts `MockApi.signedIn()` creates: an admin and a link worker. */
@@ -376,6 +393,22 @@ export function makeRecoveryCode(random: () => number = Math.random): string {
   return groups.join("-");
 }
 
+/** A typed recovery code as the backend reads it (any case, spaces and hyphens
+ * ignored, I/L read as 1 and O as 0), or `null` when it is not one. */
+export function normaliseRecoveryCode(text: string): string | null {
+  let out = "";
+  for (const raw of text.replace(/[\s-]/g, "")) {
+    let c = raw.toUpperCase();
+    if (c === "I" || c === "L") c = "1";
+    if (c === "O") c = "0";
+    if (!CODE_ALPHABET.includes(c)) return null;
+    out += c;
+  }
+  return out.length === 32 ? out : null;
+}
+
+const KEY_ERRORS: ApiError["code"][] = ["key_missing", "key_mismatch", "key_check_missing"];
+
 type StoredStaff = StaffMember & { passphrase: string; failures: number };
 
 function err(code: ApiError["code"], message: string): ApiError {
@@ -413,6 +446,20 @@ export class MockApi implements Api {
   sessionStaffId: number | null = null;
   locked = false;
   idleMinutes: number;
+  recoveryCode: string | null;
+  backupSettings: BackupSettings = { folder: "", keep: 14, daily: true };
+  /** Every backup the mock has made or was given, oldest first, in any folder. */
+  backups: MockBackup[];
+  lastBackup: { okAt: string | null; failedAt: string | null; failure: string | null } = {
+    okAt: null,
+    failedAt: null,
+    failure: null,
+  };
+  /** What the next folder picker or save dialog answers (`null`: cancelled). */
+  nextChosenFolder: string | null = null;
+  nextSavePath: string | null = "/home/practice/Documents/saved-by-waymark";
+  /** Files saved through a save dialog, and what they were. */
+  saved: { path: string; what: "audit_csv" | "recovery_kit"; rows?: number }[] = [];
   private status: Pick<AppStatus, "ready" | "dataDir" | "error">;
   private today: string;
   private nextPatientId = 1;
@@ -424,6 +471,8 @@ export class MockApi implements Api {
     this.status = options.status ?? { ready: true, dataDir: "/home/practice/.local/share/org.waymark.app", error: null };
     this.today = options.today ?? todayIso();
     this.idleMinutes = options.idleMinutes ?? 5;
+    this.recoveryCode = options.recoveryCode ?? null;
+    this.backups = options.backups ?? [];
     for (const s of options.staff ?? []) this.addStaff(s);
   }
 
@@ -453,7 +502,10 @@ export class MockApi implements Api {
 
   private log(command: string, args: unknown = {}) {
     this.calls.push({ command, args: clone(args) });
-    if (command !== "app_status" && !this.status.ready) throw notReady(this.status);
+    // As the backend: a caseload that did not open still answers these, which are the
+    // ways out of that state.
+    const anyState = ["app_status", "recover_with_code", "backup_inspect", "backup_restore", "choose_folder"];
+    if (!anyState.includes(command) && !this.status.ready) throw notReady(this.status);
   }
 
   private get setupNeeded(): boolean {
@@ -559,7 +611,8 @@ export class MockApi implements Api {
     this.locked = false;
     this.record("admin", "practice", null, null);
     this.record("sign_in", "staff", admin.id, null);
-    return clone({ session: this.session() as Session, recoveryCode: makeRecoveryCode() });
+    this.recoveryCode = makeRecoveryCode();
+    return clone({ session: this.session() as Session, recoveryCode: this.recoveryCode });
   }
 
   async signIn(username: string, passphrase: string): Promise<Session> {
@@ -701,6 +754,184 @@ export class MockApi implements Api {
       .reverse();
     const limit = Math.min(Math.max(query.limit, 1), MAX_PAGE);
     return clone({ items: all.slice(query.offset, query.offset + limit), total: all.length });
+  }
+
+  async auditExport(query: AuditQuery): Promise<ExportResult | null> {
+    this.log("audit_export", { query });
+    this.requireAdmin();
+    const path = this.nextSavePath;
+    if (path === null) return null;
+    const all = await this.auditList({ ...query, limit: MAX_PAGE, offset: 0 });
+    this.calls.pop();
+    this.saved.push({ path, what: "audit_csv", rows: all.total });
+    this.record("export", "audit_log", null, query.patientId);
+    return { path, rows: all.total };
+  }
+
+  private overview(): BackupOverview {
+    const folder = this.backupSettings.folder;
+    const inFolder = this.backups.filter((b) => folder !== "" && b.summary.dir.startsWith(folder + "/"));
+    return clone({
+      settings: this.backupSettings,
+      dataDir: this.status.dataDir,
+      lastOkAt: this.lastBackup.okAt,
+      lastOkDir: this.backups.at(-1)?.summary.dir ?? null,
+      lastFailureAt: this.lastBackup.failedAt,
+      lastFailure: this.lastBackup.failure,
+      backups: inFolder.map((b) => ({ ...b.summary, verified: false })).reverse(),
+      unreadable: [],
+      folderProblem: null,
+    });
+  }
+
+  async backupOverview(): Promise<BackupOverview> {
+    this.log("backup_overview");
+    this.requireAdmin();
+    return this.overview();
+  }
+
+  async backupSettingsSet(settings: BackupSettings): Promise<BackupOverview> {
+    this.log("backup_settings_set", { settings });
+    this.requireAdmin();
+    const e = new Errors();
+    const folder = settings.folder.trim();
+    if (!Number.isInteger(settings.keep) || settings.keep < 1 || settings.keep > 365) {
+      e.push("keep", "Keep between 1 and 365 backups.");
+    }
+    if (folder === "") {
+      if (settings.daily) e.push("folder", "Choose a folder for the daily backups.");
+    } else if (!folder.startsWith("/")) {
+      e.push("folder", "Give the folder's full path, or use Choose folder.");
+    } else if (folder === this.status.dataDir || folder.startsWith(this.status.dataDir + "/")) {
+      e.push(
+        "folder",
+        "Choose a folder outside Waymark's data folder: a backup must survive losing this computer's disk. A USB drive or a network share is best.",
+      );
+    }
+    e.throwIfAny();
+    this.backupSettings = { folder, keep: settings.keep, daily: settings.daily };
+    this.record("admin", "backup_settings", null, null);
+    return this.overview();
+  }
+
+  async backupNow(): Promise<BackupSummary> {
+    this.log("backup_now");
+    this.requireAdmin();
+    const folder = this.backupSettings.folder;
+    if (folder === "") {
+      const e = new Errors();
+      e.push("folder", "Choose a folder for backups first.");
+      e.throwIfAny();
+    }
+    const at = this.now();
+    const summary: BackupSummary = {
+      dir: `${folder}/waymark-backup-${at.replace(/[-:.]/g, "").slice(0, 15)}Z-${this.backups.length + 1}`,
+      createdAt: at,
+      counts: [
+        { table: "patients", count: this.patients.length },
+        { table: "referrals", count: this.referrals.length },
+        { table: "staff", count: this.staff.length },
+      ],
+      verified: true,
+    };
+    this.backups.push({
+      summary,
+      code: this.recoveryCode ?? "",
+      snapshot: clone({ patients: this.patients, referrals: this.referrals, staff: this.staff, practice: this.practice }),
+    });
+    this.lastBackup = { okAt: at, failedAt: null, failure: null };
+    this.record("export", "backup", null, null);
+    return clone(summary);
+  }
+
+  /** The backup in `dir` opened with `code`, or the backend's error. */
+  private openBackup(dir: string, code: string): MockBackup {
+    if (dir.trim() === "") {
+      const e = new Errors();
+      e.push("dir", "Choose the backup folder to restore from.");
+      e.throwIfAny();
+    }
+    const typed = normaliseRecoveryCode(code);
+    if (typed === null) throw err("recovery_code_invalid", "That is not a recovery code.");
+    const b = this.backups.find((x) => x.summary.dir === dir.trim());
+    if (!b) throw err("backup_invalid", "This backup is unusable: its manifest cannot be read.");
+    if (normaliseRecoveryCode(b.code) !== typed) {
+      throw err("recovery_code_wrong", "That recovery code does not unlock this backup.");
+    }
+    if (b.damaged) throw err("backup_invalid", "This backup is unusable: its copy fails the integrity check.");
+    return b;
+  }
+
+  /** As `AppState::may_restore`: a caseload that did not open, one awaiting setup, or an admin. */
+  private mayRestore() {
+    if (!this.status.ready || this.setupNeeded) return;
+    const me = this.me();
+    if (!me || this.locked || me.role !== "admin") {
+      throw err("forbidden", "Only an administrator can restore a backup over a caseload in use.");
+    }
+  }
+
+  async backupInspect(dir: string, code: string): Promise<BackupSummary> {
+    this.log("backup_inspect", { dir, code: "…" });
+    this.mayRestore();
+    return clone({ ...this.openBackup(dir, code).summary, verified: true });
+  }
+
+  async backupRestore(dir: string, code: string): Promise<BackupSummary> {
+    this.log("backup_restore", { dir, code: "…" });
+    this.mayRestore();
+    const b = this.openBackup(dir, code);
+    const snap = clone(b.snapshot);
+    this.patients = snap.patients;
+    this.referrals = snap.referrals;
+    this.staff = snap.staff;
+    this.practice = snap.practice;
+    this.recoveryCode = b.code;
+    this.status = { ...this.status, ready: true, error: null };
+    this.sessionStaffId = null;
+    this.locked = false;
+    this.record("restore", "caseload", null, null, null);
+    return clone({ ...b.summary, verified: true });
+  }
+
+  async recoverWithCode(code: string): Promise<null> {
+    this.log("recover_with_code", { code: "…" });
+    if (this.status.ready || !KEY_ERRORS.includes(this.status.error?.code ?? "internal")) {
+      throw err("forbidden", "The recovery code is only needed when the caseload's key is missing.");
+    }
+    const typed = normaliseRecoveryCode(code);
+    if (typed === null) throw err("recovery_code_invalid", "That is not a recovery code.");
+    if (this.recoveryCode === null || normaliseRecoveryCode(this.recoveryCode) !== typed) {
+      throw err("recovery_code_wrong", "That recovery code does not unlock this caseload.");
+    }
+    this.status = { ...this.status, ready: true, error: null };
+    this.record("admin", "recovery_code_used", null, null, null);
+    return null;
+  }
+
+  async recoveryCodeRenew(): Promise<string> {
+    this.log("recovery_code_renew");
+    this.requireAdmin();
+    this.recoveryCode = makeRecoveryCode();
+    this.record("admin", "recovery_code", null, null);
+    return this.recoveryCode;
+  }
+
+  async recoveryKitSave(code: string): Promise<string | null> {
+    this.log("recovery_kit_save", { code: "…" });
+    const typed = normaliseRecoveryCode(code);
+    if (typed === null) throw err("recovery_code_invalid", "That is not a recovery code.");
+    if (this.recoveryCode === null || normaliseRecoveryCode(this.recoveryCode) !== typed) {
+      throw err("recovery_code_wrong", "That recovery code does not unlock this caseload.");
+    }
+    const path = this.nextSavePath;
+    if (path !== null) this.saved.push({ path, what: "recovery_kit" });
+    return path;
+  }
+
+  async chooseFolder(title: string): Promise<string | null> {
+    this.log("choose_folder", { title });
+    return this.nextChosenFolder;
   }
 
   async patientList(query: PatientQuery): Promise<PatientPage> {

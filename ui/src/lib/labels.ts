@@ -116,3 +116,16 @@ export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
 export function labelOf<K extends string>(labels: Record<K, string>, key: K): string {
   return labels[key] ?? key;
 }
+
+/** The record kinds a backup's summary shows, in order, with their plain names; other
+ * tables (settings, links between records) are counted but not shown. */
+export const BACKUP_COUNT_LABELS: [table: string, label: string][] = [
+  ["patients", "Patients"],
+  ["referrals", "Referrals"],
+  ["contacts", "Contacts"],
+  ["prescriptions", "Prescriptions"],
+  ["outcome_measures", "Outcome measures"],
+  ["services", "Directory services"],
+  ["staff", "Staff accounts"],
+  ["audit_log", "Audit entries"],
+];
