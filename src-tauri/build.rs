@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "backup_restore",
     "recover_with_code",
     "recovery_code_renew",
+    "recovery_kit_save",
     "choose_folder",
     "audit_export",
 ];

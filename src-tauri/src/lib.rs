@@ -45,6 +45,7 @@ macro_rules! app_commands {
             $m::backup::backup_restore,
             $m::backup::recover_with_code,
             $m::backup::recovery_code_renew,
+            $m::backup::recovery_kit_save,
             $m::backup::choose_folder,
             $m::audit::audit_export,
         ]

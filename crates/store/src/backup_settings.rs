@@ -191,6 +191,18 @@ impl Database {
         )?;
         Ok(code)
     }
+
+    /// Records that the recovery kit was saved as a file (where is not recorded).
+    pub fn record_recovery_kit_saved(&self) -> Result<()> {
+        audit::record(
+            &self.conn,
+            self.actor,
+            AuditAction::Admin,
+            "recovery_kit",
+            None,
+            None,
+        )
+    }
 }
 
 /// Whether a daily backup is due at `now`: switched on, a folder chosen, no good backup

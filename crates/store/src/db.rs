@@ -170,6 +170,16 @@ impl Database {
         Ok(code)
     }
 
+    /// Checks that `code` unlocks the key filed beside this caseload, so a recovery kit
+    /// printed with it will work.
+    pub fn check_recovery_code(&self, code: &RecoveryCode) -> Result<()> {
+        let key = WrappedKey::read(&self.paths.recovery)?.unwrap_key(code)?;
+        if key.fingerprint() != self.key.fingerprint() {
+            return Err(Error::RecoveryCodeWrong);
+        }
+        Ok(())
+    }
+
     /// Sets the staff member whose actions are audited from now on.
     pub fn set_actor(&mut self, staff_id: Option<i64>) {
         self.actor = staff_id;

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
+use waymark_print::wording::RECOVERY_KIT_EN;
+use waymark_print::{recovery_kit_pdf, Fonts, Paper, RecoveryKit};
 use waymark_store::backup;
 use waymark_store::backup_settings::BackupTrigger;
 use waymark_store::recovery::RecoveryCode;
@@ -134,4 +136,100 @@ pub fn choose_folder(app: AppHandle, title: String) -> Result<Option<String>, Ap
         )
     })?;
     Ok(Some(path.display().to_string()))
+}
+
+/// Renders the recovery kit PDF for `code` (after checking that it unlocks this
+/// caseload) and saves it where the admin chooses; the path, or `None` if cancelled.
+/// Never into the data folder: the code beside the wrapped key would be the key.
+#[tauri::command(async)]
+pub fn recovery_kit_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    code: String,
+) -> Result<Option<String>, ApiError> {
+    let code = RecoveryCode::parse(&code)?;
+    let practice = state.with_admin_db(|db| {
+        db.check_recovery_code(&code)?;
+        db.practice()
+    })?;
+    let practice = practice.ok_or_else(|| {
+        ApiError::new(ErrorCode::NotReady, "Finish setting up the practice first.")
+    })?;
+    let (paper, date_format) = match practice.country {
+        waymark_domain::Country::Uk => (Paper::A4, "%-d %B %Y"),
+        waymark_domain::Country::Us => (Paper::Letter, "%B %-d, %Y"),
+    };
+    let fonts = Fonts::load().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let data_dir = state.data_dir().display().to_string();
+    let made_on = super::today().format(date_format).to_string();
+    let grouped = code.grouped();
+    let rendered = recovery_kit_pdf(
+        &fonts,
+        &RecoveryKit {
+            practice_name: &practice.name,
+            practice_address: practice.address.as_deref(),
+            code: &grouped,
+            made_on: &made_on,
+            data_folder: &data_dir,
+            version: env!("CARGO_PKG_VERSION"),
+            paper,
+            wording: &RECOVERY_KIT_EN,
+        },
+    );
+    let Some(chosen) = app
+        .dialog()
+        .file()
+        .set_title("Save the recovery kit")
+        .set_file_name("waymark-recovery-kit.pdf")
+        .add_filter("PDF document", &["pdf"])
+        .blocking_save_file()
+    else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|e| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!("That place cannot be saved to: {e}"),
+        )
+    })?;
+    if inside(&path, state.data_dir()) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Save the recovery kit outside Waymark's data folder: next to the caseload it would \
+             let anyone open it.",
+        ));
+    }
+    std::fs::write(&path, &rendered.pdf).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!("The recovery kit could not be saved: {e}"),
+        )
+    })?;
+    state.with_admin_db(|db| db.record_recovery_kit_saved())?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Whether `path` (a file that may not exist yet) would be inside `dir`.
+fn inside(path: &Path, dir: &Path) -> bool {
+    let parent = path.parent().unwrap_or(path);
+    match (parent.canonicalize(), dir.canonicalize()) {
+        (Ok(p), Ok(d)) => p.starts_with(d),
+        _ => parent.starts_with(dir),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inside;
+
+    #[test]
+    fn a_file_in_the_data_folder_or_below_it_is_inside() {
+        let data = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        std::fs::create_dir(data.path().join("sub")).unwrap();
+        assert!(inside(&data.path().join("kit.pdf"), data.path()));
+        assert!(inside(&data.path().join("sub/kit.pdf"), data.path()));
+        assert!(inside(&data.path().join("sub/../kit.pdf"), data.path()));
+        assert!(!inside(&other.path().join("kit.pdf"), data.path()));
+    }
 }

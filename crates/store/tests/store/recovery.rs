@@ -87,3 +87,26 @@ fn reissuing_the_code_retires_the_old_one() {
     );
     Database::recover(dir.path(), &store, &new).unwrap();
 }
+
+#[test]
+fn a_kit_is_only_made_for_the_code_that_unlocks_the_caseload() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    let old = db.issue_recovery_code().unwrap();
+    db.check_recovery_code(&old).unwrap();
+    let new = db.renew_recovery_code().unwrap();
+    assert_eq!(
+        db.check_recovery_code(&old).unwrap_err().code(),
+        "recovery_code_wrong"
+    );
+    db.check_recovery_code(&new).unwrap();
+    db.record_recovery_kit_saved().unwrap();
+    let entities: Vec<String> = db
+        .audit_entries(10)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.entity)
+        .collect();
+    assert!(entities.contains(&"recovery_code".to_string()), "{entities:?}");
+    assert!(entities.contains(&"recovery_kit".to_string()), "{entities:?}");
+}

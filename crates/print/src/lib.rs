@@ -1,0 +1,30 @@
+//! Waymark's printed documents, rendered to PDF bytes: no UI, no files, no patient
+//! data kept. The shell decides where the bytes go.
+//!
+//! Fonts are DejaVu (Bitstream Vera licence, `fonts/LICENSE-DejaVu.txt`), embedded and
+//! subset by printpdf's `text_layout` feature, so a document carries only the glyphs it
+//! uses and prints the same on any computer.
+
+mod layout;
+pub mod recovery_kit;
+pub mod wording;
+
+pub use layout::{Fonts, Paper};
+pub use recovery_kit::{recovery_kit_pdf, RecoveryKit};
+
+/// What can go wrong while rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A font shipped with Waymark could not be read: a broken build, never user input.
+    #[error("the embedded font {0} could not be read")]
+    Font(&'static str),
+}
+
+/// A rendered document, and any characters its fonts could not show (printed as
+/// empty boxes), so the caller can warn before the paper goes out.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub missing_glyphs: Vec<char>,
+}
