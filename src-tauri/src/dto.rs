@@ -137,6 +137,8 @@ pub struct PracticeInput {
     pub phone: String,
     pub email: String,
     pub country: Country,
+    /// The logo file's bytes (PNG), or `null` for none.
+    pub logo_png: Option<Vec<u8>>,
 }
 
 impl From<PracticeInput> for domain::PracticeInput {
@@ -147,6 +149,7 @@ impl From<PracticeInput> for domain::PracticeInput {
             phone: p.phone,
             email: p.email,
             country: p.country.into(),
+            logo_png: p.logo_png,
         }
     }
 }

@@ -344,6 +344,7 @@ mod tests {
             phone: "01632 960000".into(),
             email: String::new(),
             country: waymark_domain::Country::Uk,
+            logo_png: None,
         };
         let admin = StaffInput {
             display_name: "Ada".into(),

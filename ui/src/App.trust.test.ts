@@ -247,6 +247,35 @@ describe("when the caseload does not open", () => {
   });
 });
 
+describe("setup's logo", () => {
+  it("sends the chosen PNG, previews it, and refuses another kind of file", async () => {
+    const api = new MockApi();
+    // The file dialog's "All files" lets any file through `accept`.
+    const user = userEvent.setup({ applyAccept: false });
+    render(App, { props: { api } });
+    await screen.findByTestId("setup");
+    await user.type(byId("practiceName"), "Hollinsford Surgery");
+    await user.type(byId("adminName"), "Amara Okafor");
+    await user.type(byId("adminUsername"), "amara");
+    await user.type(byId("passphrase"), "correct horse battery");
+    await user.type(byId("passphraseConfirm"), "correct horse battery");
+
+    const gif = new File([new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, ...new Array(30).fill(0)])], "logo.gif", { type: "image/gif" });
+    await user.upload(byId<HTMLInputElement>("practiceLogo"), gif);
+    expect(screen.queryByTestId("logo-preview")).toBeNull();
+    await user.click(byId("complete-setup"));
+    await waitFor(() => expect(byId("practiceLogo-error").textContent).toContain("PNG"));
+    expect(api.staff).toHaveLength(0);
+
+    const bytes = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0];
+    await user.upload(byId<HTMLInputElement>("practiceLogo"), new File([new Uint8Array(bytes)], "logo.png", { type: "image/png" }));
+    expect((await screen.findByTestId("logo-preview")).getAttribute("src")).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+    await user.click(byId("complete-setup"));
+    await screen.findByTestId("recovery-code");
+    expect(api.practice?.logoPng).toEqual(bytes);
+  });
+});
+
 describe("setup's recovery kit", () => {
   it("saves the kit for the code just shown", async () => {
     const api = new MockApi();

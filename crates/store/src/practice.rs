@@ -9,13 +9,14 @@ use crate::error::{Error, Result};
 use crate::recovery::RecoveryCode;
 use crate::staff::Staff;
 
-/// name, address, phone, email, country
+/// name, address, phone, email, country, logo
 type PracticeRow = (
     String,
     Option<String>,
     Option<String>,
     Option<String>,
     String,
+    Option<Vec<u8>>,
 );
 
 /// Idle minutes before the app locks itself, unless an admin chose otherwise.
@@ -28,18 +29,28 @@ impl Database {
         let row: Option<PracticeRow> = self
             .conn
             .query_row(
-                "SELECT name, address, phone, email, country FROM practice WHERE id = 1",
+                "SELECT name, address, phone, email, country, logo_png FROM practice WHERE id = 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )
             .optional()?;
-        row.map(|(name, address, phone, email, country)| {
+        row.map(|(name, address, phone, email, country, logo_png)| {
             Ok(PracticeFields {
                 name,
                 address,
                 phone,
                 email,
                 country: country.parse::<Country>()?,
+                logo_png,
             })
         })
         .transpose()
@@ -72,11 +83,20 @@ impl Database {
         let tx = self.conn.unchecked_transaction()?;
         let ts = crate::now();
         tx.execute(
-            "INSERT INTO practice (id, name, address, phone, email, country, created_at, updated_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?6)
+            "INSERT INTO practice (id, name, address, phone, email, country, logo_png, created_at,
+                updated_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
              ON CONFLICT (id) DO UPDATE SET name = ?1, address = ?2, phone = ?3, email = ?4,
-                country = ?5, updated_at = ?6",
-            params![p.name, p.address, p.phone, p.email, p.country.as_str(), ts],
+                country = ?5, logo_png = ?6, updated_at = ?7",
+            params![
+                p.name,
+                p.address,
+                p.phone,
+                p.email,
+                p.country.as_str(),
+                p.logo_png,
+                ts
+            ],
         )?;
         audit::record(&tx, None, AuditAction::Admin, "practice", Some(1), None)?;
         tx.commit()?;

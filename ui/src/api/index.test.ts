@@ -45,13 +45,28 @@ describe("tauriApi", () => {
     await tauriApi.auditList(query);
     expect(invoke).toHaveBeenLastCalledWith("audit_list", { query });
     const setup = {
-      practice: { name: "Hollinsford Surgery", address: "", phone: "", email: "", country: "uk" as const },
+      practice: { name: "Hollinsford Surgery", address: "", phone: "", email: "", country: "uk" as const, logoPng: null },
       adminName: "Amara Okafor",
       adminUsername: "amara",
       passphrase: "correct horse battery",
     };
     await tauriApi.setupComplete(setup);
     expect(invoke).toHaveBeenLastCalledWith("setup_complete", { input: setup });
+    await tauriApi.auditExport(query);
+    expect(invoke).toHaveBeenLastCalledWith("audit_export", { query });
+    const settings = { folder: "/media/usb", keep: 14, daily: true };
+    await tauriApi.backupSettingsSet(settings);
+    expect(invoke).toHaveBeenLastCalledWith("backup_settings_set", { settings });
+    await tauriApi.backupInspect("/media/usb/b1", "AAAA-BBBB");
+    expect(invoke).toHaveBeenLastCalledWith("backup_inspect", { dir: "/media/usb/b1", code: "AAAA-BBBB" });
+    await tauriApi.backupRestore("/media/usb/b1", "AAAA-BBBB");
+    expect(invoke).toHaveBeenLastCalledWith("backup_restore", { dir: "/media/usb/b1", code: "AAAA-BBBB" });
+    await tauriApi.recoverWithCode("AAAA-BBBB");
+    expect(invoke).toHaveBeenLastCalledWith("recover_with_code", { code: "AAAA-BBBB" });
+    await tauriApi.recoveryKitSave("AAAA-BBBB");
+    expect(invoke).toHaveBeenLastCalledWith("recovery_kit_save", { code: "AAAA-BBBB" });
+    await tauriApi.chooseFolder("Pick");
+    expect(invoke).toHaveBeenLastCalledWith("choose_folder", { title: "Pick" });
   });
 
   it("rethrows backend errors as they are", async () => {

@@ -122,7 +122,7 @@ describe("MockApi sessions", () => {
       code: "not_signed_in",
     });
     const { session, recoveryCode } = await api.setupComplete({
-      practice: { name: "Hollinsford Surgery", address: "", phone: "", email: "", country: "uk" },
+      practice: { name: "Hollinsford Surgery", address: "", phone: "", email: "", country: "uk", logoPng: null },
       adminName: "Amara Okafor",
       adminUsername: "amara",
       passphrase: "correct horse battery",
@@ -135,7 +135,7 @@ describe("MockApi sessions", () => {
     await expect(api.unlock("wrong passphrase")).rejects.toMatchObject({ code: "sign_in_failed" });
     await api.unlock("correct horse battery");
     await expect(api.setupComplete({
-      practice: { name: "Again", address: "", phone: "", email: "", country: "uk" },
+      practice: { name: "Again", address: "", phone: "", email: "", country: "uk", logoPng: null },
       adminName: "B",
       adminUsername: "bbb",
       passphrase: "correct horse battery",

@@ -596,11 +596,24 @@ export class MockApi implements Api {
     const address = optionalText(e, "practiceAddress", "Address", practice.address, 500, true);
     const phone = optionalPhone(e, "practicePhone", practice.phone);
     const email = optionalEmail(e, "practiceEmail", practice.email);
+    const logo = practice.logoPng;
+    if (logo !== null) {
+      const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+      if (logo.length > 1024 * 1024) e.push("practiceLogo", "The logo is too large: at most 1 MB.");
+      else if (logo.length < 24 || png.some((b, i) => logo[i] !== b)) e.push("practiceLogo", "The logo must be a PNG image file.");
+    }
     const adminName = requiredText(e, "adminName", "Name", input.adminName, 100);
     const adminUsername = checkUsername(e, "adminUsername", input.adminUsername);
     checkPassphrase(e, "passphrase", input.passphrase);
     e.throwIfAny();
-    this.practice = { name, address: address ?? "", phone: phone ?? "", email: email ?? "", country: practice.country };
+    this.practice = {
+      name,
+      address: address ?? "",
+      phone: phone ?? "",
+      email: email ?? "",
+      country: practice.country,
+      logoPng: logo,
+    };
     const admin = this.addStaff({
       displayName: adminName,
       username: adminUsername,

@@ -107,6 +107,12 @@ fn a_kit_is_only_made_for_the_code_that_unlocks_the_caseload() {
         .into_iter()
         .map(|e| e.entity)
         .collect();
-    assert!(entities.contains(&"recovery_code".to_string()), "{entities:?}");
-    assert!(entities.contains(&"recovery_kit".to_string()), "{entities:?}");
+    assert!(
+        entities.contains(&"recovery_code".to_string()),
+        "{entities:?}"
+    );
+    assert!(
+        entities.contains(&"recovery_kit".to_string()),
+        "{entities:?}"
+    );
 }

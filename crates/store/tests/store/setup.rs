@@ -10,6 +10,7 @@ fn practice() -> PracticeInput {
         phone: "01632 960000".into(),
         email: "".into(),
         country: Country::Uk,
+        logo_png: None,
     }
 }
 
@@ -49,6 +50,30 @@ fn setup_creates_practice_admin_and_recovery_code_once() {
         db.complete_setup(&practice(), &admin(), "kettle violet harbour"),
         Err(Error::AlreadySetUp)
     ));
+}
+
+#[test]
+fn the_practice_logo_is_kept_and_a_bad_one_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = open(dir.path(), &mock_vault());
+    let not_png = PracticeInput {
+        logo_png: Some(b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec()),
+        ..practice()
+    };
+    match db.complete_setup(&not_png, &admin(), "kettle violet harbour") {
+        Err(Error::Validation(e)) => assert!(e.message_for("practiceLogo").is_some()),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert!(db.practice().unwrap().is_none());
+
+    let logo = include_bytes!("../../../../icons/32x32.png").to_vec();
+    let with_logo = PracticeInput {
+        logo_png: Some(logo.clone()),
+        ..practice()
+    };
+    db.complete_setup(&with_logo, &admin(), "kettle violet harbour")
+        .unwrap();
+    assert_eq!(db.practice().unwrap().unwrap().logo_png, Some(logo));
 }
 
 #[test]
