@@ -58,7 +58,7 @@ pub fn check_logo(bytes: &[u8]) -> Result<(u32, u32), String> {
     // A PNG starts with its signature, then the IHDR chunk: length 13, type, width,
     // height (big-endian).
     let header = bytes.get(..24).filter(|h| {
-        h.starts_with(PNG_SIGNATURE) && &h[8..12] == [0, 0, 0, 13] && &h[12..16] == b"IHDR"
+        h.starts_with(PNG_SIGNATURE) && h[8..12] == [0, 0, 0, 13] && &h[12..16] == b"IHDR"
     });
     let Some(h) = header else {
         return Err("The logo must be a PNG image file.".into());
