@@ -211,10 +211,10 @@ async fn register(
 
 /// Runs `body` against a fresh app process and always ends the session (quitting the
 /// app), so the next launch is a real restart.
-async fn with_app<F, Fut>(name: &str, body: F) -> Result<()>
+async fn with_app<T, F, Fut>(name: &str, body: F) -> Result<T>
 where
     F: FnOnce(Client) -> Fut,
-    Fut: std::future::Future<Output = Result<()>>,
+    Fut: std::future::Future<Output = Result<T>>,
 {
     let c = launch().await?;
     let result = body(c.clone()).await;
@@ -512,4 +512,96 @@ async fn sign_in_lock_after_idle_and_audit() -> Result<()> {
         Ok(())
     })
     .await
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn back_up_from_the_ui_and_restore_over_a_damaged_caseload() -> Result<()> {
+    let backups = tempfile::tempdir()?;
+    let folder = backups.path().display().to_string();
+    // An admin renews the recovery code (so this test knows it), chooses the backup
+    // folder by typing it, and backs up now.
+    let (code, backup_dir) = with_app("backup", |c| async move {
+        enter(&c).await?;
+        register(&c, "Ngozi", "Adébáyọ̀", "", "1979-06-30", "").await?;
+        wait_text(&c, "[data-testid=patient-name]", "Ngozi Adébáyọ̀").await?;
+        click(&c, "#nav-backups").await?;
+        click(&c, "#recovery-renew").await?;
+        let code = wait_css(&c, "[data-testid=recovery-code]")
+            .await?
+            .text()
+            .await?;
+        click(&c, "#recovery-saved").await?;
+        click(&c, "#recovery-renew-done").await?;
+        type_into(&c, "#backupFolder", &folder).await?;
+        click(&c, "#backup-save").await?;
+        wait_text(&c, "[role=status]", "Backup settings saved.").await?;
+        click(&c, "#backup-now").await?;
+        let made = wait_css(&c, "[data-testid=backup-made]")
+            .await?
+            .text()
+            .await?;
+        wait_css(&c, "[data-testid=backup-item]").await?;
+        shot(&c, "11-backup-made").await?;
+        let dir = made
+            .split_once(": ")
+            .map(|(_, d)| d.trim().to_owned())
+            .context("the backup's folder is shown")?;
+        Ok((code.trim().to_owned(), dir))
+    })
+    .await?;
+    assert!(
+        backup_dir.starts_with(backups.path().to_str().unwrap_or_default()),
+        "{backup_dir}"
+    );
+
+    let data = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?);
+    let db = data.join("waymark.db");
+    let mut damaged = std::fs::read(&db)?;
+    for b in &mut damaged[100..140] {
+        *b ^= 0xFF;
+    }
+    std::fs::write(&db, &damaged)?;
+
+    with_app("restore", |c| async move {
+        let screen = wait_css(&c, "[data-testid=open-error]").await?;
+        assert_eq!(
+            screen.attr("data-code").await?.as_deref(),
+            Some("database_damaged")
+        );
+        type_into(&c, "#restoreDir", &backup_dir).await?;
+        type_into(
+            &c,
+            "#restoreCode",
+            "0000-0000-0000-0000-0000-0000-0000-0000",
+        )
+        .await?;
+        click(&c, "#restore-check").await?;
+        wait_text(&c, "#restoreCode-error", "does not unlock").await?;
+        type_into(&c, "#restoreCode", &code.to_lowercase().replace('-', " ")).await?;
+        click(&c, "#restore-check").await?;
+        wait_css(&c, "[data-testid=restore-checked]").await?;
+        shot(&c, "12-restore-checked").await?;
+        click(&c, "#restore-confirm").await?;
+        wait_css(&c, "[data-testid=sign-in]").await?;
+        enter(&c).await?;
+        search(&c, "Adebayo").await?;
+        wait_text(&c, "[data-testid=patient-row]", "Adébáyọ̀").await?;
+        Ok(())
+    })
+    .await?;
+    // The damaged file was set aside, byte for byte, not deleted.
+    let kept: Vec<_> = std::fs::read_dir(&data)?
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            // Its WAL and shared-memory files move with it.
+            name.starts_with("waymark.db.before-restore-")
+                && !name.ends_with("-wal")
+                && !name.ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "one set-aside caseload");
+    assert!(std::fs::read(kept[0].path())? == damaged);
+    Ok(())
 }
