@@ -118,7 +118,8 @@ impl From<store::staff::Staff> for StaffMember {
     }
 }
 
-/// The signed-in staff member, whether the screen is locked, and the idle time.
+/// The signed-in staff member, whether the screen is locked, the idle time, and any
+/// backup reminder.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -126,6 +127,8 @@ pub struct Session {
     pub staff: StaffMember,
     pub locked: bool,
     pub idle_minutes: u32,
+    /// For admins: what needs doing about backups (no folder, a failure, an old one).
+    pub backup_reminder: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

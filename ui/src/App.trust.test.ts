@@ -137,11 +137,30 @@ describe("backups screen", () => {
     expect(document.body.textContent).not.toContain(api.recoveryCode ?? "-");
   });
 
+  it("reminds an admin, on every page but Backups, until a folder is chosen", async () => {
+    const api = MockApi.signedIn();
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await caseload();
+    const reminder = await screen.findByTestId("backup-reminder");
+    expect(reminder.textContent).toContain("No backup folder is chosen");
+    await user.click(byId("reminder-backups"));
+    await screen.findByRole("heading", { level: 1, name: "Backups" });
+    expect(screen.queryByTestId("backup-reminder")).toBeNull();
+    await user.type(byId("backupFolder"), USB);
+    await user.click(byId("backup-save"));
+    await screen.findByText("Backup settings saved.");
+    await user.click(byId("nav-caseload"));
+    await caseload();
+    await waitFor(() => expect(screen.queryByTestId("backup-reminder")).toBeNull());
+  });
+
   it("is not offered to a link worker, whose calls are refused", async () => {
     const api = MockApi.signedIn({}, TEST_LINK_WORKER);
     render(App, { props: { api } });
     await caseload();
     expect(document.getElementById("nav-backups")).toBeNull();
+    expect(screen.queryByTestId("backup-reminder")).toBeNull();
     await expect(api.backupOverview()).rejects.toMatchObject({ code: "forbidden" });
     await expect(api.backupRestore("/x", makeRecoveryCode())).rejects.toMatchObject({ code: "forbidden" });
     await expect(api.recoveryCodeRenew()).rejects.toMatchObject({ code: "forbidden" });

@@ -220,10 +220,87 @@ pub fn backup_due(settings: &BackupSettings, status: &BackupStatus, now: DateTim
         && since(&status.last_failure_at).is_none_or(|d| d >= RETRY_AFTER)
 }
 
+/// A good backup older than this is worth an admin's attention.
+pub const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::days(3);
+
+/// What an admin should be told about backups at `now`, if anything: no folder chosen,
+/// the last attempt failed, or no good backup for a while.
+pub fn backup_reminder(
+    settings: &BackupSettings,
+    status: &BackupStatus,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    if settings.folder.is_none() {
+        return Some("No backup folder is chosen, so the caseload is not being backed up.".into());
+    }
+    if let (Some(_), Some(why)) = (&status.last_failure_at, &status.last_failure) {
+        return Some(format!("The last backup failed: {why}"));
+    }
+    let last_ok = status
+        .last_ok_at
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+    match last_ok {
+        None if !settings.daily => Some("No backup has been made yet.".into()),
+        // The daily backup will run within minutes of start-up.
+        None => None,
+        Some(t) => {
+            let age = now.signed_duration_since(t.with_timezone(&Utc));
+            (age >= STALE_AFTER)
+                .then(|| format!("The last good backup was {} days ago.", age.num_days()))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::key::CredentialVault;
+
+    #[test]
+    fn an_admin_is_reminded_of_a_missing_folder_a_failure_or_an_old_backup() {
+        let now = Utc::now();
+        let ago = |days: i64| Some((now - chrono::TimeDelta::days(days)).to_rfc3339());
+        let chosen = BackupSettings {
+            folder: Some("/media/usb".into()),
+            keep: 14,
+            daily: true,
+        };
+        let none = BackupSettings {
+            folder: None,
+            ..chosen.clone()
+        };
+        let ok = |at| BackupStatus {
+            last_ok_at: at,
+            ..BackupStatus::default()
+        };
+        let said = |s: &BackupSettings, st: &BackupStatus| backup_reminder(s, st, now);
+
+        assert!(said(&none, &ok(ago(0)))
+            .unwrap()
+            .contains("No backup folder"));
+        assert_eq!(said(&chosen, &ok(ago(0))), None);
+        assert_eq!(said(&chosen, &ok(ago(2))), None);
+        assert_eq!(
+            said(&chosen, &ok(ago(4))).as_deref(),
+            Some("The last good backup was 4 days ago.")
+        );
+        assert_eq!(said(&chosen, &ok(None)), None, "the daily backup is coming");
+        let manual = BackupSettings {
+            daily: false,
+            ..chosen.clone()
+        };
+        assert!(said(&manual, &ok(None)).unwrap().contains("No backup"));
+        let failed = BackupStatus {
+            last_failure_at: ago(0),
+            last_failure: Some("the folder is not there".into()),
+            ..ok(ago(1))
+        };
+        assert_eq!(
+            said(&chosen, &failed).as_deref(),
+            Some("The last backup failed: the folder is not there")
+        );
+    }
 
     fn open() -> (tempfile::TempDir, Database) {
         let dir = tempfile::tempdir().unwrap();

@@ -9,10 +9,20 @@ use crate::state::{self, AppState};
 
 /// The session as the UI sees it.
 pub(crate) fn session_dto(db: &Database, s: &state::Session) -> Result<Session, ApiError> {
+    let backup_reminder = if s.staff.role == waymark_domain::Role::Admin {
+        waymark_store::backup_settings::backup_reminder(
+            &db.backup_settings()?,
+            &db.backup_status()?,
+            chrono::Utc::now(),
+        )
+    } else {
+        None
+    };
     Ok(Session {
         staff: s.staff.clone().into(),
         locked: s.locked,
         idle_minutes: db.idle_minutes()?,
+        backup_reminder,
     })
 }
 

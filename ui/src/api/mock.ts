@@ -519,7 +519,12 @@ export class MockApi implements Api {
   private session(): Session | null {
     const me = this.me();
     if (!me) return null;
-    return { staff: publicStaff(me), locked: this.locked, idleMinutes: this.idleMinutes };
+    return {
+      staff: publicStaff(me),
+      locked: this.locked,
+      idleMinutes: this.idleMinutes,
+      backupReminder: me.role === "admin" ? this.backupReminder() : null,
+    };
   }
 
   /** The signed-in, unlocked staff member, or the error the backend gives. */
@@ -779,6 +784,14 @@ export class MockApi implements Api {
     this.saved.push({ path, what: "audit_csv", rows: all.total });
     this.record("export", "audit_log", null, query.patientId);
     return { path, rows: all.total };
+  }
+
+  /** As `backup_reminder` in the store (the age check is left to the Rust tests). */
+  private backupReminder(): string | null {
+    if (this.backupSettings.folder === "") return "No backup folder is chosen, so the caseload is not being backed up.";
+    if (this.lastBackup.failure !== null) return `The last backup failed: ${this.lastBackup.failure}`;
+    if (this.lastBackup.okAt === null && !this.backupSettings.daily) return "No backup has been made yet.";
+    return null;
   }
 
   private overview(): BackupOverview {

@@ -2,6 +2,11 @@
 import type { StaffMember } from "./StaffMember";
 
 /**
- * The signed-in staff member, whether the screen is locked, and the idle time.
+ * The signed-in staff member, whether the screen is locked, the idle time, and any
+ * backup reminder.
  */
-export type Session = { staff: StaffMember, locked: boolean, idleMinutes: number, };
+export type Session = { staff: StaffMember, locked: boolean, idleMinutes: number, 
+/**
+ * For admins: what needs doing about backups (no folder, a failure, an old one).
+ */
+backupReminder: string | null, };
