@@ -35,6 +35,27 @@ async function practiceWithBackup(): Promise<MockApi> {
   return api;
 }
 
+/** Fills in the first-run setup form, correctly, without submitting it. */
+async function fillSetup(user: User) {
+  await user.type(byId("practiceName"), "Hollinsford Surgery");
+  await user.type(byId("adminName"), "Amara Okafor");
+  await user.type(byId("adminUsername"), "amara");
+  await user.type(byId("passphrase"), "correct horse battery");
+  await user.type(byId("passphraseConfirm"), "correct horse battery");
+}
+
+/** A mock whose caseload did not open, with `code` as the reason. */
+function notOpened(code: "key_missing" | "database_damaged", options: ConstructorParameters<typeof MockApi>[0] = {}) {
+  return new MockApi({
+    ...options,
+    status: {
+      ready: false,
+      dataDir: "/home/practice/.local/share/org.waymark.app",
+      error: { code, message: `The caseload did not open (${code}).`, fields: [] },
+    },
+  });
+}
+
 /** The code as someone types it from the printed kit: lower case, spaces for hyphens. */
 function typed(code: string): string {
   return code.toLowerCase().replaceAll("-", " ");
@@ -219,15 +240,7 @@ describe("a new computer", () => {
 describe("when the caseload does not open", () => {
   it("opens with the recovery code when the key is missing", async () => {
     const code = makeRecoveryCode();
-    const api = new MockApi({
-      staff: [TEST_ADMIN],
-      recoveryCode: code,
-      status: {
-        ready: false,
-        dataDir: "/home/practice/.local/share/org.waymark.app",
-        error: { code: "key_missing", message: "No key for this caseload in the credential store.", fields: [] },
-      },
-    });
+    const api = notOpened("key_missing", { staff: [TEST_ADMIN], recoveryCode: code });
     const user = userEvent.setup();
     render(App, { props: { api } });
     await screen.findByTestId("recover-with-code");
@@ -245,14 +258,7 @@ describe("when the caseload does not open", () => {
 
   it("offers a restore when the caseload file is damaged", async () => {
     const old = await practiceWithBackup();
-    const api = new MockApi({
-      backups: old.backups,
-      status: {
-        ready: false,
-        dataDir: "/home/practice/.local/share/org.waymark.app",
-        error: { code: "database_damaged", message: "The caseload file is damaged.", fields: [] },
-      },
-    });
+    const api = notOpened("database_damaged", { backups: old.backups });
     const user = userEvent.setup();
     render(App, { props: { api } });
     await screen.findByTestId("open-error");
@@ -273,11 +279,7 @@ describe("setup's logo", () => {
     const user = userEvent.setup({ applyAccept: false });
     render(App, { props: { api } });
     await screen.findByTestId("setup");
-    await user.type(byId("practiceName"), "Hollinsford Surgery");
-    await user.type(byId("adminName"), "Amara Okafor");
-    await user.type(byId("adminUsername"), "amara");
-    await user.type(byId("passphrase"), "correct horse battery");
-    await user.type(byId("passphraseConfirm"), "correct horse battery");
+    await fillSetup(user);
 
     const gif = new File([new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, ...new Array(30).fill(0)])], "logo.gif", { type: "image/gif" });
     await user.upload(byId<HTMLInputElement>("practiceLogo"), gif);
@@ -301,11 +303,7 @@ describe("setup's recovery kit", () => {
     const user = userEvent.setup();
     render(App, { props: { api } });
     await screen.findByTestId("setup");
-    await user.type(byId("practiceName"), "Hollinsford Surgery");
-    await user.type(byId("adminName"), "Amara Okafor");
-    await user.type(byId("adminUsername"), "amara");
-    await user.type(byId("passphrase"), "correct horse battery");
-    await user.type(byId("passphraseConfirm"), "correct horse battery");
+    await fillSetup(user);
     await user.click(byId("complete-setup"));
     await screen.findByTestId("recovery-code");
     await user.click(byId("save-recovery-kit"));

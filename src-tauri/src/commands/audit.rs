@@ -1,11 +1,10 @@
 //! The audit log, for admins: read-only, filtered, exportable.
 
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
 use waymark_store::AuditFilter;
 
 use crate::dto::{AuditPage, AuditQuery, ExportResult};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 fn filter(query: &AuditQuery) -> AuditFilter {
@@ -40,22 +39,15 @@ pub fn audit_export(
     // Ask who is asking before offering a dialog, so a refusal comes first.
     state.with_admin_db(|_| Ok(()))?;
     let name = format!("waymark-audit-{}.csv", super::today().format("%Y-%m-%d"));
-    let Some(chosen) = app
-        .dialog()
-        .file()
-        .set_title("Export the audit log")
-        .set_file_name(name)
-        .add_filter("CSV spreadsheet", &["csv"])
-        .blocking_save_file()
+    let Some(path) = super::ask_where_to_save(
+        &app,
+        "Export the audit log",
+        &name,
+        ("CSV spreadsheet", "csv"),
+    )?
     else {
         return Ok(None);
     };
-    let path = chosen.into_path().map_err(|e| {
-        ApiError::new(
-            ErrorCode::Storage,
-            format!("That place cannot be saved to: {e}"),
-        )
-    })?;
     let rows = state.with_admin_db(|db| db.audit_export_csv(&filter(&query), &path))?;
     Ok(Some(ExportResult {
         path: path.display().to_string(),

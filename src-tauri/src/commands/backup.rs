@@ -88,10 +88,7 @@ pub fn backup_inspect(
     dir: String,
     code: String,
 ) -> Result<BackupSummary, ApiError> {
-    let dir = backup_dir(&dir)?;
-    let code = RecoveryCode::parse(&code)?;
-    let manifest = state.inspect_backup(dir, &code)?;
-    Ok(BackupSummary::new(dir, manifest, true))
+    with_backup(&dir, &code, |dir, code| state.inspect_backup(dir, code))
 }
 
 /// Replaces the caseload with a verified backup. Everyone signs in again afterwards.
@@ -101,9 +98,18 @@ pub fn backup_restore(
     dir: String,
     code: String,
 ) -> Result<BackupSummary, ApiError> {
-    let dir = backup_dir(&dir)?;
-    let code = RecoveryCode::parse(&code)?;
-    let manifest = state.restore(dir, &code)?;
+    with_backup(&dir, &code, |dir, code| state.restore(dir, code))
+}
+
+/// Checks the typed folder and code, runs `f` with them and describes the backup.
+fn with_backup(
+    dir: &str,
+    code: &str,
+    f: impl FnOnce(&Path, &RecoveryCode) -> Result<waymark_store::backup::BackupManifest, ApiError>,
+) -> Result<BackupSummary, ApiError> {
+    let dir = backup_dir(dir)?;
+    let code = RecoveryCode::parse(code)?;
+    let manifest = f(dir, &code)?;
     Ok(BackupSummary::new(dir, manifest, true))
 }
 
@@ -176,22 +182,15 @@ pub fn recovery_kit_save(
             wording: &RECOVERY_KIT_EN,
         },
     );
-    let Some(chosen) = app
-        .dialog()
-        .file()
-        .set_title("Save the recovery kit")
-        .set_file_name("waymark-recovery-kit.pdf")
-        .add_filter("PDF document", &["pdf"])
-        .blocking_save_file()
+    let Some(path) = super::ask_where_to_save(
+        &app,
+        "Save the recovery kit",
+        "waymark-recovery-kit.pdf",
+        ("PDF document", "pdf"),
+    )?
     else {
         return Ok(None);
     };
-    let path = chosen.into_path().map_err(|e| {
-        ApiError::new(
-            ErrorCode::Storage,
-            format!("That place cannot be saved to: {e}"),
-        )
-    })?;
     if inside(&path, state.data_dir()) {
         return Err(ApiError::new(
             ErrorCode::Forbidden,

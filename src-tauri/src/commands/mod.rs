@@ -13,3 +13,29 @@ pub mod staff;
 pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
+
+/// Asks where to save a file with the system's save dialog; `None` when cancelled.
+pub(crate) fn ask_where_to_save(
+    app: &tauri::AppHandle,
+    title: &str,
+    file_name: &str,
+    (kind, extension): (&str, &str),
+) -> Result<Option<std::path::PathBuf>, crate::error::ApiError> {
+    use tauri_plugin_dialog::DialogExt;
+    let Some(chosen) = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(file_name)
+        .add_filter(kind, &[extension])
+        .blocking_save_file()
+    else {
+        return Ok(None);
+    };
+    chosen.into_path().map(Some).map_err(|e| {
+        crate::error::ApiError::new(
+            crate::error::ErrorCode::Storage,
+            format!("That place cannot be saved to: {e}"),
+        )
+    })
+}
