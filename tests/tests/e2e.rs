@@ -144,7 +144,8 @@ async fn enter(c: &Client) -> Result<()> {
 }
 
 /// Opens the caseload row that shows `text`. The list re-renders as search results
-/// arrive, so an element found a moment ago may be gone: retry until the click lands.
+/// arrive, so an element found a moment ago may be gone, or replaced just as the click
+/// lands: retry until the patient page is showing.
 async fn open_row(c: &Client, text: &str) -> Result<()> {
     let start = Instant::now();
     loop {
@@ -155,6 +156,11 @@ async fn open_row(c: &Client, text: &str) -> Result<()> {
                 .await
                 .context("finding the row's button")?;
             button.click().await.context("clicking the row's button")?;
+            c.wait()
+                .at_most(Duration::from_secs(3))
+                .for_element(Locator::Css("[data-testid=patient-name]"))
+                .await
+                .context("the patient page did not open")?;
             Ok::<(), anyhow::Error>(())
         };
         match attempt.await {
