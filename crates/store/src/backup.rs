@@ -142,8 +142,15 @@ impl Database {
 /// Checks a backup with the recovery code: the copy decrypts, passes SQLite's integrity
 /// check, and holds exactly the rows its manifest lists.
 pub fn verify_backup(dir: &Path, code: &RecoveryCode) -> Result<BackupManifest> {
-    let key = WrappedKey::read(&dir.join(RECOVERY_FILE))?.unwrap_key(code)?;
-    verify_backup_with_key(dir, &key)
+    verify_backup_with_key(dir, &backup_key(dir, code)?)
+}
+
+/// The key of the backup in `dir`, unwrapped with the code. The manifest is read first,
+/// so a folder that is not one backup (the folder of backups, say) is reported as such
+/// rather than as a missing recovery file.
+fn backup_key(dir: &Path, code: &RecoveryCode) -> Result<DbKey> {
+    read_manifest(dir)?;
+    WrappedKey::read(&dir.join(RECOVERY_FILE))?.unwrap_key(code)
 }
 
 /// Restores the backup in `backup` into `data_dir` with the recovery code, on this or a
@@ -156,7 +163,7 @@ pub fn restore(
     vault: &dyn KeyVault,
     code: &RecoveryCode,
 ) -> Result<RestoreReport> {
-    let key = WrappedKey::read(&backup.join(RECOVERY_FILE))?.unwrap_key(code)?;
+    let key = backup_key(backup, code)?;
     let manifest = verify_backup_with_key(backup, &key)?;
     fs::create_dir_all(data_dir)?;
     let dir = fs::canonicalize(data_dir)?;
@@ -211,8 +218,14 @@ pub fn verify_backup_with_key(dir: &Path, key: &DbKey) -> Result<BackupManifest>
 pub fn read_manifest(dir: &Path) -> Result<BackupManifest> {
     let invalid = |why: String| Error::BackupInvalid(why);
     let text = fs::read_to_string(dir.join(MANIFEST_FILE)).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound && list_backups(dir).is_ok_and(|b| !b.is_empty()) {
-            invalid("that folder holds several backups: choose one of the waymark-backup folders inside it".into())
+        // The folder that holds the backups, chosen instead of one backup inside it.
+        let holds_backups = list_backups(dir).is_ok_and(|b| !b.is_empty());
+        if e.kind() == std::io::ErrorKind::NotFound && holds_backups {
+            invalid(
+                "that folder holds several backups: choose one of the waymark-backup folders \
+                 inside it"
+                    .into(),
+            )
         } else {
             invalid(format!("its manifest cannot be read ({e})"))
         }

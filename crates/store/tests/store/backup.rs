@@ -178,3 +178,18 @@ fn a_truncated_backup_is_refused_and_the_live_caseload_untouched() {
         fs::write(db, &bytes[..bytes.len() / 2]).unwrap();
     });
 }
+
+#[test]
+fn choosing_the_folder_of_backups_instead_of_one_backup_says_so() {
+    let (_dir, _vault, db, code) = caseload();
+    let dest = tempfile::tempdir().unwrap();
+    let made = db.backup_to(dest.path(), 14).unwrap();
+    let manifest = waymark_store::backup::read_manifest(&made.dir).unwrap();
+    assert_eq!(manifest.counts.get("patients"), Some(&2));
+    let e = verify_backup(dest.path(), &code).unwrap_err();
+    assert_eq!(e.code(), "backup_invalid");
+    assert!(e.to_string().contains("holds several backups"), "{e}");
+    let empty = tempfile::tempdir().unwrap();
+    let e = waymark_store::backup::read_manifest(empty.path()).unwrap_err();
+    assert!(e.to_string().contains("manifest cannot be read"), "{e}");
+}
