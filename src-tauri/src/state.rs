@@ -24,7 +24,7 @@ pub struct AppState {
     vault: Vault,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Vault {
     Platform,
     #[cfg(test)]
@@ -140,10 +140,19 @@ impl AppState {
         drop(closed);
         *self.session() = None;
         let dir = self.data_dir.as_path();
-        let (restored, reopened) = self.vault.run(|vault| {
+        let outcome = self.vault.run(|vault| {
             let restored = backup::restore(backup, dir, vault, code);
             Ok((restored, Database::open(dir, vault)))
-        })?;
+        });
+        let (restored, reopened) = match outcome {
+            Ok(pair) => pair,
+            // Say why the caseload is closed rather than "being restored" for ever.
+            Err(e) => {
+                let e = ApiError::from(e);
+                *db = Err(e.clone());
+                return Err(e);
+            }
+        };
         *db = reopened.map_err(ApiError::from);
         let report = restored?;
         if let Ok(db) = &*db {
@@ -295,8 +304,7 @@ mod tests {
     #[test]
     fn patient_work_needs_a_signed_in_unlocked_session_and_admin_work_an_admin() {
         let dir = tempfile::tempdir().unwrap();
-        let vault = CredentialVault::new(keyring_core::mock::Store::new().unwrap());
-        let db = Database::open(dir.path(), &vault).unwrap();
+        let db = Database::open(dir.path(), &mock_vault()).unwrap();
         let worker = db
             .staff()
             .create(
@@ -463,5 +471,31 @@ mod tests {
         assert!(Database::open(data.path(), &vault).is_ok());
         // And once open, the code is not accepted again as a way in.
         assert_eq!(state.recover(&code).unwrap_err().code, ErrorCode::Forbidden);
+    }
+
+    #[test]
+    fn the_daily_backup_runs_once_when_due_and_not_again_the_same_day() {
+        let (data, usb) = (tempdir(), tempdir());
+        let vault = mock_vault();
+        let state = state_on(data.path(), vault.clone());
+        assert!(!state.scheduled_backup(), "no folder chosen: nothing to do");
+        state
+            .with_db(|db, _| {
+                db.issue_recovery_code()?;
+                Ok(
+                    db.set_backup_settings(&waymark_store::backup_settings::BackupSettings {
+                        folder: Some(usb.path().to_path_buf()),
+                        keep: 14,
+                        daily: true,
+                    })?,
+                )
+            })
+            .unwrap();
+        assert!(state.scheduled_backup());
+        assert_eq!(backup::list_backups(usb.path()).unwrap().len(), 1);
+        assert!(!state.scheduled_backup(), "backed up already today");
+        assert_eq!(backup::list_backups(usb.path()).unwrap().len(), 1);
+        let status = state.with_db(|db, _| Ok(db.backup_status()?)).unwrap();
+        assert!(status.last_ok_at.is_some() && status.last_failure.is_none());
     }
 }

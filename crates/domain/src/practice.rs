@@ -16,6 +16,18 @@ crate::string_enum!(Country {
     Us => "US",
 });
 
+impl Country {
+    /// A date written out in full the country's way, for printed documents:
+    /// "24 November 2026" in the UK, "November 24, 2026" in the US.
+    pub fn long_date(self, date: chrono::NaiveDate) -> String {
+        let format = match self {
+            Country::Uk => "%-d %B %Y",
+            Country::Us => "%B %-d, %Y",
+        };
+        date.format(format).to_string()
+    }
+}
+
 /// The practice form as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PracticeInput {
@@ -132,6 +144,13 @@ mod tests {
             ..input
         };
         assert_eq!(ok.validate().unwrap().country.as_str(), "UK");
+    }
+
+    #[test]
+    fn long_dates_follow_the_country() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
+        assert_eq!(Country::Uk.long_date(d), "4 November 2026");
+        assert_eq!(Country::Us.long_date(d), "November 4, 2026");
     }
 
     /// A PNG header (signature and IHDR) of the given size; enough for `check_logo`.

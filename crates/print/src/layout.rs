@@ -22,6 +22,14 @@ pub enum Paper {
 }
 
 impl Paper {
+    /// The paper a practice in `country` prints on.
+    pub fn for_country(country: waymark_domain::Country) -> Self {
+        match country {
+            waymark_domain::Country::Uk => Paper::A4,
+            waymark_domain::Country::Us => Paper::Letter,
+        }
+    }
+
     fn size(self) -> (Mm, Mm) {
         match self {
             Paper::A4 => (Mm(210.0), Mm(297.0)),
@@ -265,22 +273,7 @@ impl<'f> Writer<'f> {
     pub fn rule(&mut self, space: f32) {
         self.y -= space;
         let (left, right, y) = (self.margin, self.width.0 - self.margin, self.y);
-        let point = |x: f32| LinePoint {
-            p: Point { x: Pt(x), y: Pt(y) },
-            bezier: false,
-        };
-        self.ops().extend([
-            Op::SetOutlineColor {
-                col: Color::Rgb(TEAL),
-            },
-            Op::SetOutlineThickness { pt: Pt(1.0) },
-            Op::DrawLine {
-                line: Line {
-                    points: vec![point(left), point(right)],
-                    is_closed: false,
-                },
-            },
-        ]);
+        self.stroke(&[(left, y), (right, y)], false, 1.0);
         self.y -= space;
     }
 
@@ -293,28 +286,33 @@ impl<'f> Writer<'f> {
         self.paragraph(text, style.indent(padding));
         self.y -= padding;
         let (left, right, bottom) = (self.margin, self.width.0 - self.margin, self.y);
-        let point = |x: f32, y: f32| LinePoint {
-            p: Point { x: Pt(x), y: Pt(y) },
-            bezier: false,
-        };
+        let corners = [(left, top), (right, top), (right, bottom), (left, bottom)];
+        self.stroke(&corners, true, 2.0);
+        self.y -= style.space_after;
+    }
+
+    /// A teal line through `points` (x, y in points from the bottom left), closed into a
+    /// shape when `closed`.
+    fn stroke(&mut self, points: &[(f32, f32)], closed: bool, thickness: f32) {
+        let points = points
+            .iter()
+            .map(|&(x, y)| LinePoint {
+                p: Point { x: Pt(x), y: Pt(y) },
+                bezier: false,
+            })
+            .collect();
         self.ops().extend([
             Op::SetOutlineColor {
                 col: Color::Rgb(TEAL),
             },
-            Op::SetOutlineThickness { pt: Pt(2.0) },
+            Op::SetOutlineThickness { pt: Pt(thickness) },
             Op::DrawLine {
                 line: Line {
-                    points: vec![
-                        point(left, top),
-                        point(right, top),
-                        point(right, bottom),
-                        point(left, bottom),
-                    ],
-                    is_closed: true,
+                    points,
+                    is_closed: closed,
                 },
             },
         ]);
-        self.y -= style.space_after;
     }
 
     pub fn finish(mut self) -> Rendered {

@@ -133,3 +133,10 @@ fn characters_the_font_lacks_are_reported_not_hidden() {
     let rendered = recovery_kit_pdf(&fonts, &kit("山田診療所", "/data", Paper::A4));
     assert_eq!(rendered.missing_glyphs, vec!['山', '所', '田', '療', '診']);
 }
+
+#[test]
+fn the_practice_country_picks_the_paper() {
+    use waymark_domain::Country;
+    assert_eq!(Paper::for_country(Country::Uk), Paper::A4);
+    assert_eq!(Paper::for_country(Country::Us), Paper::Letter);
+}

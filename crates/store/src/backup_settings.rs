@@ -211,13 +211,16 @@ pub fn backup_due(settings: &BackupSettings, status: &BackupStatus, now: DateTim
     if !settings.daily || settings.folder.is_none() {
         return false;
     }
-    let since = |at: &Option<String>| {
-        at.as_deref()
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| now.signed_duration_since(t.with_timezone(&Utc)))
-    };
-    since(&status.last_ok_at).is_none_or(|d| d >= DAILY)
-        && since(&status.last_failure_at).is_none_or(|d| d >= RETRY_AFTER)
+    age(&status.last_ok_at, now).is_none_or(|d| d >= DAILY)
+        && age(&status.last_failure_at, now).is_none_or(|d| d >= RETRY_AFTER)
+}
+
+/// How long before `now` a stored time was; `None` when there is none (or it does not
+/// read as a time).
+fn age(at: &Option<String>, now: DateTime<Utc>) -> Option<chrono::TimeDelta> {
+    at.as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| now.signed_duration_since(t.with_timezone(&Utc)))
 }
 
 /// A good backup older than this is worth an admin's attention.
@@ -236,19 +239,12 @@ pub fn backup_reminder(
     if let (Some(_), Some(why)) = (&status.last_failure_at, &status.last_failure) {
         return Some(format!("The last backup failed: {why}"));
     }
-    let last_ok = status
-        .last_ok_at
-        .as_deref()
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
-    match last_ok {
+    match age(&status.last_ok_at, now) {
         None if !settings.daily => Some("No backup has been made yet.".into()),
         // The daily backup will run within minutes of start-up.
         None => None,
-        Some(t) => {
-            let age = now.signed_duration_since(t.with_timezone(&Utc));
-            (age >= STALE_AFTER)
-                .then(|| format!("The last good backup was {} days ago.", age.num_days()))
-        }
+        Some(d) => (d >= STALE_AFTER)
+            .then(|| format!("The last good backup was {} days ago.", d.num_days())),
     }
 }
 

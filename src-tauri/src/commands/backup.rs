@@ -161,13 +161,9 @@ pub fn recovery_kit_save(
     let practice = practice.ok_or_else(|| {
         ApiError::new(ErrorCode::NotReady, "Finish setting up the practice first.")
     })?;
-    let (paper, date_format) = match practice.country {
-        waymark_domain::Country::Uk => (Paper::A4, "%-d %B %Y"),
-        waymark_domain::Country::Us => (Paper::Letter, "%B %-d, %Y"),
-    };
     let fonts = Fonts::load().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let data_dir = state.data_dir().display().to_string();
-    let made_on = super::today().format(date_format).to_string();
+    let made_on = practice.country.long_date(super::today());
     let grouped = code.grouped();
     let rendered = recovery_kit_pdf(
         &fonts,
@@ -178,7 +174,7 @@ pub fn recovery_kit_save(
             made_on: &made_on,
             data_folder: &data_dir,
             version: env!("CARGO_PKG_VERSION"),
-            paper,
+            paper: Paper::for_country(practice.country),
             wording: &RECOVERY_KIT_EN,
         },
     );

@@ -760,16 +760,21 @@ export class MockApi implements Api {
     return clone(this.session() as Session);
   }
 
-  async auditList(query: AuditQuery): Promise<AuditPage> {
-    this.log("audit_list", { query });
-    this.requireAdmin();
+  /** The audit rows matching `query`'s filters (not its paging), newest first. */
+  private auditMatching(query: AuditQuery): AuditEntry[] {
     const day = (at: string) => todayIso(new Date(at));
-    const all = this.audit
+    return this.audit
       .filter((a) => query.staffId === null || a.staffId === query.staffId)
       .filter((a) => query.patientId === null || a.patientId === query.patientId)
       .filter((a) => query.from === "" || day(a.at) >= query.from)
       .filter((a) => query.to === "" || day(a.at) <= query.to)
       .reverse();
+  }
+
+  async auditList(query: AuditQuery): Promise<AuditPage> {
+    this.log("audit_list", { query });
+    this.requireAdmin();
+    const all = this.auditMatching(query);
     const limit = Math.min(Math.max(query.limit, 1), MAX_PAGE);
     return clone({ items: all.slice(query.offset, query.offset + limit), total: all.length });
   }
@@ -779,11 +784,10 @@ export class MockApi implements Api {
     this.requireAdmin();
     const path = this.nextSavePath;
     if (path === null) return null;
-    const all = await this.auditList({ ...query, limit: MAX_PAGE, offset: 0 });
-    this.calls.pop();
-    this.saved.push({ path, what: "audit_csv", rows: all.total });
+    const rows = this.auditMatching(query).length;
+    this.saved.push({ path, what: "audit_csv", rows });
     this.record("export", "audit_log", null, query.patientId);
-    return { path, rows: all.total };
+    return { path, rows };
   }
 
   /** As `backup_reminder` in the store (the age check is left to the Rust tests). */

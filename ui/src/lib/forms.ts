@@ -15,6 +15,12 @@ export function fieldErrors(e: ApiError): FieldErrors {
   return out;
 }
 
+/** `e` with the backend's field names replaced by this form's input ids, where a form
+ * prefixes them (the backend's `username` is the staff form's `staffUsername`). */
+export function withFormIds(e: ApiError, ids: Record<string, string>): ApiError {
+  return { ...e, fields: e.fields.map((f) => ({ ...f, field: ids[f.field] ?? f.field })) };
+}
+
 export function emptyPatientInput(): PatientInput {
   return {
     givenName: "",
