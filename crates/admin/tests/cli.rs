@@ -112,11 +112,14 @@ fn backup_verify_and_restore_on_another_folder() {
     let db = Database::open(elsewhere.path(), &vault).unwrap();
     let page = db
         .patients()
-        .list(&PatientQuery {
-            text: "ελενη".into(),
-            limit: 5,
-            ..Default::default()
-        })
+        .list(
+            &PatientQuery {
+                text: "ελενη".into(),
+                limit: 5,
+                ..Default::default()
+            },
+            chrono::Local::now().date_naive(),
+        )
         .unwrap();
     assert_eq!(page.total, 1);
 }

@@ -48,18 +48,30 @@ pub struct UnknownValue {
 }
 
 pub mod audit;
+pub mod contact;
+pub mod directory;
+pub mod hsds;
 pub mod nhs;
 pub mod patient;
+pub mod plan;
 pub mod practice;
+pub mod prescription;
 pub mod referral;
 pub mod search;
 pub mod staff;
 pub mod validation;
 
 pub use audit::AuditAction;
+pub use contact::{ContactFields, ContactInput, ContactKind};
+pub use directory::{CostBand, JoinMethod, ServiceFields, ServiceInput, ServiceStatus, Weekday};
 pub use nhs::{NhsNumber, NhsNumberError};
 pub use patient::{PatientFields, PatientInput, PatientStatus, PreferredContact};
+pub use plan::{GoalFields, GoalInput, GoalStatus, StepFields, StepInput};
 pub use practice::{Country, PracticeFields, PracticeInput};
+pub use prescription::{
+    Barrier, ItemStatus, ItemStatusChange, PrescriptionFields, PrescriptionInput,
+    PrescriptionItemInput,
+};
 pub use referral::{
     ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus, StatusChange,
 };

@@ -169,6 +169,39 @@ pub(crate) fn past_date(
     Some(date)
 }
 
+/// Parses an optional ISO date that may lie in the future (a target or check-in date),
+/// bounded to 1900..=`today` + 10 years so a typo in the year is caught.
+pub(crate) fn optional_date(
+    errors: &mut ValidationErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") else {
+        errors.push(
+            field,
+            format!("{label} must be a date written as year-month-day, e.g. 2026-12-01."),
+        );
+        return None;
+    };
+    let latest = today
+        .checked_add_months(chrono::Months::new(120))
+        .unwrap_or(NaiveDate::MAX);
+    if date < EARLIEST_DATE || date > latest {
+        errors.push(
+            field,
+            format!("{label} must be between 1900 and ten years from today."),
+        );
+        return None;
+    }
+    Some(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +234,23 @@ mod tests {
             Some("\u{202e}evil".to_owned())
         );
         assert!(e.is_empty());
+    }
+
+    #[test]
+    fn optional_dates_may_be_future_but_not_absurd() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let mut e = ValidationErrors::default();
+        assert_eq!(optional_date(&mut e, "d", "Date", " ", today), None);
+        assert!(optional_date(&mut e, "d", "Date", "2027-01-05", today).is_some());
+        assert!(e.is_empty());
+        for bad in ["2037-01-01", "1899-12-31", "05/01/2027", "2027-02-30"] {
+            let mut e = ValidationErrors::default();
+            assert!(
+                optional_date(&mut e, "d", "Date", bad, today).is_none(),
+                "{bad}"
+            );
+            assert!(e.message_for("d").is_some(), "{bad}");
+        }
     }
 
     #[test]

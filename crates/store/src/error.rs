@@ -61,6 +61,9 @@ pub enum Error {
     )]
     RecoveryFileMissing,
 
+    #[error("This file cannot be imported: {0} Nothing has been changed.")]
+    ImportInvalid(String),
+
     #[error("Waymark is already set up for this caseload.")]
     AlreadySetUp,
 
@@ -107,6 +110,7 @@ impl Error {
             Error::RecoveryCodeWrong => "recovery_code_wrong",
             Error::RecoveryFileMissing => "recovery_file_missing",
             Error::BackupInvalid(_) => "backup_invalid",
+            Error::ImportInvalid(_) => "import_invalid",
             Error::SignInFailed => "sign_in_failed",
             Error::AlreadySetUp => "forbidden",
             Error::SignInLocked { .. } => "sign_in_locked",

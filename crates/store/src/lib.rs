@@ -12,7 +12,10 @@
 pub mod audit;
 pub mod backup;
 pub mod backup_settings;
+pub mod caseload;
+pub mod contacts;
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod export;
 pub mod key;
@@ -20,16 +23,19 @@ pub mod keycheck;
 pub mod migrations;
 pub mod paths;
 pub mod patients;
+pub mod plan;
 pub mod practice;
+pub mod prescriptions;
 pub mod recovery;
 pub mod referrals;
 pub mod staff;
 
 pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditRow};
+pub use caseload::PatientRecord;
 pub use db::Database;
 pub use error::{Error, Result};
 pub use key::{CredentialVault, DbKey, KeyVault};
-pub use patients::{Patient, PatientPage, PatientQuery, PatientSummary};
+pub use patients::{EpisodeFilter, Patient, PatientPage, PatientQuery, PatientSummary};
 pub use referrals::Referral;
 
 /// The current time as stored: UTC, RFC 3339, whole seconds.
@@ -45,6 +51,26 @@ pub(crate) fn date_text(d: chrono::NaiveDate) -> String {
 pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| Error::Corrupt(format!("{s:?} is not a stored date")))
+}
+
+/// Fails with `NotFound` unless the table behind `entity` has a row `id`. The table
+/// name comes from this fixed list, never from input.
+pub(crate) fn ensure_exists(
+    conn: &rusqlite::Connection,
+    entity: &'static str,
+    id: i64,
+) -> Result<()> {
+    let table = match entity {
+        "patient" => "patients",
+        "referral" => "referrals",
+        "service" => "services",
+        "goal" => "goals",
+        "prescription" => "prescriptions",
+        _ => return Err(Error::Corrupt(format!("no table for {entity}"))),
+    };
+    let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
+    rusqlite::OptionalExtension::optional(conn.query_row(&sql, [id], |_| Ok(())))?
+        .ok_or(Error::NotFound { entity, id })
 }
 
 /// Writes `value` as JSON to `path` through a synced temporary file renamed into place,

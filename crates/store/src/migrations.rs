@@ -11,11 +11,18 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../migrations/0001_initial.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "casework",
+        sql: include_str!("../migrations/0002_casework.sql"),
+    },
+];
 
 /// The newest schema this build knows.
 pub fn latest_version() -> i64 {
@@ -84,10 +91,8 @@ mod tests {
         for t in [
             "audit_log",
             "contacts",
-            "cost_options",
             "goal_steps",
             "goals",
-            "locations",
             "organizations",
             "outcome_measures",
             "patients",
@@ -96,13 +101,20 @@ mod tests {
             "prescriptions",
             "referral_reasons",
             "referrals",
-            "schedules",
-            "service_locations",
             "services",
             "settings",
             "staff",
         ] {
             assert!(tables.iter().any(|x| x == t), "missing table {t}");
+        }
+        // Schema 2 replaced the HSDS sub-tables with columns on services.
+        for gone in [
+            "cost_options",
+            "locations",
+            "schedules",
+            "service_locations",
+        ] {
+            assert!(!tables.iter().any(|x| x == gone), "{gone} is still there");
         }
     }
 

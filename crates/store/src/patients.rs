@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use waymark_domain::search::{fold, query_terms};
-use waymark_domain::{NhsNumber, PatientFields, PatientInput, PatientStatus};
+use waymark_domain::{NhsNumber, PatientFields, PatientInput, PatientStatus, ReferralStatus};
 
 use crate::audit::{self, AuditAction};
 use crate::db::Database;
@@ -36,6 +36,19 @@ pub struct PatientSummary {
     pub date_of_birth: NaiveDate,
     pub nhs_number: Option<NhsNumber>,
     pub status: PatientStatus,
+    /// The latest episode's status; `None` when no referral is recorded.
+    pub episode_status: Option<ReferralStatus>,
+    pub next_checkin: Option<NaiveDate>,
+    pub last_contact: Option<NaiveDate>,
+    /// The next check-in date has passed.
+    pub checkin_overdue: bool,
+}
+
+/// Which episodes the caseload shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EpisodeFilter {
+    Status(ReferralStatus),
+    NoReferral,
 }
 
 /// What to list: free text matching any part of a name, an NHS number (with or without
@@ -44,6 +57,11 @@ pub struct PatientSummary {
 pub struct PatientQuery {
     pub text: String,
     pub include_archived: bool,
+    pub episode: Option<EpisodeFilter>,
+    /// Only patients whose next check-in date has passed, most overdue first.
+    pub overdue: bool,
+    /// Only patients with no contact logged in this many weeks (or none ever).
+    pub no_contact_weeks: Option<u32>,
     pub limit: u32,
     pub offset: u32,
 }
@@ -80,6 +98,7 @@ impl Patients<'_> {
     pub fn create(&self, input: &PatientInput, today: NaiveDate) -> Result<Patient> {
         let f = input.validate(today)?;
         let tx = self.db.conn.unchecked_transaction()?;
+        refuse_taken_nhs_number(&tx, &f, None)?;
         let consent = |given: bool| given.then(|| date_text(today));
         let mut values = field_values(
             &f,
@@ -121,6 +140,7 @@ impl Patients<'_> {
         let f = input.validate(today)?;
         let tx = self.db.conn.unchecked_transaction()?;
         let before = self.read(&tx, id)?;
+        refuse_taken_nhs_number(&tx, &f, Some(id))?;
         let keep =
             |given: bool, was: Option<NaiveDate>| given.then(|| date_text(was.unwrap_or(today)));
         let mut values = field_values(
@@ -205,7 +225,7 @@ impl Patients<'_> {
     /// Lists patients matching `query`, ordered by family then given name. The search
     /// text itself is never written anywhere: the audit row records only that a list
     /// was read.
-    pub fn list(&self, query: &PatientQuery) -> Result<PatientPage> {
+    pub fn list(&self, query: &PatientQuery, today: NaiveDate) -> Result<PatientPage> {
         let mut clauses = Vec::new();
         let mut args: Vec<Value> = Vec::new();
         if !query.include_archived {
@@ -214,6 +234,32 @@ impl Patients<'_> {
         if let Some(text_clause) = text_clause(&query.text, &mut args) {
             clauses.push(text_clause);
         }
+        match query.episode {
+            Some(EpisodeFilter::Status(s)) => {
+                args.push(Value::Text(s.as_str().to_owned()));
+                clauses.push(format!("episode_status = ?{}", args.len()));
+            }
+            Some(EpisodeFilter::NoReferral) => clauses.push("episode_status IS NULL".to_owned()),
+            None => {}
+        }
+        let today_text = date_text(today);
+        if query.overdue {
+            args.push(Value::Text(today_text.clone()));
+            clauses.push(format!("next_checkin < ?{}", args.len()));
+        }
+        if let Some(weeks) = query.no_contact_weeks {
+            let cutoff = today - chrono::Duration::weeks(i64::from(weeks));
+            args.push(Value::Text(date_text(cutoff)));
+            clauses.push(format!(
+                "(last_contact IS NULL OR last_contact <= ?{})",
+                args.len()
+            ));
+        }
+        let order = if query.overdue {
+            "next_checkin, sort_key, id"
+        } else {
+            "sort_key, id"
+        };
         let filter = if clauses.is_empty() {
             String::new()
         } else {
@@ -230,8 +276,7 @@ impl Patients<'_> {
         args.push(Value::Integer(i64::from(query.offset)));
         let n = args.len();
         let sql = format!(
-            "SELECT id, given_name, family_name, preferred_name, date_of_birth, nhs_number, status
-             FROM patients {filter} ORDER BY sort_key, id LIMIT ?{} OFFSET ?{}",
+            "SELECT {SUMMARY} FROM patients {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
             n - 1,
             n
         );
@@ -240,15 +285,7 @@ impl Patients<'_> {
             let mut stmt = tx.prepare(&sql)?;
             let mut rows = stmt.query(params_from_iter(args.iter()))?;
             while let Some(r) = rows.next()? {
-                items.push(PatientSummary {
-                    id: r.get(0)?,
-                    given_name: r.get(1)?,
-                    family_name: r.get(2)?,
-                    preferred_name: r.get(3)?,
-                    date_of_birth: parse_date(&r.get::<_, String>(4)?)?,
-                    nhs_number: stored_nhs(r.get(5)?)?,
-                    status: r.get::<_, String>(6)?.parse()?,
-                });
+                items.push(summary_row(r, &today_text)?);
             }
         }
         audit::record(&tx, self.db.actor, AuditAction::List, ENTITY, None, None)?;
@@ -259,7 +296,33 @@ impl Patients<'_> {
         })
     }
 
-    fn read(&self, conn: &rusqlite::Connection, id: i64) -> Result<Patient> {
+    /// Records that might be this person: the same NHS number, or the same names (as
+    /// search folds them) and date of birth. `exclude` leaves out the record being edited.
+    /// An input that does not validate yet finds nothing.
+    pub fn possible_duplicates(
+        &self,
+        input: &PatientInput,
+        exclude: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Vec<PatientSummary>> {
+        let Ok(f) = input.validate(today) else {
+            return Ok(Vec::new());
+        };
+        let found = duplicates(&self.db.conn, &f, exclude, &date_text(today))?;
+        if !found.is_empty() {
+            audit::record(
+                &self.db.conn,
+                self.db.actor,
+                AuditAction::List,
+                ENTITY,
+                None,
+                None,
+            )?;
+        }
+        Ok(found)
+    }
+
+    pub(crate) fn read(&self, conn: &rusqlite::Connection, id: i64) -> Result<Patient> {
         conn.query_row(
             &format!("SELECT {COLUMNS} FROM patients WHERE id = ?1"),
             [id],
@@ -268,6 +331,81 @@ impl Patients<'_> {
         .optional()?
         .ok_or(Error::NotFound { entity: ENTITY, id })?
     }
+}
+
+const SUMMARY: &str = "id, given_name, family_name, preferred_name, date_of_birth, nhs_number,
+    status, episode_status, next_checkin, last_contact";
+
+fn summary_row(r: &Row<'_>, today: &str) -> Result<PatientSummary> {
+    let next_checkin: Option<String> = r.get(8)?;
+    Ok(PatientSummary {
+        id: r.get(0)?,
+        given_name: r.get(1)?,
+        family_name: r.get(2)?,
+        preferred_name: r.get(3)?,
+        date_of_birth: parse_date(&r.get::<_, String>(4)?)?,
+        nhs_number: stored_nhs(r.get(5)?)?,
+        status: r.get::<_, String>(6)?.parse()?,
+        episode_status: r
+            .get::<_, Option<String>>(7)?
+            .map(|s| s.parse())
+            .transpose()?,
+        checkin_overdue: next_checkin.as_deref().is_some_and(|d| d < today),
+        next_checkin: stored_date(next_checkin)?,
+        last_contact: stored_date(r.get(9)?)?,
+    })
+}
+
+fn duplicates(
+    conn: &rusqlite::Connection,
+    f: &PatientFields,
+    exclude: Option<i64>,
+    today: &str,
+) -> Result<Vec<PatientSummary>> {
+    let nhs = f.nhs_number.as_ref().map(|n| n.digits().to_owned());
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY} FROM patients
+         WHERE (nhs_number = ?1 OR (date_of_birth = ?2 AND sort_key = ?3))
+           AND (?4 IS NULL OR id <> ?4)
+         ORDER BY sort_key, id LIMIT 20"
+    ))?;
+    let mut rows = stmt.query(params![
+        nhs,
+        date_text(f.date_of_birth),
+        sort_key(&f.family_name, &f.given_name),
+        exclude
+    ])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(summary_row(r, today)?);
+    }
+    Ok(out)
+}
+
+/// An NHS number names one person: a second record with it is refused outright (a
+/// matching name and date of birth only warns, through `possible_duplicates`).
+fn refuse_taken_nhs_number(
+    conn: &rusqlite::Connection,
+    f: &PatientFields,
+    exclude: Option<i64>,
+) -> Result<()> {
+    let Some(nhs) = &f.nhs_number else {
+        return Ok(());
+    };
+    let taken: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM patients WHERE nhs_number = ?1 AND (?2 IS NULL OR id <> ?2))",
+        params![nhs.digits(), exclude],
+        |r| r.get(0),
+    )?;
+    if taken {
+        let mut e = waymark_domain::ValidationErrors::default();
+        e.push(
+            "nhsNumber",
+            "Another patient already has this NHS number. Open their record instead.",
+        );
+        return Err(e.into());
+    }
+    Ok(())
 }
 
 /// The stored columns of a patient's fields, with the consents' dates as decided by the

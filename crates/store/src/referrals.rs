@@ -21,6 +21,8 @@ pub struct Referral {
     pub status: ReferralStatus,
     pub closure_reason: Option<String>,
     pub closed_date: Option<NaiveDate>,
+    /// The support plan's "what matters to you" (set through `plans()`).
+    pub what_matters: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -47,7 +49,7 @@ impl Referrals<'_> {
     ) -> Result<Referral> {
         let f = input.validate(today)?;
         let tx = self.db.conn.unchecked_transaction()?;
-        ensure_patient(&tx, patient_id)?;
+        crate::ensure_exists(&tx, "patient", patient_id)?;
         let ts = now();
         tx.execute(
             "INSERT INTO referrals (patient_id, received_date, referrer_name, referrer_role,
@@ -66,6 +68,7 @@ impl Referrals<'_> {
         )?;
         let id = tx.last_insert_rowid();
         write_reasons(&tx, id, &f.reasons)?;
+        crate::caseload::refresh(&tx, patient_id)?;
         audit::record(
             &tx,
             self.db.actor,
@@ -101,6 +104,7 @@ impl Referrals<'_> {
         )?;
         tx.execute("DELETE FROM referral_reasons WHERE referral_id = ?1", [id])?;
         write_reasons(&tx, id, &f.reasons)?;
+        crate::caseload::refresh(&tx, before.patient_id)?;
         audit::record(
             &tx,
             self.db.actor,
@@ -130,6 +134,7 @@ impl Referrals<'_> {
                 now()
             ],
         )?;
+        crate::caseload::refresh(&tx, before.patient_id)?;
         audit::record(
             &tx,
             self.db.actor,
@@ -162,19 +167,8 @@ impl Referrals<'_> {
     /// A patient's referrals, newest first.
     pub fn list_for_patient(&self, patient_id: i64) -> Result<Vec<Referral>> {
         let tx = self.db.conn.unchecked_transaction()?;
-        ensure_patient(&tx, patient_id)?;
-        let ids: Vec<i64> = {
-            let mut stmt = tx.prepare(
-                "SELECT id FROM referrals WHERE patient_id = ?1
-                 ORDER BY received_date DESC, id DESC",
-            )?;
-            let ids = stmt.query_map([patient_id], |r| r.get(0))?;
-            ids.collect::<rusqlite::Result<_>>()?
-        };
-        let referrals = ids
-            .into_iter()
-            .map(|id| read(&tx, id))
-            .collect::<Result<Vec<_>>>()?;
+        crate::ensure_exists(&tx, "patient", patient_id)?;
+        let referrals = of_patient(&tx, patient_id)?;
         audit::record(
             &tx,
             self.db.actor,
@@ -188,15 +182,16 @@ impl Referrals<'_> {
     }
 }
 
-fn ensure_patient(conn: &Connection, patient_id: i64) -> Result<()> {
-    conn.query_row("SELECT 1 FROM patients WHERE id = ?1", [patient_id], |_| {
-        Ok(())
-    })
-    .optional()?
-    .ok_or(Error::NotFound {
-        entity: "patient",
-        id: patient_id,
-    })
+/// A patient's referrals, newest first.
+pub(crate) fn of_patient(conn: &Connection, patient_id: i64) -> Result<Vec<Referral>> {
+    let ids: Vec<i64> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM referrals WHERE patient_id = ?1 ORDER BY received_date DESC, id DESC",
+        )?;
+        let ids = stmt.query_map([patient_id], |r| r.get(0))?;
+        ids.collect::<rusqlite::Result<_>>()?
+    };
+    ids.into_iter().map(|id| read(conn, id)).collect()
 }
 
 fn write_reasons(conn: &Connection, id: i64, reasons: &[ReferralReason]) -> Result<()> {
@@ -212,7 +207,8 @@ fn read(conn: &Connection, id: i64) -> Result<Referral> {
     let row = conn
         .query_row(
             "SELECT patient_id, received_date, referrer_name, referrer_role, referrer_organisation,
-                source, conditions, status, closure_reason, closed_date, created_at, updated_at
+                source, conditions, status, closure_reason, closed_date, created_at, updated_at,
+                what_matters
              FROM referrals WHERE id = ?1",
             [id],
             |r| {
@@ -229,6 +225,7 @@ fn read(conn: &Connection, id: i64) -> Result<Referral> {
                     r.get::<_, Option<String>>(9)?,
                     r.get::<_, String>(10)?,
                     r.get::<_, String>(11)?,
+                    r.get::<_, Option<String>>(12)?,
                 ))
             },
         )
@@ -247,6 +244,7 @@ fn read(conn: &Connection, id: i64) -> Result<Referral> {
         closed,
         created,
         updated,
+        what_matters,
     ) = row;
     let mut stmt = conn.prepare("SELECT reason FROM referral_reasons WHERE referral_id = ?1")?;
     let mut reasons = stmt
@@ -269,6 +267,7 @@ fn read(conn: &Connection, id: i64) -> Result<Referral> {
         status: status.parse()?,
         closure_reason: reason,
         closed_date: closed.as_deref().map(parse_date).transpose()?,
+        what_matters,
         created_at: created,
         updated_at: updated,
     })

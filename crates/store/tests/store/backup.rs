@@ -31,10 +31,13 @@ fn caseload() -> (
 
 fn total(db: &Database) -> u64 {
     db.patients()
-        .list(&PatientQuery {
-            limit: 10,
-            ..Default::default()
-        })
+        .list(
+            &PatientQuery {
+                limit: 10,
+                ..Default::default()
+            },
+            today(),
+        )
         .unwrap()
         .total
 }
@@ -108,11 +111,14 @@ fn restore_on_a_new_machine_holds_every_record() {
     assert_eq!(total(&db2), 2);
     let zoe = db2
         .patients()
-        .list(&PatientQuery {
-            text: "zoe".into(),
-            limit: 5,
-            ..Default::default()
-        })
+        .list(
+            &PatientQuery {
+                text: "zoe".into(),
+                limit: 5,
+                ..Default::default()
+            },
+            today(),
+        )
         .unwrap();
     assert_eq!(
         db2.referrals()

@@ -5,7 +5,12 @@
 
 /// Backups: verified, encrypted, rotated; restore on a new machine; damaged ones refused.
 mod backup;
+/// Casework: contacts, support plans, prescriptions and follow-up, the caseload's filters,
+/// duplicate checks.
+mod casework;
 mod common;
+/// The community directory: HSDS import, filters, create, edit, retire.
+mod directory;
 /// Opening: fresh, reopen, and the failures that must be told apart and change nothing.
 mod open;
 /// Patients: round trip, search, archive, audit.

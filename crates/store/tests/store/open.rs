@@ -133,10 +133,13 @@ fn lost_key_check_with_the_right_key_is_restored() {
     let db = open(dir.path(), &vault);
     assert_eq!(
         db.patients()
-            .list(&PatientQuery {
-                limit: 10,
-                ..Default::default()
-            })
+            .list(
+                &PatientQuery {
+                    limit: 10,
+                    ..Default::default()
+                },
+                today()
+            )
             .unwrap()
             .total,
         1
@@ -216,10 +219,13 @@ fn a_crash_copy_with_its_wal_opens_with_every_committed_record() {
     let reopened = open(copy.path(), &vault);
     let page = reopened
         .patients()
-        .list(&PatientQuery {
-            limit: 10,
-            ..Default::default()
-        })
+        .list(
+            &PatientQuery {
+                limit: 10,
+                ..Default::default()
+            },
+            today(),
+        )
         .unwrap();
     assert_eq!(page.total, 1);
     reopened.integrity_check().unwrap();
@@ -234,15 +240,19 @@ fn a_flipped_byte_deep_in_the_file_is_reported_never_read_as_wrong_data() {
         for i in 0..300 {
             let mut p = zoe();
             p.family_name = format!("O'Brien {i:03}");
+            p.nhs_number = String::new(); // one NHS number names one person
             p.address = "Flat 4, 3 Weaver Street, Hollinsford HF1 3JS ".repeat(8);
             db.patients().create(&p, today()).unwrap();
         }
         let all = db
             .patients()
-            .list(&PatientQuery {
-                limit: 500,
-                ..Default::default()
-            })
+            .list(
+                &PatientQuery {
+                    limit: 500,
+                    ..Default::default()
+                },
+                today(),
+            )
             .unwrap();
         all.items.into_iter().map(|p| p.family_name).collect()
     };
@@ -259,10 +269,13 @@ fn a_flipped_byte_deep_in_the_file_is_reported_never_read_as_wrong_data() {
         Ok(db) => {
             let check = db.integrity_check().unwrap_err();
             assert_eq!(check.code(), "database_damaged", "{check}");
-            match db.patients().list(&PatientQuery {
-                limit: 500,
-                ..Default::default()
-            }) {
+            match db.patients().list(
+                &PatientQuery {
+                    limit: 500,
+                    ..Default::default()
+                },
+                today(),
+            ) {
                 Err(e) => assert_eq!(e.code(), "database_damaged", "{e}"),
                 Ok(page) => {
                     let read: Vec<String> = page.items.into_iter().map(|p| p.family_name).collect();

@@ -13,7 +13,7 @@ fn query(text: &str) -> PatientQuery {
 
 fn names(db: &waymark_store::Database, text: &str) -> Vec<String> {
     db.patients()
-        .list(&query(text))
+        .list(&query(text), today())
         .unwrap()
         .items
         .into_iter()
@@ -63,7 +63,7 @@ fn invalid_input_is_refused_and_stores_nothing() {
         Err(Error::Validation(e)) => assert!(e.message_for("nhsNumber").is_some()),
         other => panic!("expected a validation error, got {other:?}"),
     }
-    assert_eq!(db.patients().list(&query("")).unwrap().total, 0);
+    assert_eq!(db.patients().list(&query(""), today()).unwrap().total, 0);
 
     let good = db.patients().create(&zoe(), today()).unwrap();
     let bad_update = PatientInput {
@@ -149,7 +149,7 @@ fn search_by_any_part_of_a_name_nhs_number_or_date_of_birth() {
         "UK date of birth"
     );
     assert!(names(&db, "nobody").is_empty());
-    assert_eq!(db.patients().list(&query("")).unwrap().total, 5);
+    assert_eq!(db.patients().list(&query(""), today()).unwrap().total, 5);
 }
 
 #[test]
@@ -166,18 +166,24 @@ fn listing_is_ordered_and_paged() {
     }
     let page1 = db
         .patients()
-        .list(&PatientQuery {
-            limit: 2,
-            ..Default::default()
-        })
+        .list(
+            &PatientQuery {
+                limit: 2,
+                ..Default::default()
+            },
+            today(),
+        )
         .unwrap();
     let page3 = db
         .patients()
-        .list(&PatientQuery {
-            limit: 2,
-            offset: 4,
-            ..Default::default()
-        })
+        .list(
+            &PatientQuery {
+                limit: 2,
+                offset: 4,
+                ..Default::default()
+            },
+            today(),
+        )
         .unwrap();
     assert_eq!(page1.total, 5);
     let fam: Vec<_> = page1.items.iter().map(|p| p.family_name.as_str()).collect();
@@ -192,17 +198,20 @@ fn archive_hides_from_the_caseload_and_restore_brings_back() {
     let p = db.patients().create(&zoe(), today()).unwrap();
     let archived = db.patients().archive(p.id).unwrap();
     assert_eq!(archived.status.as_str(), "archived");
-    assert_eq!(db.patients().list(&query("zoe")).unwrap().total, 0);
+    assert_eq!(db.patients().list(&query("zoe"), today()).unwrap().total, 0);
     let all = db
         .patients()
-        .list(&PatientQuery {
-            include_archived: true,
-            ..query("zoe")
-        })
+        .list(
+            &PatientQuery {
+                include_archived: true,
+                ..query("zoe")
+            },
+            today(),
+        )
         .unwrap();
     assert_eq!(all.total, 1, "archiving deletes nothing");
     db.patients().restore(p.id).unwrap();
-    assert_eq!(db.patients().list(&query("zoe")).unwrap().total, 1);
+    assert_eq!(db.patients().list(&query("zoe"), today()).unwrap().total, 1);
 }
 
 #[test]
@@ -212,7 +221,7 @@ fn every_read_and_write_is_audited_without_patient_data() {
     let p = db.patients().create(&zoe(), today()).unwrap();
     db.patients().get(p.id).unwrap();
     db.patients().update(p.id, &zoe(), today()).unwrap();
-    db.patients().list(&query("Zoë")).unwrap();
+    db.patients().list(&query("Zoë"), today()).unwrap();
     db.patients().archive(p.id).unwrap();
     let rows = db.audit_entries(100).unwrap();
     let actions: Vec<_> = rows.iter().rev().map(|r| r.action).collect();

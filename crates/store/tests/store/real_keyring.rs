@@ -29,11 +29,14 @@ fn database_key_round_trips_through_the_os_credential_store() {
     let db = Database::open(dir.path(), &again).expect("reopens with the stored key");
     let page = db
         .patients()
-        .list(&PatientQuery {
-            text: "zoë".into(),
-            limit: 5,
-            ..Default::default()
-        })
+        .list(
+            &PatientQuery {
+                text: "zoë".into(),
+                limit: 5,
+                ..Default::default()
+            },
+            today(),
+        )
         .unwrap();
     assert_eq!(page.total, 1);
 }

@@ -30,10 +30,13 @@ fn recovery_code_opens_the_caseload_on_a_machine_without_the_key() {
     .unwrap();
     let page = db
         .patients()
-        .list(&PatientQuery {
-            limit: 10,
-            ..Default::default()
-        })
+        .list(
+            &PatientQuery {
+                limit: 10,
+                ..Default::default()
+            },
+            today(),
+        )
         .unwrap();
     assert_eq!(page.items[0].given_name, "Zoë");
     drop(db);

@@ -125,7 +125,7 @@ fn audit_log_filters_by_staff_patient_and_period() {
     let p = db.patients().create(&zoe(), today()).unwrap();
     db.patients().get(p.id).unwrap();
     db.set_actor(None);
-    db.patients().list(&Default::default()).unwrap();
+    db.patients().list(&Default::default(), today()).unwrap();
 
     let all = db
         .audit_query(&AuditFilter {

@@ -1,0 +1,79 @@
+//! The caseload's summary columns on `patients` (episode status, next check-in, last
+//! contact), recomputed from their source tables inside every transaction that changes
+//! a referral, contact or prescription, so the caseload list reads one indexed table.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::Result;
+
+/// Recomputes one patient's summary columns from referrals, contacts and prescriptions.
+/// The next check-in is the latest prescription's, unless the latest episode is closed.
+pub(crate) fn refresh(conn: &Connection, patient_id: i64) -> Result<()> {
+    let episode: Option<String> = conn
+        .query_row(
+            "SELECT status FROM referrals WHERE patient_id = ?1
+             ORDER BY received_date DESC, id DESC LIMIT 1",
+            [patient_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let next_checkin: Option<String> = if episode.as_deref() == Some("closed") {
+        None
+    } else {
+        conn.query_row(
+            "SELECT next_checkin_date FROM prescriptions WHERE patient_id = ?1
+             ORDER BY prescribed_date DESC, id DESC LIMIT 1",
+            [patient_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten()
+    };
+    let last_contact: Option<String> = conn.query_row(
+        "SELECT max(contact_date) FROM contacts WHERE patient_id = ?1",
+        [patient_id],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "UPDATE patients SET episode_status = ?2, next_checkin = ?3, last_contact = ?4
+         WHERE id = ?1",
+        params![patient_id, episode, next_checkin, last_contact],
+    )?;
+    Ok(())
+}
+
+/// Everything the patient page shows, read in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientRecord {
+    pub patient: crate::Patient,
+    pub referrals: Vec<crate::Referral>,
+    pub goals: Vec<crate::plan::Goal>,
+    /// The newest contacts; older ones are paged through `contacts().list`.
+    pub contacts: crate::contacts::ContactPage,
+    pub prescriptions: Vec<crate::prescriptions::Prescription>,
+}
+
+impl crate::Database {
+    /// Reads a patient's whole record (audited once, as a view of the patient).
+    pub fn patient_record(&self, id: i64, contacts_shown: u32) -> Result<PatientRecord> {
+        let tx = self.conn.unchecked_transaction()?;
+        let patient = self.patients().read(&tx, id)?;
+        let record = PatientRecord {
+            patient,
+            referrals: crate::referrals::of_patient(&tx, id)?,
+            goals: crate::plan::goals_of_patient(&tx, id)?,
+            contacts: crate::contacts::page(&tx, id, contacts_shown, 0)?,
+            prescriptions: crate::prescriptions::of_patient(&tx, id)?,
+        };
+        crate::audit::record(
+            &tx,
+            self.actor,
+            crate::AuditAction::View,
+            "patient",
+            Some(id),
+            Some(id),
+        )?;
+        tx.commit()?;
+        Ok(record)
+    }
+}

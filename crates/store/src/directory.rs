@@ -1,0 +1,486 @@
+//! The community directory: services with their organisation, created by hand or
+//! imported from an Open Referral HSDS 3.0 file. Services are retired, never deleted, so
+//! every prescription keeps naming what was prescribed.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use waymark_domain::directory::is_stale;
+use waymark_domain::hsds::{self, ImportedService};
+use waymark_domain::search::{fold, query_terms};
+use waymark_domain::{ServiceFields, ServiceInput, ServiceStatus, Weekday};
+
+use crate::audit::{self, AuditAction};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::patients::MAX_PAGE;
+use crate::{date_text, now, parse_date};
+
+const ENTITY: &str = "service";
+
+/// A stored service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub id: i64,
+    pub hsds_id: Option<String>,
+    pub fields: ServiceFields,
+    pub status: ServiceStatus,
+    /// Not verified within the last 12 months (or never).
+    pub stale: bool,
+    pub updated_at: String,
+}
+
+/// Which services to list. Every filter narrows; empty text matches all.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceQuery {
+    pub text: String,
+    pub category: Option<String>,
+    /// Only services that are free, or free or low cost.
+    pub cost: Option<CostFilter>,
+    pub day: Option<Weekday>,
+    /// A language code or name as stored (`pl`).
+    pub language: Option<String>,
+    /// Words that must appear in the accessibility details (`step-free`).
+    pub accessibility: String,
+    pub include_inactive: bool,
+    pub stale_only: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostFilter {
+    Free,
+    FreeOrLow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServicePage {
+    pub items: Vec<Service>,
+    pub total: u64,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportReport {
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+}
+
+#[derive(Debug)]
+pub struct Directory<'a> {
+    db: &'a Database,
+}
+
+impl Database {
+    pub fn directory(&self) -> Directory<'_> {
+        Directory { db: self }
+    }
+}
+
+const COLUMNS: &str = "s.id, s.hsds_id, s.name, o.name, s.description, s.category, s.when_text,
+    s.days, s.location_name, s.address, s.fees_description, s.discount_description,
+    s.cost_band, s.eligibility, s.phone, s.email, s.url, s.accessibility, s.languages,
+    s.application_process, s.join_method, s.last_verified, s.status, s.updated_at";
+
+impl Directory<'_> {
+    pub fn create(&self, input: &ServiceInput, today: NaiveDate) -> Result<Service> {
+        let f = input.validate(today)?;
+        let tx = self.db.conn.unchecked_transaction()?;
+        let id = insert(&tx, None, &f, ServiceStatus::Active, None)?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::Create,
+            ENTITY,
+            Some(id),
+            None,
+        )?;
+        let s = read(&tx, id, today)?;
+        tx.commit()?;
+        Ok(s)
+    }
+
+    pub fn update(&self, id: i64, input: &ServiceInput, today: NaiveDate) -> Result<Service> {
+        let f = input.validate(today)?;
+        let tx = self.db.conn.unchecked_transaction()?;
+        crate::ensure_exists(&tx, ENTITY, id)?;
+        let org = organization_by_name(&tx, f.organization.as_deref())?;
+        write_fields(&tx, id, &f, org)?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::Update,
+            ENTITY,
+            Some(id),
+            None,
+        )?;
+        let s = read(&tx, id, today)?;
+        tx.commit()?;
+        Ok(s)
+    }
+
+    /// Retires a service (it can no longer be prescribed) or brings it back.
+    pub fn set_status(&self, id: i64, status: ServiceStatus, today: NaiveDate) -> Result<Service> {
+        let tx = self.db.conn.unchecked_transaction()?;
+        let n = tx.execute(
+            "UPDATE services SET status = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, status.as_str(), now()],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound { entity: ENTITY, id });
+        }
+        let action = match status {
+            ServiceStatus::Active => AuditAction::Restore,
+            ServiceStatus::Inactive => AuditAction::Archive,
+        };
+        audit::record(&tx, self.db.actor, action, ENTITY, Some(id), None)?;
+        let s = read(&tx, id, today)?;
+        tx.commit()?;
+        Ok(s)
+    }
+
+    pub fn get(&self, id: i64, today: NaiveDate) -> Result<Service> {
+        read(&self.db.conn, id, today)
+    }
+
+    /// Lists services by name. Directory reads are not audited: they hold no patient data.
+    pub fn list(&self, q: &ServiceQuery, today: NaiveDate) -> Result<ServicePage> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let arg = |args: &mut Vec<Value>, v: Value| {
+            args.push(v);
+            format!("?{}", args.len())
+        };
+        if !q.include_inactive {
+            clauses.push("s.status = 'active'".into());
+        }
+        // Terms match at the start of a word ("art" finds "Art class", not "start").
+        for term in query_terms(&q.text) {
+            let p = arg(&mut args, Value::Text(format!(" {term}")));
+            clauses.push(format!("instr(s.search_text, {p}) > 0"));
+        }
+        if let Some(c) = q.category.as_deref().filter(|c| !c.is_empty()) {
+            let p = arg(&mut args, Value::Text(c.to_owned()));
+            clauses.push(format!("s.category = {p}"));
+        }
+        match q.cost {
+            Some(CostFilter::Free) => clauses.push("s.cost_band = 'free'".into()),
+            Some(CostFilter::FreeOrLow) => clauses.push("s.cost_band IN ('free', 'low')".into()),
+            None => {}
+        }
+        if let Some(d) = q.day {
+            let p = arg(&mut args, Value::Text(format!(",{},", d.as_str())));
+            clauses.push(format!("instr(',' || s.days || ',', {p}) > 0"));
+        }
+        if let Some(l) = q.language.as_deref().filter(|l| !l.is_empty()) {
+            let p = arg(&mut args, Value::Text(format!(",{},", l.to_lowercase())));
+            clauses.push(format!(
+                "instr(',' || replace(s.languages, ' ', '') || ',', {p}) > 0"
+            ));
+        }
+        for term in query_terms(&q.accessibility) {
+            let p = arg(&mut args, Value::Text(term));
+            clauses.push(format!(
+                "instr(lower(COALESCE(s.accessibility, '')), {p}) > 0"
+            ));
+        }
+        if q.stale_only {
+            let cutoff = today
+                .checked_sub_months(chrono::Months::new(
+                    waymark_domain::directory::STALE_AFTER_MONTHS,
+                ))
+                .unwrap_or(today);
+            let p = arg(&mut args, Value::Text(date_text(cutoff)));
+            clauses.push(format!(
+                "(s.last_verified IS NULL OR s.last_verified <= {p})"
+            ));
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let total: i64 = self.db.conn.query_row(
+            &format!("SELECT count(*) FROM services s {filter}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        let limit = arg(
+            &mut args,
+            Value::Integer(i64::from(q.limit.clamp(1, MAX_PAGE))),
+        );
+        let offset = arg(&mut args, Value::Integer(i64::from(q.offset)));
+        let mut stmt = self.db.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM services s LEFT JOIN organizations o ON o.id = s.organization_id
+             {filter} ORDER BY s.name COLLATE NOCASE, s.id LIMIT {limit} OFFSET {offset}"
+        ))?;
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        let mut items = Vec::new();
+        while let Some(r) = rows.next()? {
+            items.push(row(r, today)?);
+        }
+        Ok(ServicePage {
+            items,
+            total: u64::try_from(total).unwrap_or_default(),
+        })
+    }
+
+    /// The categories and languages in use, for the directory's filters.
+    pub fn facets(&self) -> Result<(Vec<String>, Vec<String>)> {
+        let mut stmt = self.db.conn.prepare(
+            "SELECT DISTINCT category FROM services WHERE category IS NOT NULL ORDER BY category",
+        )?;
+        let categories = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let mut stmt = self
+            .db
+            .conn
+            .prepare("SELECT DISTINCT languages FROM services WHERE languages IS NOT NULL")?;
+        let mut languages: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .iter()
+            .flat_map(|l| {
+                l.split(',')
+                    .map(|s| s.trim().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|l| !l.is_empty())
+            .collect();
+        languages.sort();
+        languages.dedup();
+        Ok((categories, languages))
+    }
+
+    /// Imports an HSDS 3.0 page. The whole file is read and checked first, then applied
+    /// in one transaction: services (and organisations) are matched on their HSDS id,
+    /// so importing the same file again creates nothing new.
+    pub fn import_hsds(&self, text: &str, today: NaiveDate) -> Result<ImportReport> {
+        let services = hsds::parse_page(text, today).map_err(|e| Error::ImportInvalid(e.0))?;
+        let tx = self.db.conn.unchecked_transaction()?;
+        let mut report = ImportReport::default();
+        for s in &services {
+            import_one(&tx, s, today, &mut report)?;
+        }
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::Create,
+            "directory_import",
+            None,
+            None,
+        )?;
+        tx.commit()?;
+        Ok(report)
+    }
+}
+
+fn import_one(
+    conn: &Connection,
+    s: &ImportedService,
+    today: NaiveDate,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let f = s.input.validate(today)?;
+    let org = match (&s.organization_hsds_id, f.organization.as_deref()) {
+        (Some(hsds_id), Some(name)) => Some(upsert_organization(conn, hsds_id, name)?),
+        (None, name) => organization_by_name(conn, name)?,
+        (Some(_), None) => None,
+    };
+    let existing: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM services WHERE hsds_id = ?1",
+            [&s.hsds_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        None => {
+            insert(conn, Some(&s.hsds_id), &f, s.status, org)?;
+            report.created += 1;
+        }
+        Some(id) => {
+            let before = read(conn, id, today)?;
+            if before.fields == f && before.status == s.status {
+                report.unchanged += 1;
+            } else {
+                write_fields(conn, id, &f, org)?;
+                conn.execute(
+                    "UPDATE services SET status = ?2 WHERE id = ?1",
+                    params![id, s.status.as_str()],
+                )?;
+                report.updated += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn upsert_organization(conn: &Connection, hsds_id: &str, name: &str) -> Result<i64> {
+    let ts = now();
+    conn.execute(
+        "INSERT INTO organizations (hsds_id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)
+         ON CONFLICT (hsds_id) DO UPDATE SET name = excluded.name,
+            updated_at = CASE WHEN name = excluded.name THEN updated_at ELSE excluded.updated_at END",
+        params![hsds_id, name, ts],
+    )?;
+    Ok(conn.query_row(
+        "SELECT id FROM organizations WHERE hsds_id = ?1",
+        [hsds_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The organisation with this name (any case), created when there is none.
+fn organization_by_name(conn: &Connection, name: Option<&str>) -> Result<Option<i64>> {
+    let Some(name) = name else { return Ok(None) };
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM organizations WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(Some(id));
+    }
+    let ts = now();
+    conn.execute(
+        "INSERT INTO organizations (name, created_at, updated_at) VALUES (?1, ?2, ?2)",
+        params![name, ts],
+    )?;
+    Ok(Some(conn.last_insert_rowid()))
+}
+
+fn insert(
+    conn: &Connection,
+    hsds_id: Option<&str>,
+    f: &ServiceFields,
+    status: ServiceStatus,
+    org: Option<i64>,
+) -> Result<i64> {
+    let org = match org {
+        Some(o) => Some(o),
+        None => organization_by_name(conn, f.organization.as_deref())?,
+    };
+    let ts = now();
+    conn.execute(
+        "INSERT INTO services (hsds_id, name, status, search_text, created_at, updated_at)
+         VALUES (?1, ?2, ?3, '', ?4, ?4)",
+        params![hsds_id, f.name, status.as_str(), ts],
+    )?;
+    let id = conn.last_insert_rowid();
+    write_fields(conn, id, f, org)?;
+    Ok(id)
+}
+
+fn write_fields(conn: &Connection, id: i64, f: &ServiceFields, org: Option<i64>) -> Result<()> {
+    let search = fold(
+        &[
+            Some(f.name.as_str()),
+            f.organization.as_deref(),
+            f.description.as_deref(),
+            f.category.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
+    );
+    conn.execute(
+        "UPDATE services SET organization_id = ?2, name = ?3, description = ?4, category = ?5,
+            when_text = ?6, days = ?7, location_name = ?8, address = ?9, fees_description = ?10,
+            discount_description = ?11, cost_band = ?12, eligibility = ?13, phone = ?14,
+            email = ?15, url = ?16, accessibility = ?17, languages = ?18,
+            application_process = ?19, join_method = ?20, last_verified = ?21,
+            search_text = ?22, updated_at = ?23
+         WHERE id = ?1",
+        params![
+            id,
+            org,
+            f.name,
+            f.description,
+            f.category,
+            f.when_text,
+            Weekday::join(&f.days),
+            f.location_name,
+            f.address,
+            f.fees_description,
+            f.discount_description,
+            f.cost_band.as_str(),
+            f.eligibility,
+            f.phone,
+            f.email,
+            f.url,
+            f.accessibility,
+            (!f.languages.is_empty()).then(|| f.languages.join(", ")),
+            f.application_process,
+            f.join_method.as_str(),
+            f.last_verified.map(date_text),
+            format!(" {search}"),
+            now(),
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn read(conn: &Connection, id: i64, today: NaiveDate) -> Result<Service> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM services s LEFT JOIN organizations o ON o.id = s.organization_id
+         WHERE s.id = ?1"
+    ))?;
+    let mut rows = stmt.query([id])?;
+    match rows.next()? {
+        Some(r) => row(r, today),
+        None => Err(Error::NotFound { entity: ENTITY, id }),
+    }
+}
+
+fn row(r: &rusqlite::Row<'_>, today: NaiveDate) -> Result<Service> {
+    let days: String = r.get(7)?;
+    let languages: Option<String> = r.get(18)?;
+    let last_verified = r
+        .get::<_, Option<String>>(21)?
+        .as_deref()
+        .map(parse_date)
+        .transpose()?;
+    Ok(Service {
+        id: r.get(0)?,
+        hsds_id: r.get(1)?,
+        fields: ServiceFields {
+            name: r.get(2)?,
+            organization: r.get(3)?,
+            description: r.get(4)?,
+            category: r.get(5)?,
+            when_text: r.get(6)?,
+            days: Weekday::parse_byday(&days).map_err(Error::Corrupt)?,
+            location_name: r.get(8)?,
+            address: r.get(9)?,
+            fees_description: r.get(10)?,
+            discount_description: r.get(11)?,
+            cost_band: r.get::<_, String>(12)?.parse()?,
+            eligibility: r.get(13)?,
+            phone: r.get(14)?,
+            email: r.get(15)?,
+            url: r.get(16)?,
+            accessibility: r.get(17)?,
+            languages: languages
+                .map(|l| {
+                    l.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            application_process: r.get(19)?,
+            join_method: r.get::<_, String>(20)?.parse()?,
+            last_verified,
+        },
+        stale: is_stale(last_verified, today),
+        status: r.get::<_, String>(22)?.parse()?,
+        updated_at: r.get(23)?,
+    })
+}

@@ -1,0 +1,471 @@
+use waymark_domain::{
+    Barrier, ContactInput, ContactKind, GoalInput, GoalStatus, ItemStatus, ItemStatusChange,
+    PrescriptionInput, PrescriptionItemInput, ReferralStatus, StatusChange, StepInput,
+};
+use waymark_store::directory::ServiceQuery;
+use waymark_store::{AuditAction, EpisodeFilter, Error, PatientQuery};
+
+use crate::common::*;
+
+fn with_directory() -> (tempfile::TempDir, waymark_store::Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/directory.hsds.json"
+    ))
+    .unwrap();
+    db.directory().import_hsds(&text, today()).unwrap();
+    (dir, db)
+}
+
+fn service(db: &waymark_store::Database, text: &str) -> i64 {
+    let page = db
+        .directory()
+        .list(
+            &ServiceQuery {
+                text: text.into(),
+                limit: 5,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    assert_eq!(page.total, 1, "{text}");
+    page.items[0].id
+}
+
+fn caseload(db: &waymark_store::Database, q: PatientQuery) -> Vec<String> {
+    db.patients()
+        .list(&PatientQuery { limit: 50, ..q }, today())
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| p.given_name)
+        .collect()
+}
+
+#[test]
+fn workflow_one_from_referral_to_prescription_and_follow_up() {
+    let (_dir, db) = with_directory();
+    let p = db.patients().create(&zoe(), today()).unwrap();
+    let r = db.referrals().create(p.id, &referral(), today()).unwrap();
+    let contact = db
+        .contacts()
+        .create(
+            p.id,
+            &ContactInput {
+                referral_id: Some(r.id),
+                contact_date: "2026-11-20".into(),
+                kind: ContactKind::Phone,
+                minutes: "30".into(),
+                notes: "No time to exercise because of childcare.".into(),
+            },
+            today(),
+        )
+        .unwrap();
+    assert_eq!(contact.fields.minutes, Some(30));
+    db.referrals()
+        .set_status(
+            r.id,
+            &StatusChange::new(ReferralStatus::Active, None).unwrap(),
+            today(),
+        )
+        .unwrap();
+    db.plans()
+        .set_what_matters(r.id, "Being strong enough to play with the children")
+        .unwrap();
+    let goal = db
+        .plans()
+        .add_goal(
+            r.id,
+            &GoalInput {
+                description: "Gentle exercise twice a week".into(),
+                target_date: "2027-02-01".into(),
+                status: GoalStatus::Open,
+            },
+            today(),
+        )
+        .unwrap();
+    let goal = db
+        .plans()
+        .add_step(
+            goal.id,
+            &StepInput {
+                description: "Join the childcare co-op".into(),
+                target_date: String::new(),
+                done: false,
+            },
+            today(),
+        )
+        .unwrap();
+    let goal = db.plans().set_step_done(goal.steps[0].id, true).unwrap();
+    assert!(goal.steps[0].done);
+
+    let coop = service(&db, "childcare co-op");
+    let yoga = service(&db, "gentle yoga");
+    let rx = db
+        .prescriptions()
+        .create(
+            p.id,
+            &PrescriptionInput {
+                referral_id: Some(r.id),
+                prescribed_date: "2026-11-24".into(),
+                message: "Two small steps for you.".into(),
+                next_checkin_date: "2026-12-15".into(),
+                items: vec![
+                    PrescriptionItemInput {
+                        service_id: coop,
+                        personal_note: "Come on a Monday and ask for the coordinator".into(),
+                    },
+                    PrescriptionItemInput {
+                        service_id: yoga,
+                        personal_note:
+                            "Ask for Maria and mention the doctor's letter for the discount".into(),
+                    },
+                ],
+            },
+            today(),
+        )
+        .unwrap();
+    assert_eq!(rx.items.len(), 2);
+    assert_eq!(
+        rx.items[1].service_name,
+        "Gentle Yoga for Strength and Balance"
+    );
+    assert!(rx.reference_code.starts_with("WM-") && rx.reference_code.len() == 12);
+    assert!(rx.items.iter().all(|i| i.status == ItemStatus::Suggested));
+
+    // Workflow 5: weeks later, one started and one declined with its barrier.
+    let rx = db
+        .prescriptions()
+        .set_item_status(
+            rx.items[0].id,
+            &ItemStatusChange::new(ItemStatus::Started, None, "").unwrap(),
+            today(),
+        )
+        .unwrap();
+    let rx = db
+        .prescriptions()
+        .set_item_status(
+            rx.items[1].id,
+            &ItemStatusChange::new(
+                ItemStatus::Declined,
+                Some(Barrier::Cost),
+                "Even £4 is too much",
+            )
+            .unwrap(),
+            today(),
+        )
+        .unwrap();
+    assert_eq!(rx.items[0].status, ItemStatus::Started);
+    assert_eq!(
+        (rx.items[1].status, rx.items[1].barrier),
+        (ItemStatus::Declined, Some(Barrier::Cost))
+    );
+    assert_eq!(db.audit_entries(1).unwrap()[0].entity, "prescription_item");
+
+    let record = db.patient_record(p.id, 20).unwrap();
+    assert_eq!(
+        record.referrals[0].what_matters.as_deref(),
+        Some("Being strong enough to play with the children")
+    );
+    assert_eq!(record.goals.len(), 1);
+    assert_eq!(record.contacts.total, 1);
+    assert_eq!(record.prescriptions, vec![rx]);
+    let view = &db.audit_entries(1).unwrap()[0];
+    assert_eq!(
+        (view.action, view.patient_id),
+        (AuditAction::View, Some(p.id))
+    );
+
+    let row = &db
+        .patients()
+        .list(
+            &PatientQuery {
+                limit: 5,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap()
+        .items[0];
+    assert_eq!(row.episode_status, Some(ReferralStatus::Active));
+    assert_eq!(
+        row.next_checkin,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 15)
+    );
+    assert_eq!(
+        row.last_contact,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+    );
+    assert!(!row.checkin_overdue);
+}
+
+#[test]
+fn bad_prescriptions_change_nothing() {
+    let (_dir, db) = with_directory();
+    let p = db.patients().create(&zoe(), today()).unwrap();
+    let other = db
+        .patients()
+        .create(&patient("Ελένη", "Παπαδοπούλου", "1990-01-01", ""), today())
+        .unwrap();
+    let r_other = db
+        .referrals()
+        .create(other.id, &referral(), today())
+        .unwrap();
+    let hike = service(&db, "group hike");
+    let rx = |referral_id, service_id| PrescriptionInput {
+        referral_id,
+        prescribed_date: "2026-11-24".into(),
+        message: String::new(),
+        next_checkin_date: String::new(),
+        items: vec![PrescriptionItemInput {
+            service_id,
+            personal_note: String::new(),
+        }],
+    };
+    let audit_before = db.audit_entries(1).unwrap()[0].id;
+    assert!(matches!(
+        db.prescriptions().create(p.id, &rx(None, 999_999), today()),
+        Err(Error::NotFound {
+            entity: "service",
+            ..
+        })
+    ));
+    assert!(matches!(
+        db.prescriptions()
+            .create(p.id, &rx(Some(r_other.id), hike), today()),
+        Err(Error::NotFound {
+            entity: "referral",
+            ..
+        })
+    ));
+    db.directory()
+        .set_status(hike, waymark_domain::ServiceStatus::Inactive, today())
+        .unwrap();
+    assert!(matches!(
+        db.prescriptions().create(p.id, &rx(None, hike), today()),
+        Err(Error::Validation(_))
+    ));
+    let record = db.patient_record(p.id, 20).unwrap();
+    assert!(record.prescriptions.is_empty());
+    // Only the retirement and the record view were audited since.
+    let rows = db.audit_entries(3).unwrap();
+    assert_eq!(rows[2].id, audit_before);
+}
+
+#[test]
+fn caseload_filters_by_episode_overdue_and_silence() {
+    let (_dir, db) = with_directory();
+    let zoe = db.patients().create(&zoe(), today()).unwrap();
+    let sio = db
+        .patients()
+        .create(&patient("Siobhán", "Ní Bhriain", "1975-06-01", ""), today())
+        .unwrap();
+    db.patients()
+        .create(&patient("Łukasz", "Wójcik", "1980-02-02", ""), today())
+        .unwrap();
+    let r = db.referrals().create(zoe.id, &referral(), today()).unwrap();
+    db.referrals().create(sio.id, &referral(), today()).unwrap();
+    db.referrals()
+        .set_status(
+            r.id,
+            &StatusChange::new(ReferralStatus::Contacted, None).unwrap(),
+            today(),
+        )
+        .unwrap();
+    let art = service(&db, "drop-in art");
+    db.prescriptions()
+        .create(
+            zoe.id,
+            &PrescriptionInput {
+                referral_id: Some(r.id),
+                prescribed_date: "2026-10-01".into(),
+                message: String::new(),
+                next_checkin_date: "2026-11-01".into(),
+                items: vec![PrescriptionItemInput {
+                    service_id: art,
+                    personal_note: String::new(),
+                }],
+            },
+            today(),
+        )
+        .unwrap();
+    db.contacts()
+        .create(
+            sio.id,
+            &ContactInput {
+                referral_id: None,
+                contact_date: "2026-11-23".into(),
+                kind: ContactKind::FaceToFace,
+                minutes: String::new(),
+                notes: String::new(),
+            },
+            today(),
+        )
+        .unwrap();
+
+    assert_eq!(
+        caseload(
+            &db,
+            PatientQuery {
+                episode: Some(EpisodeFilter::Status(ReferralStatus::New)),
+                ..Default::default()
+            }
+        ),
+        ["Siobhán"]
+    );
+    assert_eq!(
+        caseload(
+            &db,
+            PatientQuery {
+                episode: Some(EpisodeFilter::NoReferral),
+                ..Default::default()
+            }
+        ),
+        ["Łukasz"]
+    );
+    assert_eq!(
+        caseload(
+            &db,
+            PatientQuery {
+                overdue: true,
+                ..Default::default()
+            }
+        ),
+        ["Zoë"]
+    );
+    assert_eq!(
+        caseload(
+            &db,
+            PatientQuery {
+                no_contact_weeks: Some(2),
+                ..Default::default()
+            }
+        ),
+        ["Zoë", "Łukasz"]
+    );
+    let zoe_row = db
+        .patients()
+        .list(
+            &PatientQuery {
+                text: "zoe".into(),
+                limit: 5,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    assert!(zoe_row.items[0].checkin_overdue);
+
+    // Closing the episode clears the check-in: nothing is overdue for a closed case.
+    db.referrals()
+        .set_status(
+            r.id,
+            &StatusChange::new(ReferralStatus::Closed, Some("Goals met")).unwrap(),
+            today(),
+        )
+        .unwrap();
+    assert!(caseload(
+        &db,
+        PatientQuery {
+            overdue: true,
+            ..Default::default()
+        }
+    )
+    .is_empty());
+}
+
+#[test]
+fn duplicates_are_found_by_nhs_number_or_name_and_birth_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    let first = db.patients().create(&zoe(), today()).unwrap();
+    // Same person typed differently: no accent, other case, no apostrophe.
+    let same_name = patient("zoe", "OBRIEN", "1987-03-14", "");
+    let found = db
+        .patients()
+        .possible_duplicates(&same_name, None, today())
+        .unwrap();
+    assert_eq!(found.iter().map(|p| p.id).collect::<Vec<_>>(), [first.id]);
+    let same_nhs = patient("Someone", "Else", "1990-01-01", "9995260182");
+    assert_eq!(
+        db.patients()
+            .possible_duplicates(&same_nhs, None, today())
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(db
+        .patients()
+        .possible_duplicates(&zoe(), Some(first.id), today())
+        .unwrap()
+        .is_empty());
+    let different = patient("Zoë", "O'Brien", "1987-03-15", "");
+    assert!(db
+        .patients()
+        .possible_duplicates(&different, None, today())
+        .unwrap()
+        .is_empty());
+
+    // The same NHS number is refused outright; the name match only warns.
+    let err = db.patients().create(&same_nhs, today()).unwrap_err();
+    match err {
+        Error::Validation(e) => assert!(e.message_for("nhsNumber").is_some()),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        db.patients()
+            .list(
+                &PatientQuery {
+                    limit: 5,
+                    ..Default::default()
+                },
+                today()
+            )
+            .unwrap()
+            .total,
+        1
+    );
+    db.patients().create(&same_name, today()).unwrap();
+}
+
+#[test]
+fn contacts_page_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    let p = db.patients().create(&zoe(), today()).unwrap();
+    for day in 1..=30 {
+        db.contacts()
+            .create(
+                p.id,
+                &ContactInput {
+                    referral_id: None,
+                    contact_date: format!("2026-10-{day:02}"),
+                    kind: ContactKind::Video,
+                    minutes: "10".into(),
+                    notes: format!("call {day}"),
+                },
+                today(),
+            )
+            .unwrap();
+    }
+    let page = db.contacts().list(p.id, 10, 10).unwrap();
+    assert_eq!(page.total, 30);
+    assert_eq!(page.items[0].fields.notes.as_deref(), Some("call 20"));
+    assert_eq!(page.items.len(), 10);
+    let bad = db.contacts().create(
+        p.id,
+        &ContactInput {
+            referral_id: None,
+            contact_date: "2026-12-25".into(),
+            kind: ContactKind::Phone,
+            minutes: "-1".into(),
+            notes: String::new(),
+        },
+        today(),
+    );
+    assert!(matches!(bad, Err(Error::Validation(_))));
+    assert_eq!(db.contacts().list(p.id, 10, 0).unwrap().total, 30);
+}
