@@ -334,7 +334,7 @@ pub struct Patient {
     pub updated_at: String,
 }
 
-fn iso(d: chrono::NaiveDate) -> String {
+pub(crate) fn iso(d: chrono::NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
@@ -382,6 +382,11 @@ pub struct PatientSummary {
     pub date_of_birth: String,
     pub nhs_number_display: Option<String>,
     pub status: PatientStatus,
+    /// The latest episode's status; `null` when no referral is recorded.
+    pub episode_status: Option<ReferralStatus>,
+    pub next_checkin: Option<String>,
+    pub last_contact: Option<String>,
+    pub checkin_overdue: bool,
 }
 
 impl From<store::PatientSummary> for PatientSummary {
@@ -394,6 +399,10 @@ impl From<store::PatientSummary> for PatientSummary {
             date_of_birth: iso(p.date_of_birth),
             nhs_number_display: p.nhs_number.as_ref().map(ToString::to_string),
             status: p.status.into(),
+            episode_status: p.episode_status.map(Into::into),
+            next_checkin: p.next_checkin.map(iso),
+            last_contact: p.last_contact.map(iso),
+            checkin_overdue: p.checkin_overdue,
         }
     }
 }
@@ -405,15 +414,44 @@ impl From<store::PatientSummary> for PatientSummary {
 pub struct PatientQuery {
     pub text: String,
     pub include_archived: bool,
+    /// The latest episode's status, or `none` for patients with no referral.
+    #[serde(default)]
+    pub episode: Option<EpisodeFilter>,
+    #[serde(default)]
+    pub overdue: bool,
+    #[serde(default)]
+    pub no_contact_weeks: Option<u32>,
     pub limit: u32,
     pub offset: u32,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum EpisodeFilter {
+    New,
+    Contacted,
+    Active,
+    Closed,
+    None,
+}
+
 impl From<PatientQuery> for store::PatientQuery {
     fn from(q: PatientQuery) -> Self {
+        use domain::ReferralStatus as S;
+        let episode = q.episode.map(|e| match e {
+            EpisodeFilter::New => store::EpisodeFilter::Status(S::New),
+            EpisodeFilter::Contacted => store::EpisodeFilter::Status(S::Contacted),
+            EpisodeFilter::Active => store::EpisodeFilter::Status(S::Active),
+            EpisodeFilter::Closed => store::EpisodeFilter::Status(S::Closed),
+            EpisodeFilter::None => store::EpisodeFilter::NoReferral,
+        });
         Self {
             text: q.text,
             include_archived: q.include_archived,
+            episode,
+            overdue: q.overdue,
+            no_contact_weeks: q.no_contact_weeks,
             limit: q.limit,
             offset: q.offset,
         }
@@ -481,6 +519,7 @@ pub struct Referral {
     pub status: ReferralStatus,
     pub closure_reason: Option<String>,
     pub closed_date: Option<String>,
+    pub what_matters: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -501,6 +540,7 @@ impl From<store::Referral> for Referral {
             status: r.status.into(),
             closure_reason: r.closure_reason,
             closed_date: r.closed_date.map(iso),
+            what_matters: r.what_matters,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -660,3 +700,7 @@ pub struct ExportResult {
     pub path: String,
     pub rows: u64,
 }
+
+// After `mirror_enum!`, which the casework types use.
+mod casework;
+pub use casework::*;

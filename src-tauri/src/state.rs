@@ -317,8 +317,13 @@ mod tests {
             )
             .unwrap();
         let state = state_with(db);
-        let count =
-            || state.with_staff_db(|db| db.patients().list(&Default::default()).map(|p| p.total));
+        let count = || {
+            state.with_staff_db(|db| {
+                db.patients()
+                    .list(&Default::default(), crate::commands::today())
+                    .map(|p| p.total)
+            })
+        };
         let admin_count = || state.with_admin_db(|db| db.staff().list().map(|s| s.len() as u64));
 
         assert_eq!(code(count()), Some(ErrorCode::NotSignedIn));
@@ -387,7 +392,12 @@ mod tests {
 
     fn patients(state: &AppState) -> u64 {
         state
-            .with_db(|db, _| Ok(db.patients().list(&Default::default())?.total))
+            .with_db(|db, _| {
+                Ok(db
+                    .patients()
+                    .list(&Default::default(), crate::commands::today())?
+                    .total)
+            })
             .unwrap()
     }
 

@@ -5,6 +5,8 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod casework;
+pub mod directory;
 pub mod patients;
 pub mod referrals;
 pub mod staff;

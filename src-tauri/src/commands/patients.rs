@@ -11,7 +11,7 @@ pub fn patient_list(
     query: PatientQuery,
 ) -> Result<PatientPage, ApiError> {
     state
-        .with_staff_db(|db| db.patients().list(&query.into()))
+        .with_staff_db(|db| db.patients().list(&query.into(), today()))
         .map(Into::into)
 }
 

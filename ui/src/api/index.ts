@@ -2,6 +2,25 @@
 // import `invoke` themselves, so tests can hand them the in-memory twin in `mock.ts`.
 import { invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
+import type { Barrier } from "./bindings/Barrier";
+import type { Contact } from "./bindings/Contact";
+import type { ContactInput } from "./bindings/ContactInput";
+import type { ContactPage } from "./bindings/ContactPage";
+import type { DirectoryFacets } from "./bindings/DirectoryFacets";
+import type { Goal } from "./bindings/Goal";
+import type { GoalInput } from "./bindings/GoalInput";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { ItemStatus } from "./bindings/ItemStatus";
+import type { PatientRecord } from "./bindings/PatientRecord";
+import type { PatientSummary } from "./bindings/PatientSummary";
+import type { Prescription } from "./bindings/Prescription";
+import type { PrescriptionInput } from "./bindings/PrescriptionInput";
+import type { Service } from "./bindings/Service";
+import type { ServiceInput } from "./bindings/ServiceInput";
+import type { ServicePage } from "./bindings/ServicePage";
+import type { ServiceQuery } from "./bindings/ServiceQuery";
+import type { ServiceStatus } from "./bindings/ServiceStatus";
+import type { StepInput } from "./bindings/StepInput";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { AuditPage } from "./bindings/AuditPage";
 import type { AuditQuery } from "./bindings/AuditQuery";
@@ -58,6 +77,36 @@ export interface Api {
   referralCreate(patientId: number, input: ReferralInput): Promise<Referral>;
   referralUpdate(id: number, input: ReferralInput): Promise<Referral>;
   referralSetStatus(id: number, status: ReferralStatus, closureReason: string | null): Promise<Referral>;
+  /** Everything the patient page shows: details, referrals, goals, the newest contacts
+   * and every prescription. */
+  patientRecord(id: number): Promise<PatientRecord>;
+  /** Records that might be the person being registered (same NHS number, or same names
+   * and date of birth); `excludeId` leaves out the record being edited. */
+  patientDuplicates(input: PatientInput, excludeId: number | null): Promise<PatientSummary[]>;
+  contactCreate(patientId: number, input: ContactInput): Promise<Contact>;
+  contactList(patientId: number, limit: number, offset: number): Promise<ContactPage>;
+  planSetWhatMatters(referralId: number, text: string): Promise<string | null>;
+  goalAdd(referralId: number, input: GoalInput): Promise<Goal>;
+  goalUpdate(id: number, input: GoalInput): Promise<Goal>;
+  stepAdd(goalId: number, input: StepInput): Promise<Goal>;
+  stepSetDone(id: number, done: boolean): Promise<Goal>;
+  prescriptionCreate(patientId: number, input: PrescriptionInput): Promise<Prescription>;
+  prescriptionItemSetStatus(
+    itemId: number,
+    status: ItemStatus,
+    barrier: Barrier | null,
+    barrierNote: string,
+  ): Promise<Prescription>;
+  serviceList(query: ServiceQuery): Promise<ServicePage>;
+  serviceGet(id: number): Promise<Service>;
+  serviceCreate(input: ServiceInput): Promise<Service>;
+  serviceUpdate(id: number, input: ServiceInput): Promise<Service>;
+  serviceSetStatus(id: number, status: ServiceStatus): Promise<Service>;
+  directoryFacets(): Promise<DirectoryFacets>;
+  /** Asks for an Open Referral JSON file and imports it; `null` if cancelled. */
+  directoryImport(): Promise<ImportReport | null>;
+  /** Imports the example directory shipped with the app (safe to repeat). */
+  directoryLoadExample(): Promise<ImportReport>;
 }
 
 /** True when `e` has the `{ code, message, fields }` shape the backend sends (a code
@@ -153,10 +202,49 @@ export const tauriApi: Api = {
   referralUpdate: (id, input) => call("referral_update", { id, input }),
   referralSetStatus: (id, status, closureReason) =>
     call("referral_set_status", { id, status, closureReason }),
+  patientRecord: (id) => call("patient_record", { id }),
+  patientDuplicates: (input, excludeId) => call("patient_duplicates", { input, excludeId }),
+  contactCreate: (patientId, input) => call("contact_create", { patientId, input }),
+  contactList: (patientId, limit, offset) => call("contact_list", { patientId, limit, offset }),
+  planSetWhatMatters: (referralId, text) => call("plan_set_what_matters", { referralId, text }),
+  goalAdd: (referralId, input) => call("goal_add", { referralId, input }),
+  goalUpdate: (id, input) => call("goal_update", { id, input }),
+  stepAdd: (goalId, input) => call("step_add", { goalId, input }),
+  stepSetDone: (id, done) => call("step_set_done", { id, done }),
+  prescriptionCreate: (patientId, input) => call("prescription_create", { patientId, input }),
+  prescriptionItemSetStatus: (itemId, status, barrier, barrierNote) =>
+    call("prescription_item_set_status", { itemId, status, barrier, barrierNote }),
+  serviceList: (query) => call("service_list", { query }),
+  serviceGet: (id) => call("service_get", { id }),
+  serviceCreate: (input) => call("service_create", { input }),
+  serviceUpdate: (id, input) => call("service_update", { id, input }),
+  serviceSetStatus: (id, status) => call("service_set_status", { id, status }),
+  directoryFacets: () => call("directory_facets", {}),
+  directoryImport: () => call("directory_import", {}),
+  directoryLoadExample: () => call("directory_load_example", {}),
 };
 
 export type {
   ApiError,
+  Barrier,
+  Contact,
+  ContactInput,
+  ContactPage,
+  DirectoryFacets,
+  Goal,
+  GoalInput,
+  ImportReport,
+  ItemStatus,
+  PatientRecord,
+  PatientSummary,
+  Prescription,
+  PrescriptionInput,
+  Service,
+  ServiceInput,
+  ServicePage,
+  ServiceQuery,
+  ServiceStatus,
+  StepInput,
   AppStatus,
   AuditPage,
   AuditQuery,

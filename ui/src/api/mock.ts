@@ -27,6 +27,14 @@ import type { SetupInput } from "./bindings/SetupInput";
 import type { SetupResult } from "./bindings/SetupResult";
 import type { StaffInput } from "./bindings/StaffInput";
 import type { StaffMember } from "./bindings/StaffMember";
+import type { DirectoryFacets } from "./bindings/DirectoryFacets";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { Service } from "./bindings/Service";
+import type { ServiceInput } from "./bindings/ServiceInput";
+import type { ServicePage } from "./bindings/ServicePage";
+import type { ServiceQuery } from "./bindings/ServiceQuery";
+import type { ServiceStatus } from "./bindings/ServiceStatus";
+import { MockDirectory } from "./mockDirectory";
 
 export const VALIDATION_MESSAGE = "Please correct the highlighted fields.";
 const MAX_PAGE = 200;
@@ -460,6 +468,11 @@ export class MockApi implements Api {
   nextSavePath: string | null = "/home/practice/Documents/saved-by-waymark";
   /** Files saved through a save dialog, and what they were. */
   saved: { path: string; what: "audit_csv" | "recovery_kit"; rows?: number }[] = [];
+  /** The community directory. */
+  dir: MockDirectory;
+  /** What the next "import a directory file" picker answers: the file's text, or `null`
+   * (cancelled). */
+  nextImportFile: string | null = null;
   private status: Pick<AppStatus, "ready" | "dataDir" | "error">;
   private today: string;
   private nextPatientId = 1;
@@ -473,6 +486,7 @@ export class MockApi implements Api {
     this.idleMinutes = options.idleMinutes ?? 5;
     this.recoveryCode = options.recoveryCode ?? null;
     this.backups = options.backups ?? [];
+    this.dir = new MockDirectory(this.today);
     for (const s of options.staff ?? []) this.addStaff(s);
   }
 
@@ -1119,6 +1133,65 @@ export class MockApi implements Api {
     r.updatedAt = this.now();
     this.record("update", "referral", id, r.patientId);
     return clone(r);
+  }
+
+  async serviceList(query: ServiceQuery): Promise<ServicePage> {
+    this.log("service_list", { query });
+    this.requireSession();
+    return clone(this.dir.list(query));
+  }
+
+  async serviceGet(id: number): Promise<Service> {
+    this.log("service_get", { id });
+    this.requireSession();
+    return clone(this.dir.get(id));
+  }
+
+  async serviceCreate(input: ServiceInput): Promise<Service> {
+    this.log("service_create", { input });
+    this.requireSession();
+    const s = this.dir.create(clone(input));
+    this.record("create", "service", s.id, null);
+    return clone(s);
+  }
+
+  async serviceUpdate(id: number, input: ServiceInput): Promise<Service> {
+    this.log("service_update", { id, input });
+    this.requireSession();
+    const s = this.dir.update(id, clone(input));
+    this.record("update", "service", id, null);
+    return clone(s);
+  }
+
+  async serviceSetStatus(id: number, status: ServiceStatus): Promise<Service> {
+    this.log("service_set_status", { id, status });
+    this.requireSession();
+    const s = this.dir.setStatus(id, status);
+    this.record(status === "active" ? "restore" : "archive", "service", id, null);
+    return clone(s);
+  }
+
+  async directoryFacets(): Promise<DirectoryFacets> {
+    this.log("directory_facets");
+    this.requireSession();
+    return clone(this.dir.facets());
+  }
+
+  async directoryImport(): Promise<ImportReport | null> {
+    this.log("directory_import");
+    this.requireSession();
+    if (this.nextImportFile === null) return null;
+    const report = this.dir.importText(this.nextImportFile);
+    this.record("create", "directory_import", null, null);
+    return report;
+  }
+
+  async directoryLoadExample(): Promise<ImportReport> {
+    this.log("directory_load_example");
+    this.requireSession();
+    const report = this.dir.loadExample();
+    this.record("create", "directory_import", null, null);
+    return report;
   }
 }
 

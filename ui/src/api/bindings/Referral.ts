@@ -3,4 +3,4 @@ import type { ReferralReason } from "./ReferralReason";
 import type { ReferralSource } from "./ReferralSource";
 import type { ReferralStatus } from "./ReferralStatus";
 
-export type Referral = { id: number, patientId: number, receivedDate: string, referrerName: string | null, referrerRole: string | null, referrerOrganisation: string | null, source: ReferralSource, reasons: Array<ReferralReason>, conditions: string | null, status: ReferralStatus, closureReason: string | null, closedDate: string | null, createdAt: string, updatedAt: string, };
+export type Referral = { id: number, patientId: number, receivedDate: string, referrerName: string | null, referrerRole: string | null, referrerOrganisation: string | null, source: ReferralSource, reasons: Array<ReferralReason>, conditions: string | null, status: ReferralStatus, closureReason: string | null, closedDate: string | null, whatMatters: string | null, createdAt: string, updatedAt: string, };
