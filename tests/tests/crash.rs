@@ -49,11 +49,14 @@ fn sigkill_mid_write_loses_no_committed_record() {
             .unwrap_or_else(|e| panic!("cycle {cycle}: {e}"));
         let page = db
             .patients()
-            .list(&PatientQuery {
-                text: "crash".into(),
-                limit: 500,
-                ..Default::default()
-            })
+            .list(
+                &PatientQuery {
+                    text: "crash".into(),
+                    limit: 500,
+                    ..Default::default()
+                },
+                chrono::Local::now().date_naive(),
+            )
             .unwrap();
         let mut stored = BTreeSet::new();
         let mut offset = 0;
@@ -61,12 +64,15 @@ fn sigkill_mid_write_loses_no_committed_record() {
         loop {
             let page = db
                 .patients()
-                .list(&PatientQuery {
-                    text: "crash".into(),
-                    limit: 500,
-                    offset,
-                    ..Default::default()
-                })
+                .list(
+                    &PatientQuery {
+                        text: "crash".into(),
+                        limit: 500,
+                        offset,
+                        ..Default::default()
+                    },
+                    chrono::Local::now().date_naive(),
+                )
                 .unwrap();
             total = total.max(page.total);
             for p in &page.items {

@@ -77,11 +77,14 @@ fn every_sample_patient_registers_and_is_found() {
 
         let by_family = db
             .patients()
-            .list(&PatientQuery {
-                text: s.family.clone(),
-                limit: 50,
-                ..Default::default()
-            })
+            .list(
+                &PatientQuery {
+                    text: s.family.clone(),
+                    limit: 50,
+                    ..Default::default()
+                },
+                chrono::Local::now().date_naive(),
+            )
             .unwrap();
         assert!(
             by_family.items.iter().any(|p| p.id == stored.id),
@@ -93,11 +96,14 @@ fn every_sample_patient_registers_and_is_found() {
             let spaced = format!("{} {} {}", &nhs[..3], &nhs[3..6], &nhs[6..]);
             let by_nhs = db
                 .patients()
-                .list(&PatientQuery {
-                    text: spaced,
-                    limit: 50,
-                    ..Default::default()
-                })
+                .list(
+                    &PatientQuery {
+                        text: spaced,
+                        limit: 50,
+                        ..Default::default()
+                    },
+                    chrono::Local::now().date_naive(),
+                )
                 .unwrap();
             assert_eq!(by_nhs.items.len(), 1);
             assert_eq!(by_nhs.items[0].id, stored.id);
@@ -105,10 +111,13 @@ fn every_sample_patient_registers_and_is_found() {
     }
     let all = db
         .patients()
-        .list(&PatientQuery {
-            limit: 100,
-            ..Default::default()
-        })
+        .list(
+            &PatientQuery {
+                limit: 100,
+                ..Default::default()
+            },
+            chrono::Local::now().date_naive(),
+        )
         .unwrap();
     assert_eq!(
         all.total as usize,

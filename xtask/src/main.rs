@@ -6,6 +6,8 @@
 //!   clippy, the UI's type check, vitest, `cargo test`, the bindings-are-fresh check,
 //!   and on Linux the real credential store and the real app window.
 //! - `cargo xtask bindings`: regenerate the TypeScript IPC types in `ui/src/api/bindings/`.
+//! - `cargo xtask bench [--small]`: the caseload benchmark (release build), which prints
+//!   search and patient-page timings against their targets.
 
 mod real;
 mod setup;
@@ -22,11 +24,27 @@ fn main() -> Result<()> {
         Some("run") => run(&root),
         Some("test") => test(&root),
         Some("bindings") => bindings(&root),
+        Some("bench") => step(
+            "Caseload benchmark (release build)",
+            cargo()
+                .current_dir(&root)
+                .args([
+                    "bench",
+                    "-p",
+                    "waymark-store",
+                    "--features",
+                    "bench",
+                    "--bench",
+                    "caseload",
+                    "--",
+                ])
+                .args(&args[1..]),
+        ),
         Some("setup") => setup::install(&root, setup::Purpose::Test),
         // Internal: the part of `test` that runs inside a D-Bus session.
         Some("real-tests") => real::inside_session(&root),
         _ => {
-            eprintln!("usage: cargo xtask <run | test | bindings | setup>");
+            eprintln!("usage: cargo xtask <run | test | bindings | bench | setup>");
             std::process::exit(2);
         }
     }
@@ -109,6 +127,8 @@ fn test(root: &Path) -> Result<()> {
                 "clippy",
                 "--workspace",
                 "--all-targets",
+                // Also lints the benchmark, which needs the store's `bench` feature.
+                "--all-features",
                 "--",
                 "-D",
                 "warnings",

@@ -12,6 +12,17 @@ CREATE INDEX patients_caseload_episode ON patients (status, episode_status, sort
 CREATE INDEX patients_caseload_checkin ON patients (status, next_checkin);
 CREATE INDEX patients_caseload_contact ON patients (status, last_contact);
 
+-- The name search index: for each folded word of a patient's names, the word marked as
+-- a word start (" word") and its suffixes of two or more characters, so any part of a
+-- name is found by an index range rather than a scan of the caseload. Filled from
+-- patients.search_text by the store (migrations.rs) and kept with every patient change.
+CREATE TABLE patient_name_index (
+    term        TEXT NOT NULL,
+    patient_id  INTEGER NOT NULL REFERENCES patients (id),
+    PRIMARY KEY (term, patient_id)
+) WITHOUT ROWID;
+CREATE INDEX patient_name_index_patient ON patient_name_index (patient_id);
+
 UPDATE patients SET
     episode_status = (SELECT r.status FROM referrals r WHERE r.patient_id = patients.id
                       ORDER BY r.received_date DESC, r.id DESC LIMIT 1),

@@ -12,6 +12,8 @@
 pub mod audit;
 pub mod backup;
 pub mod backup_settings;
+#[cfg(feature = "bench")]
+pub mod bench_seed;
 pub mod caseload;
 pub mod contacts;
 pub mod db;

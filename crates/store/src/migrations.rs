@@ -9,6 +9,8 @@ struct Migration {
     version: i64,
     name: &'static str,
     sql: &'static str,
+    /// Data work SQL cannot do (such as folding text), run in the same transaction.
+    then: Option<fn(&Connection) -> Result<()>>,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -16,11 +18,13 @@ const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "initial",
         sql: include_str!("../migrations/0001_initial.sql"),
+        then: None,
     },
     Migration {
         version: 2,
         name: "casework",
         sql: include_str!("../migrations/0002_casework.sql"),
+        then: Some(fill_name_index),
     },
 ];
 
@@ -35,6 +39,19 @@ pub(crate) fn current_version(conn: &Connection) -> Result<i64> {
         [],
         |r| r.get(0),
     )?)
+}
+
+/// Schema 2: index the names of patients registered before it.
+fn fill_name_index(conn: &Connection) -> Result<()> {
+    let rows: Vec<(i64, String)> = {
+        let mut stmt = conn.prepare("SELECT id, search_text FROM patients")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (id, text) in rows {
+        crate::patients::write_name_index(conn, id, &text)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<()> {
@@ -55,6 +72,9 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<()> {
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {
         let tx = conn.transaction()?;
         tx.execute_batch(m.sql)?;
+        if let Some(then) = m.then {
+            then(&tx)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
             rusqlite::params![m.version, m.name, crate::now()],
@@ -116,6 +136,43 @@ mod tests {
         ] {
             assert!(!tables.iter().any(|x| x == gone), "{gone} is still there");
         }
+    }
+
+    #[test]
+    fn upgrading_from_schema_one_indexes_names_and_keeps_casework() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                applied_at TEXT NOT NULL);
+             INSERT INTO schema_migrations VALUES (1, 'initial', 'x');",
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+        conn.execute_batch(
+            "INSERT INTO patients (id, given_name, family_name, date_of_birth, search_text,
+                sort_key, created_at, updated_at)
+             VALUES (7, 'Zoë', 'O''Brien', '1987-03-14', ' zoe obrien', 'obrien', 'x', 'x');
+             INSERT INTO referrals (patient_id, received_date, source, status, created_at,
+                updated_at) VALUES (7, '2026-11-02', 'gp', 'contacted', 'x', 'x');",
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let found: Vec<i64> = conn
+            .prepare("SELECT patient_id FROM patient_name_index WHERE term = 'brien'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(found, [7]);
+        let status: String = conn
+            .query_row(
+                "SELECT episode_status FROM patients WHERE id = 7",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(status, "contacted");
     }
 
     #[test]

@@ -121,6 +121,7 @@ impl Patients<'_> {
             params_from_iter(values.iter().map(|(_, v)| v)),
         )?;
         let id = tx.last_insert_rowid();
+        write_name_index(&tx, id, &search_text(&f))?;
         audit::record(
             &tx,
             self.db.actor,
@@ -165,6 +166,7 @@ impl Patients<'_> {
             ),
             params_from_iter(values.iter().map(|(_, v)| v)),
         )?;
+        write_name_index(&tx, id, &search_text(&f))?;
         audit::record(
             &tx,
             self.db.actor,
@@ -231,9 +233,15 @@ impl Patients<'_> {
         if !query.include_archived {
             clauses.push("status = 'active'".to_owned());
         }
-        if let Some(text_clause) = text_clause(&query.text, &mut args) {
-            clauses.push(text_clause);
-        }
+        // A name search starts from the patients it matches (found through the name
+        // index), so the caseload is never scanned in name order looking for them.
+        let source = match text_matches(&query.text, &mut args) {
+            Some(matches) => format!(
+                "(SELECT DISTINCT patient_id AS pid FROM ({matches})) AS m
+                 CROSS JOIN patients ON patients.id = m.pid"
+            ),
+            None => "patients".to_owned(),
+        };
         match query.episode {
             Some(EpisodeFilter::Status(s)) => {
                 args.push(Value::Text(s.as_str().to_owned()));
@@ -267,7 +275,7 @@ impl Patients<'_> {
         };
         let tx = self.db.conn.unchecked_transaction()?;
         let total: i64 = tx.query_row(
-            &format!("SELECT count(*) FROM patients {filter}"),
+            &format!("SELECT count(*) FROM {source} {filter}"),
             params_from_iter(args.iter()),
             |r| r.get(0),
         )?;
@@ -276,7 +284,7 @@ impl Patients<'_> {
         args.push(Value::Integer(i64::from(query.offset)));
         let n = args.len();
         let sql = format!(
-            "SELECT {SUMMARY} FROM patients {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+            "SELECT {SUMMARY} FROM {source} {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
             n - 1,
             n
         );
@@ -453,8 +461,10 @@ fn field_values(
     ]
 }
 
-/// Builds the search condition, numbering its parameters after those already in `args`.
-fn text_clause(text: &str, args: &mut Vec<Value>) -> Option<String> {
+/// The ids a search text matches, as a compound SELECT, numbering its parameters after
+/// those already in `args`. Every name term must match (through the name index, so no
+/// search scans the caseload); an NHS number prefix or a date of birth are alternatives.
+fn text_matches(text: &str, args: &mut Vec<Value>) -> Option<String> {
     let terms = query_terms(text);
     if terms.is_empty() {
         return None;
@@ -463,28 +473,84 @@ fn text_clause(text: &str, args: &mut Vec<Value>) -> Option<String> {
         args.push(v);
         format!("?{}", args.len())
     };
-    let name = terms
+    let sets: Vec<String> = terms
         .iter()
-        .map(|t| format!("instr(search_text, {}) > 0", next(Value::Text(t.clone()))))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    let mut alternatives = vec![format!("({name})")];
+        .map(|t| {
+            let (low, high) = index_range(t);
+            format!(
+                "SELECT patient_id FROM patient_name_index WHERE term >= {} AND term < {}",
+                next(Value::Text(low)),
+                next(Value::Text(high))
+            )
+        })
+        .collect();
+    let mut select = sets.join(" INTERSECT ");
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.len() >= 3 && compact.chars().all(|c| c.is_ascii_digit()) {
         // NHS numbers are stored as digits only, so a typed prefix with or without
-        // spaces matches from the start.
-        alternatives.push(format!(
-            "nhs_number LIKE {} || '%'",
-            next(Value::Text(compact))
+        // spaces matches from the start (':' sorts just after '9').
+        let low = next(Value::Text(compact.clone()));
+        let high = next(Value::Text(format!("{compact}:")));
+        select.push_str(&format!(
+            " UNION SELECT id FROM patients WHERE nhs_number >= {low} AND nhs_number < {high}"
         ));
     }
     if let Some(date) = parse_query_date(text.trim()) {
-        alternatives.push(format!(
-            "date_of_birth = {}",
+        select.push_str(&format!(
+            " UNION SELECT id FROM patients WHERE date_of_birth = {}",
             next(Value::Text(date_text(date)))
         ));
     }
-    Some(format!("({})", alternatives.join(" OR ")))
+    Some(select)
+}
+
+/// The index rows for a search text: for each folded word, the word marked as a word
+/// start (" word") and every suffix of two or more characters. A term of two or more
+/// characters then matches any part of a word; a single character matches word starts
+/// only (a lone letter inside a word finds nearly everyone).
+pub(crate) fn index_terms(search_text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in search_text.split(' ').filter(|w| !w.is_empty()) {
+        out.push(format!(" {word}"));
+        let chars: Vec<(usize, char)> = word.char_indices().collect();
+        for (k, (at, _)) in chars.iter().enumerate() {
+            if chars.len() - k >= 2 {
+                out.push(word[*at..].to_owned());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The range of index terms that start with `term` (as a word start when it is a single
+/// character).
+fn index_range(term: &str) -> (String, String) {
+    let low = if term.chars().count() == 1 {
+        format!(" {term}")
+    } else {
+        term.to_owned()
+    };
+    let high = format!("{low}\u{10FFFF}");
+    (low, high)
+}
+
+/// Replaces a patient's rows in the name index.
+pub(crate) fn write_name_index(
+    conn: &rusqlite::Connection,
+    id: i64,
+    search_text: &str,
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM patient_name_index WHERE patient_id = ?1")?
+        .execute([id])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO patient_name_index (term, patient_id) VALUES (?1, ?2)",
+    )?;
+    for term in index_terms(search_text) {
+        insert.execute(params![term, id])?;
+    }
+    Ok(())
 }
 
 fn parse_query_date(text: &str) -> Option<NaiveDate> {
@@ -493,7 +559,7 @@ fn parse_query_date(text: &str) -> Option<NaiveDate> {
         .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
 }
 
-fn search_text(f: &PatientFields) -> String {
+pub(crate) fn search_text(f: &PatientFields) -> String {
     let mut s = format!("{} {}", f.given_name, f.family_name);
     if let Some(p) = &f.preferred_name {
         s.push(' ');
@@ -503,7 +569,7 @@ fn search_text(f: &PatientFields) -> String {
     format!(" {}", fold(&s))
 }
 
-fn sort_key(family: &str, given: &str) -> String {
+pub(crate) fn sort_key(family: &str, given: &str) -> String {
     format!("{}\u{1}{}", fold(family), fold(given))
 }
 

@@ -149,6 +149,13 @@ fn search_by_any_part_of_a_name_nhs_number_or_date_of_birth() {
         "UK date of birth"
     );
     assert!(names(&db, "nobody").is_empty());
+    assert_eq!(
+        names(&db, "z"),
+        ["Zoë O'Brien"],
+        "one letter matches the start of a word"
+    );
+    assert!(names(&db, "b").contains(&"Siobhán Ní Bhriain".to_owned()));
+    assert_eq!(names(&db, "hri"), ["Siobhán Ní Bhriain"], "inside a word");
     assert_eq!(db.patients().list(&query(""), today()).unwrap().total, 5);
 }
 

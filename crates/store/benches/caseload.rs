@@ -1,0 +1,166 @@
+//! Caseload benchmark: builds a synthetic encrypted caseload (100,000 patients, 1,000,000
+//! contacts, 300,000 prescriptions by default) and prints how long caseload searches and
+//! full patient-page loads take. Run with `cargo xtask bench` (release build); pass
+//! `--small` for a quick run on a tenth of the data.
+//!
+//! Targets (issue 4): caseload search p95 under 10 ms; a full patient page under 20 ms.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is the report
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use waymark_store::bench_seed::{name_parts, nhs_from_stem, Rng, Size};
+use waymark_store::{CredentialVault, Database, EpisodeFilter, PatientQuery};
+
+fn main() {
+    let small = std::env::args().any(|a| a == "--small");
+    let size = if small {
+        Size {
+            patients: 10_000,
+            contacts: 100_000,
+            prescriptions: 30_000,
+            services: 300,
+        }
+    } else {
+        Size {
+            patients: 100_000,
+            contacts: 1_000_000,
+            prescriptions: 300_000,
+            services: 1_000,
+        }
+    };
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = CredentialVault::new(keyring_core::mock::Store::new().unwrap());
+    let db = Database::open(dir.path(), &vault).unwrap();
+
+    let start = Instant::now();
+    db.bench_seed(size, today).unwrap();
+    let seeded = start.elapsed();
+    let bytes = std::fs::metadata(dir.path().join("waymark.db")).map_or(0, |m| m.len());
+    println!(
+        "caseload: {} patients, {} contacts, {} prescriptions (3 items each), {} services",
+        size.patients, size.contacts, size.prescriptions, size.services
+    );
+    println!(
+        "built in {:.1} s; encrypted database {:.0} MB",
+        seeded.as_secs_f64(),
+        bytes as f64 / 1e6
+    );
+
+    let (given, family) = name_parts();
+    let mut rng = Rng::new(7);
+    let mut pick = |xs: &[&'static str]| xs[usize::try_from(rng.below(xs.len() as u64)).unwrap()];
+    // What a link worker types, one keystroke at a time: the first letters of a family
+    // name, a whole name, an NHS number, a date of birth; plus the filtered lists.
+    let mut queries: Vec<(&str, PatientQuery)> = Vec::new();
+    for i in 0..200_u64 {
+        let f = pick(family);
+        let g = pick(given);
+        let prefix: String = f
+            .chars()
+            .take(2 + usize::try_from(i % 4).unwrap())
+            .collect();
+        queries.push(("name prefix", query(&prefix)));
+        queries.push(("given + family", query(&format!("{g} {f}"))));
+        let nhs = nhs_from_stem(100_000_000 + (i * 389 % u64::from(size.patients)) * 7)
+            .unwrap_or_else(|| "9434765919".into());
+        queries.push(("NHS number", query(&nhs[..6])));
+        queries.push((
+            "date of birth",
+            query(&format!("19{:02}-0{}-1{}", 40 + i % 60, 1 + i % 9, i % 10)),
+        ));
+    }
+    for i in 0..50_u32 {
+        queries.push(("first page", query("")));
+        queries.push((
+            "overdue",
+            PatientQuery {
+                overdue: true,
+                ..query("")
+            },
+        ));
+        queries.push((
+            "no contact 8 weeks",
+            PatientQuery {
+                no_contact_weeks: Some(8),
+                offset: i * 50,
+                ..query("")
+            },
+        ));
+        queries.push((
+            "status new",
+            PatientQuery {
+                episode: Some(EpisodeFilter::Status(waymark_domain::ReferralStatus::New)),
+                ..query("")
+            },
+        ));
+    }
+    // One pass to warm the page cache, as a running app would be.
+    for (_, q) in &queries {
+        db.patients().list(q, today).unwrap();
+    }
+    let mut all = Vec::new();
+    let mut by_kind: Vec<(&str, Vec<Duration>)> = Vec::new();
+    for (kind, q) in &queries {
+        let t = Instant::now();
+        db.patients().list(q, today).unwrap();
+        let d = t.elapsed();
+        all.push(d);
+        match by_kind.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, v)) => v.push(d),
+            None => by_kind.push((kind, vec![d])),
+        }
+    }
+    println!();
+    report("caseload search (all kinds)", &mut all, 10.0);
+    for (kind, v) in &mut by_kind {
+        report(&format!("  {kind}"), v, 10.0);
+    }
+
+    let mut pages = Vec::new();
+    let mut rng = Rng::new(11);
+    for _ in 0..50 {
+        db.patient_record(
+            1 + i64::try_from(rng.below(u64::from(size.patients))).unwrap(),
+            20,
+        )
+        .unwrap();
+    }
+    for _ in 0..500 {
+        let id = 1 + i64::try_from(rng.below(u64::from(size.patients))).unwrap();
+        let t = Instant::now();
+        let record = db.patient_record(id, 20).unwrap();
+        pages.push(t.elapsed());
+        assert_eq!(record.patient.id, id);
+    }
+    println!();
+    report("patient page (record + audit row)", &mut pages, 20.0);
+}
+
+fn query(text: &str) -> PatientQuery {
+    PatientQuery {
+        text: text.into(),
+        limit: 50,
+        ..Default::default()
+    }
+}
+
+fn report(what: &str, samples: &mut [Duration], target_ms: f64) {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |p: f64| {
+        let i = ((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1;
+        ms(samples[i])
+    };
+    let p95 = at(0.95);
+    println!(
+        "{what:<36} n={:<5} p50 {:>7.2} ms   p95 {:>7.2} ms   max {:>7.2} ms   target p95 < {target_ms} ms: {}",
+        samples.len(),
+        at(0.5),
+        p95,
+        ms(samples[samples.len() - 1]),
+        if p95 < target_ms { "met" } else { "MISSED" }
+    );
+}
