@@ -611,3 +611,394 @@ async fn back_up_from_the_ui_and_restore_over_a_damaged_caseload() -> Result<()>
     assert!(std::fs::read(kept[0].path())? == damaged);
     Ok(())
 }
+
+/// Loads the shipped example directory from the Directory page (safe to repeat), then
+/// goes back to the caseload.
+async fn load_example_directory(c: &Client) -> Result<()> {
+    click(c, "#nav-directory").await?;
+    click(c, "#load-example-directory").await?;
+    let result = wait_css(c, "[data-testid=import-result]").await?;
+    let start = Instant::now();
+    while !result.text().await?.contains("29") {
+        if start.elapsed() > Duration::from_secs(20) {
+            bail!(
+                "the example directory did not load: {}",
+                result.text().await?
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    click(c, "#nav-caseload").await?;
+    wait_css(c, "#register-patient").await?;
+    Ok(())
+}
+
+/// Adds a referral from the patient page, ticking the reasons by their labels.
+async fn refer(c: &Client, reasons: &[&str], conditions: &str) -> Result<()> {
+    click(c, "#add-referral").await?;
+    set_value(c, "#receivedDate", "2026-11-02").await?;
+    set_value(c, "#source", "gp").await?;
+    type_into(c, "#referrerName", "Dr Amara Okafor").await?;
+    for reason in reasons {
+        wait_text(c, "label", reason).await?.click().await?;
+    }
+    type_into(c, "#conditions", conditions).await?;
+    click(c, "#save-referral").await?;
+    wait_text(c, "[data-testid=referral]", "Dr Amara Okafor").await?;
+    Ok(())
+}
+
+/// Picks a service in the open prescription composer by searching for it.
+async fn pick_service(c: &Client, search_text: &str, name: &str) -> Result<()> {
+    type_into(c, "#service-picker-search", search_text).await?;
+    let start = Instant::now();
+    loop {
+        let attempt = async {
+            let result = wait_text(c, "[data-testid=picker-result]", name).await?;
+            result
+                .find(Locator::Css("[data-testid=pick-service]"))
+                .await?
+                .click()
+                .await?;
+            c.wait()
+                .at_most(Duration::from_secs(3))
+                .for_element(Locator::XPath(&format!(
+                    "//*[@data-testid='chosen-item'][contains(., \"{name}\")]"
+                )))
+                .await?;
+            Ok::<(), anyhow::Error>(())
+        };
+        match attempt.await {
+            Ok(()) => return Ok(()),
+            Err(e) if start.elapsed() > Duration::from_secs(20) => return Err(e),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+/// Waits until the follow-up line of the prescribed `service` says `status`.
+async fn wait_item_status(c: &Client, service: &str, status: &str) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        let mut last = String::new();
+        for item in c
+            .find_all(Locator::Css("[data-testid=prescription-item]"))
+            .await?
+        {
+            let Ok(name) = item.find(Locator::Css("[data-testid=item-service]")).await else {
+                continue;
+            };
+            if !name.text().await.unwrap_or_default().contains(service) {
+                continue;
+            }
+            if let Ok(shown) = item
+                .find(Locator::Css("[data-testid=item-status-text]"))
+                .await
+            {
+                last = shown.text().await.unwrap_or_default();
+                if last.contains(status) {
+                    return Ok(());
+                }
+            }
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            bail!("{service} never showed {status:?} (last: {last:?})");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The element matching `css` whose text contains `text`, found inside `within`.
+async fn child_with_text(within: &Element, css: &str, text: &str) -> Result<Element> {
+    for el in within.find_all(Locator::Css(css)).await? {
+        if el.text().await?.contains(text) {
+            return Ok(el);
+        }
+    }
+    bail!("no {css} containing {text:?}")
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Result<()> {
+    with_app("workflow-1", |c| async move {
+        enter(&c).await?;
+        load_example_directory(&c).await?;
+
+        register(&c, "Zoë", "O'Brien", "Zo", "1987-03-14", "999 526 0182").await?;
+        wait_text(&c, "[data-testid=patient-name]", "Zoë O'Brien").await?;
+        refer(
+            &c,
+            &["Long-term condition", "Physical activity"],
+            "Multiple sclerosis: muscle weakness and coordination. Advice: gentle exercise.",
+        )
+        .await?;
+        // The code for the GP record is shown with the referral.
+        wait_text(&c, "[data-testid=snomed-codes]", "871731000000106").await?;
+
+        // The conversation: no time to exercise because of childcare.
+        click(&c, "#add-contact").await?;
+        set_value(&c, "#contactKind", "phone").await?;
+        type_into(&c, "#minutes", "25").await?;
+        type_into(
+            &c,
+            "#contactNotes",
+            "Two children under five; no time to exercise because of childcare.",
+        )
+        .await?;
+        click(&c, "#save-contact").await?;
+        wait_text(&c, "[data-testid=contact-item]", "because of childcare").await?;
+
+        // What matters, and a goal.
+        type_into(
+            &c,
+            "#whatMatters",
+            "Being strong enough to play with my children",
+        )
+        .await?;
+        click(&c, "#save-what-matters").await?;
+        click(&c, "#add-goal").await?;
+        type_into(&c, "#goalDescription", "Gentle exercise twice a week").await?;
+        click(&c, "#save-goal").await?;
+        wait_text(&c, "[data-testid=goal]", "Gentle exercise twice a week").await?;
+        shot(&c, "w1-01-plan").await?;
+
+        // The prescription: the childcare co-op and the yoga studio's discount.
+        click(&c, "#new-prescription").await?;
+        pick_service(&c, "childcare", "Community Childcare Co-op").await?;
+        pick_service(&c, "gentle yoga", "Gentle Yoga for Strength and Balance").await?;
+        let yoga = wait_text(
+            &c,
+            "[data-testid=chosen-item]",
+            "Gentle Yoga for Strength and Balance",
+        )
+        .await?;
+        assert!(
+            yoga.text().await?.contains("50% off"),
+            "the discount is in view while writing the note"
+        );
+        yoga.find(Locator::Css("[data-testid=item-note]"))
+            .await?
+            .send_keys("Ask for Maria and mention the doctor's letter for the discount")
+            .await?;
+        type_into(
+            &c,
+            "#prescription-message",
+            "Two small things just for you: time to yourself, and gentle yoga.",
+        )
+        .await?;
+        set_value(&c, "#prescription-checkin", "2026-12-15").await?;
+        shot(&c, "w1-02-composer").await?;
+        click(&c, "#save-prescription").await?;
+        let rx = wait_text(
+            &c,
+            "[data-testid=prescription]",
+            "Community Childcare Co-op",
+        )
+        .await?;
+        let text = rx.text().await?;
+        assert!(
+            text.contains("Gentle Yoga for Strength and Balance"),
+            "{text}"
+        );
+        assert!(text.contains("mention the doctor's letter"), "{text}");
+        let code = rx
+            .find(Locator::Css("[data-testid=reference-code]"))
+            .await?
+            .text()
+            .await?;
+        assert!(code.contains("WM-"), "reference code shown: {code}");
+        shot(&c, "w1-03-prescription").await?;
+
+        // Registering the same person again warns and links to the record.
+        click_button(&c, "Back to caseload").await?;
+        click(&c, "#register-patient").await?;
+        type_into(&c, "#givenName", "Zoe").await?;
+        type_into(&c, "#familyName", "OBrien").await?;
+        set_value(&c, "#dateOfBirth", "1987-03-14").await?;
+        click(&c, "#save-patient").await?;
+        wait_css(&c, "[data-testid=duplicate-warning]").await?;
+        shot(&c, "w1-04-duplicate").await?;
+        click(&c, "[data-testid=duplicate-link]").await?;
+        wait_text(&c, "[data-testid=patient-name]", "Zoë O'Brien").await?;
+        wait_text(&c, "[data-testid=prescription]", "Gentle Yoga").await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn workflow_two_and_five_prescribe_then_follow_up_with_barriers() -> Result<()> {
+    with_app("workflow-2", |c| async move {
+        enter(&c).await?;
+        load_example_directory(&c).await?;
+        register(
+            &c,
+            "Aoife",
+            "MacGiolla Phádraig-Smythe",
+            "",
+            "2001-04-01",
+            "999 628 1949",
+        )
+        .await?;
+        wait_text(&c, "[data-testid=patient-name]", "Aoife").await?;
+        refer(
+            &c,
+            &["Mental wellbeing", "Loneliness"],
+            "Social anxiety; therapy has helped but has not met new people.",
+        )
+        .await?;
+        click(&c, "#add-goal").await?;
+        type_into(
+            &c,
+            "#goalDescription",
+            "Activities with only a little direct socialising",
+        )
+        .await?;
+        click(&c, "#save-goal").await?;
+        wait_text(&c, "[data-testid=goal]", "a little direct socialising").await?;
+
+        click(&c, "#new-prescription").await?;
+        pick_service(&c, "gardening", "Allotment Gardening Class").await?;
+        pick_service(&c, "hike", "Saturday Group Hike").await?;
+        pick_service(&c, "art class", "Drop-in Art Class").await?;
+        set_value(&c, "#prescription-checkin", "2026-12-20").await?;
+        click(&c, "#save-prescription").await?;
+        let rx = wait_text(
+            &c,
+            "[data-testid=prescription]",
+            "Allotment Gardening Class",
+        )
+        .await?;
+        let text = rx.text().await?;
+        assert!(
+            text.contains("Saturday Group Hike") && text.contains("Drop-in Art Class"),
+            "{text}"
+        );
+        shot(&c, "w2-01-prescription").await?;
+        Ok(())
+    })
+    .await?;
+
+    // Workflow 5, weeks later (a new app process): what was started, declined, missed.
+    with_app("workflow-5", |c| async move {
+        enter(&c).await?;
+        search(&c, "phadraig").await?;
+        open_row(&c, "Aoife").await?;
+        wait_text(
+            &c,
+            "[data-testid=prescription]",
+            "Allotment Gardening Class",
+        )
+        .await?;
+
+        let follow_up = |service: &'static str, status: &'static str| {
+            let c = c.clone();
+            async move {
+                let item = wait_text(&c, "[data-testid=prescription-item]", service).await?;
+                let select = item.find(Locator::Css("[data-testid=item-status]")).await?;
+                c.execute(
+                    "arguments[0].value = arguments[1];
+                     arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+                    vec![serde_json::to_value(&select)?, json!(status)],
+                )
+                .await?;
+                Ok::<Element, anyhow::Error>(item)
+            }
+        };
+
+        let item = follow_up("Allotment Gardening Class", "started").await?;
+        item.find(Locator::Css("[data-testid=save-item-status]"))
+            .await?
+            .click()
+            .await?;
+        wait_item_status(&c, "Allotment Gardening Class", "Started").await?;
+
+        // Declined without a barrier is refused, with a message, and changes nothing.
+        let item = follow_up("Saturday Group Hike", "declined").await?;
+        item.find(Locator::Css("[data-testid=save-item-status]"))
+            .await?
+            .click()
+            .await?;
+        wait_text(
+            &c,
+            "[data-testid=prescription-item]",
+            "Choose what got in the way",
+        )
+        .await?;
+        let item = wait_text(&c, "[data-testid=prescription-item]", "Saturday Group Hike").await?;
+        let barrier = item
+            .find(Locator::Css("[data-testid=item-barrier]"))
+            .await?;
+        c.execute(
+            "arguments[0].value = 'confidence';
+             arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![serde_json::to_value(&barrier)?],
+        )
+        .await?;
+        item.find(Locator::Css("[data-testid=save-item-status]"))
+            .await?
+            .click()
+            .await?;
+        wait_item_status(&c, "Saturday Group Hike", "Confidence").await?;
+
+        let item = follow_up("Drop-in Art Class", "did_not_attend").await?;
+        let barrier = item
+            .find(Locator::Css("[data-testid=item-barrier]"))
+            .await?;
+        c.execute(
+            "arguments[0].value = 'transport';
+             arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![serde_json::to_value(&barrier)?],
+        )
+        .await?;
+        item.find(Locator::Css("[data-testid=item-barrier-note]"))
+            .await?
+            .send_keys("No bus on Wednesday afternoons")
+            .await?;
+        item.find(Locator::Css("[data-testid=save-item-status]"))
+            .await?
+            .click()
+            .await?;
+        wait_item_status(&c, "Drop-in Art Class", "Transport").await?;
+        shot(&c, "w5-01-follow-up").await?;
+        Ok(())
+    })
+    .await?;
+
+    // After another restart every follow-up is still recorded, and the caseload shows
+    // the episode and its next check-in.
+    with_app("workflow-5-restart", |c| async move {
+        enter(&c).await?;
+        search(&c, "aoife").await?;
+        let row = wait_text(&c, "[data-testid=patient-row]", "Aoife").await?;
+        let row_text = row.text().await?;
+        assert!(
+            row_text.contains("20 Dec 2026"),
+            "next check-in: {row_text}"
+        );
+        open_row(&c, "Aoife").await?;
+        let rx = wait_text(
+            &c,
+            "[data-testid=prescription]",
+            "Allotment Gardening Class",
+        )
+        .await?;
+        for (service, status) in [
+            ("Allotment Gardening Class", "Started"),
+            ("Saturday Group Hike", "Confidence"),
+            ("Drop-in Art Class", "Transport"),
+        ] {
+            let item = child_with_text(&rx, "[data-testid=prescription-item]", service).await?;
+            let shown = item
+                .find(Locator::Css("[data-testid=item-status-text]"))
+                .await?
+                .text()
+                .await?;
+            assert!(shown.contains(status), "{service}: {shown}");
+        }
+        Ok(())
+    })
+    .await
+}
