@@ -71,7 +71,7 @@ describe("caseload", () => {
     await waitFor(() => expect(screen.getAllByTestId("patient-row")).toHaveLength(1));
     expect(screen.getByTestId("patient-row").textContent).toContain("Zoë O'Brien (Zo)");
     const last = api.calls.filter((c) => c.command === "patient_list").at(-1);
-    expect(last?.args).toEqual({ query: { text: "zoe obr", includeArchived: false, limit: 50, offset: 0 } });
+    expect(last?.args).toEqual({ query: { text: "zoe obr", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, limit: 50, offset: 0 } });
     // Debounced: far fewer requests than keystrokes.
     expect(api.calls.filter((c) => c.command === "patient_list").length).toBeLessThan(7);
 

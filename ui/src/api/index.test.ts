@@ -16,9 +16,9 @@ describe("tauriApi", () => {
     expect(invoke).toHaveBeenLastCalledWith("referral_list", { patientId: 7 });
     await tauriApi.referralSetStatus(3, "closed", "Moved away");
     expect(invoke).toHaveBeenLastCalledWith("referral_set_status", { id: 3, status: "closed", closureReason: "Moved away" });
-    await tauriApi.patientList({ text: "zo", includeArchived: false, limit: 50, offset: 0 });
+    await tauriApi.patientList({ text: "zo", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, limit: 50, offset: 0 });
     expect(invoke).toHaveBeenLastCalledWith("patient_list", {
-      query: { text: "zo", includeArchived: false, limit: 50, offset: 0 },
+      query: { text: "zo", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, limit: 50, offset: 0 },
     });
     await tauriApi.appStatus();
     expect(invoke).toHaveBeenLastCalledWith("app_status", undefined);

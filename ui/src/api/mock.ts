@@ -34,6 +34,17 @@ import type { ServiceInput } from "./bindings/ServiceInput";
 import type { ServicePage } from "./bindings/ServicePage";
 import type { ServiceQuery } from "./bindings/ServiceQuery";
 import type { ServiceStatus } from "./bindings/ServiceStatus";
+import type { Contact } from "./bindings/Contact";
+import type { Goal } from "./bindings/Goal";
+import type { Prescription } from "./bindings/Prescription";
+import type { Barrier } from "./bindings/Barrier";
+import type { ContactInput } from "./bindings/ContactInput";
+import type { ContactPage } from "./bindings/ContactPage";
+import type { GoalInput } from "./bindings/GoalInput";
+import type { ItemStatus } from "./bindings/ItemStatus";
+import type { PatientRecord } from "./bindings/PatientRecord";
+import type { PrescriptionInput } from "./bindings/PrescriptionInput";
+import type { StepInput } from "./bindings/StepInput";
 import { MockDirectory } from "./mockDirectory";
 
 export const VALIDATION_MESSAGE = "Please correct the highlighted fields.";
@@ -78,7 +89,7 @@ export function nhsDisplay(digits: string): string {
 // ---------------------------------------------------------------------------------------
 // Validation helpers mirroring crates/domain/src/validation.rs
 
-class Errors {
+export class Errors {
   list: FieldError[] = [];
   push(field: string, message: string) {
     this.list.push({ field, message });
@@ -95,7 +106,7 @@ class Errors {
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_EXCEPT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
-function optionalText(
+export function optionalText(
   e: Errors,
   field: string,
   label: string,
@@ -117,7 +128,7 @@ function optionalText(
   return t;
 }
 
-function requiredText(e: Errors, field: string, label: string, value: string, max: number): string {
+export function requiredText(e: Errors, field: string, label: string, value: string, max: number): string {
   if (value.trim() === "") {
     e.push(field, `Enter the ${label.toLowerCase()}.`);
     return "";
@@ -125,7 +136,7 @@ function requiredText(e: Errors, field: string, label: string, value: string, ma
   return optionalText(e, field, label, value, max) ?? "";
 }
 
-function isRealDate(iso: string): boolean {
+export function isRealDate(iso: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -133,7 +144,7 @@ function isRealDate(iso: string): boolean {
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
 }
 
-function pastDate(e: Errors, field: string, label: string, value: string, today: string): string | null {
+export function pastDate(e: Errors, field: string, label: string, value: string, today: string): string | null {
   const v = value.trim();
   if (v === "") {
     e.push(field, `Enter the ${label.toLowerCase()}.`);
@@ -374,7 +385,7 @@ function checkUsername(e: Errors, field: string, value: string): string {
   return username;
 }
 
-function optionalPhone(e: Errors, field: string, value: string): string | null {
+export function optionalPhone(e: Errors, field: string, value: string): string | null {
   const phone = optionalText(e, field, "Phone", value, 30);
   if (phone !== null && (!/^[0-9 +()\-.]+$/.test(phone) || phone.replace(/[^0-9]/g, "").length < 5)) {
     e.push(field, "A phone number has digits, spaces and + ( ) - only.");
@@ -382,7 +393,7 @@ function optionalPhone(e: Errors, field: string, value: string): string | null {
   return phone;
 }
 
-function optionalEmail(e: Errors, field: string, value: string): string | null {
+export function optionalEmail(e: Errors, field: string, value: string): string | null {
   const email = optionalText(e, field, "Email", value, 254);
   if (email !== null && !looksLikeEmail(email)) e.push(field, "Enter an email address like name@example.org.");
   return email;
@@ -426,6 +437,13 @@ function err(code: ApiError["code"], message: string): ApiError {
 
 // Values cross IPC as JSON, so the mock copies them the same way (this also turns a
 // Svelte state proxy into plain data, as serialisation does for the real backend).
+/** `iso` moved by `days` (negative: earlier), as an ISO date. */
+export function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
@@ -443,6 +461,10 @@ function notReady(status: Pick<AppStatus, "error">): ApiError {
 export class MockApi implements Api {
   patients: Patient[] = [];
   referrals: Referral[] = [];
+  /** Casework, as the backend's tables hold it. */
+  contacts: Contact[] = [];
+  goals: Goal[] = [];
+  prescriptions: Prescription[] = [];
   staff: StoredStaff[] = [];
   /** The audit log, oldest first (`audit_list` answers newest first). */
   audit: AuditEntry[] = [];
@@ -479,6 +501,11 @@ export class MockApi implements Api {
   private nextReferralId = 1;
   private nextStaffId = 1;
   private nextAuditId = 1;
+  private nextContactId = 1;
+  private nextGoalId = 1;
+  private nextStepId = 1;
+  private nextPrescriptionId = 1;
+  private nextItemId = 1;
 
   constructor(options: MockOptions = {}) {
     this.status = options.status ?? { ready: true, dataDir: "/home/practice/.local/share/org.waymark.app", error: null };
@@ -588,6 +615,15 @@ export class MockApi implements Api {
     const p = this.patients.find((x) => x.id === id);
     if (!p) throw notFound("patient", id);
     return p;
+  }
+
+  /** As the backend: one NHS number names one person. */
+  private refuseTakenNhsNumber(nhs: string | null, exclude: number | null) {
+    if (nhs !== null && this.patients.some((p) => p.nhsNumber === nhs && p.id !== exclude)) {
+      const e = new Errors();
+      e.push("nhsNumber", "Another patient already has this NHS number. Open their record instead.");
+      e.throwIfAny();
+    }
   }
 
   private findReferral(id: number): Referral {
@@ -982,16 +1018,48 @@ export class MockApi implements Api {
     this.log("patient_list", { query });
     this.requireSession();
     this.record("list", "patient", null, null);
+    const byName = (a: PatientSummary, b: PatientSummary) => {
+      const ka = `${fold(a.familyName)}\u0001${fold(a.givenName)}`;
+      const kb = `${fold(b.familyName)}\u0001${fold(b.givenName)}`;
+      return ka < kb ? -1 : ka > kb ? 1 : a.id - b.id;
+    };
+    const cutoff =
+      query.noContactWeeks === null ? null : addDays(this.today, -7 * query.noContactWeeks);
     const all = this.patients
       .filter((p) => query.includeArchived || p.status === "active")
       .filter((p) => matches(p, query.text))
-      .sort((a, b) => {
-        const ka = `${fold(a.familyName)}\u0001${fold(a.givenName)}`;
-        const kb = `${fold(b.familyName)}\u0001${fold(b.givenName)}`;
-        return ka < kb ? -1 : ka > kb ? 1 : a.id - b.id;
-      });
+      .map((p) => this.summary(p))
+      .filter((p) => {
+        if (query.episode === "none") return p.episodeStatus === null;
+        return query.episode === null || p.episodeStatus === query.episode;
+      })
+      .filter((p) => !query.overdue || p.checkinOverdue)
+      .filter((p) => cutoff === null || p.lastContact === null || p.lastContact <= cutoff)
+      .sort((a, b) =>
+        query.overdue && a.nextCheckin !== b.nextCheckin ? ((a.nextCheckin ?? "") < (b.nextCheckin ?? "") ? -1 : 1) : byName(a, b),
+      );
     const limit = Math.min(Math.max(query.limit, 1), MAX_PAGE);
-    const items: PatientSummary[] = all.slice(query.offset, query.offset + limit).map((p) => ({
+    return { items: all.slice(query.offset, query.offset + limit), total: all.length };
+  }
+
+  /** A caseload line, with the summary the backend keeps on `patients`. */
+  private summary(p: Patient): PatientSummary {
+    const latest = (xs: { date: string; id: number }[]) =>
+      xs.sort((a, b) => (a.date === b.date ? b.id - a.id : a.date < b.date ? 1 : -1))[0] ?? null;
+    const referral = latest(
+      this.referrals.filter((r) => r.patientId === p.id).map((r) => ({ date: r.receivedDate, id: r.id })),
+    );
+    const episodeStatus = referral ? this.findReferral(referral.id).status : null;
+    const rx = latest(
+      this.prescriptions.filter((x) => x.patientId === p.id).map((x) => ({ date: x.prescribedDate, id: x.id })),
+    );
+    const nextCheckin =
+      episodeStatus === "closed" || rx === null
+        ? null
+        : (this.prescriptions.find((x) => x.id === rx.id)?.nextCheckinDate ?? null);
+    const contactDates = this.contacts.filter((c) => c.patientId === p.id).map((c) => c.contactDate);
+    const lastContact = contactDates.length > 0 ? contactDates.sort().reverse()[0] : null;
+    return {
       id: p.id,
       givenName: p.givenName,
       familyName: p.familyName,
@@ -999,8 +1067,33 @@ export class MockApi implements Api {
       dateOfBirth: p.dateOfBirth,
       nhsNumberDisplay: p.nhsNumberDisplay,
       status: p.status,
-    }));
-    return { items, total: all.length };
+      episodeStatus,
+      nextCheckin,
+      lastContact,
+      checkinOverdue: nextCheckin !== null && nextCheckin < this.today,
+    };
+  }
+
+  async patientDuplicates(input: PatientInput, excludeId: number | null): Promise<PatientSummary[]> {
+    this.log("patient_duplicates", { input, excludeId });
+    this.requireSession();
+    let f: PatientFields;
+    try {
+      f = validatePatient(clone(input), this.today);
+    } catch {
+      return [];
+    }
+    const key = (given: string, family: string) => `${fold(family)}\u0001${fold(given)}`;
+    const found = this.patients
+      .filter((p) => p.id !== excludeId)
+      .filter(
+        (p) =>
+          (f.nhsNumber !== null && p.nhsNumber === f.nhsNumber) ||
+          (p.dateOfBirth === f.dateOfBirth && key(p.givenName, p.familyName) === key(f.givenName, f.familyName)),
+      )
+      .map((p) => this.summary(p));
+    if (found.length > 0) this.record("list", "patient", null, null);
+    return found;
   }
 
   async patientGet(id: number): Promise<Patient> {
@@ -1015,6 +1108,7 @@ export class MockApi implements Api {
     this.log("patient_create", { input });
     this.requireSession();
     const f = validatePatient(clone(input), this.today);
+    this.refuseTakenNhsNumber(f.nhsNumber, null);
     const { consentStore, consentContact, consentShare, ...rest } = f;
     const now = this.now();
     const p: Patient = {
@@ -1038,6 +1132,7 @@ export class MockApi implements Api {
     this.requireSession();
     const before = this.find(id);
     const f = validatePatient(clone(input), this.today);
+    this.refuseTakenNhsNumber(f.nhsNumber, id);
     const { consentStore, consentContact, consentShare, ...rest } = f;
     const keep = (given: boolean, was: string | null) => (given ? (was ?? this.today) : null);
     Object.assign(before, rest, {
@@ -1076,13 +1171,14 @@ export class MockApi implements Api {
     this.requireSession();
     this.find(patientId);
     this.record("list", "referral", null, patientId);
-    return clone(
-      this.referrals
-        .filter((r) => r.patientId === patientId)
-        .sort((a, b) =>
-          a.receivedDate === b.receivedDate ? b.id - a.id : a.receivedDate < b.receivedDate ? 1 : -1,
-        ),
-    );
+    return clone(this.referralsOf(patientId));
+  }
+
+  /** A patient's referrals, newest first. */
+  private referralsOf(patientId: number): Referral[] {
+    return this.referrals
+      .filter((r) => r.patientId === patientId)
+      .sort((a, b) => (a.receivedDate === b.receivedDate ? b.id - a.id : a.receivedDate < b.receivedDate ? 1 : -1));
   }
 
   async referralCreate(patientId: number, input: ReferralInput): Promise<Referral> {
@@ -1098,6 +1194,7 @@ export class MockApi implements Api {
       status: "new",
       closureReason: null,
       closedDate: null,
+      whatMatters: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -1133,6 +1230,217 @@ export class MockApi implements Api {
     r.updatedAt = this.now();
     this.record("update", "referral", id, r.patientId);
     return clone(r);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Casework, as crates/store/src/{caseload,contacts,plan,prescriptions}.rs
+
+  async patientRecord(id: number): Promise<PatientRecord> {
+    this.log("patient_record", { id });
+    this.requireSession();
+    const patient = this.find(id);
+    const referrals = this.referralsOf(id);
+    const referralIds = new Set(referrals.map((r) => r.id));
+    const record: PatientRecord = {
+      patient,
+      referrals,
+      goals: this.goals
+        .filter((g) => referralIds.has(g.referralId))
+        .sort((a, b) => a.referralId - b.referralId || a.id - b.id),
+      contacts: this.contactPage(id, CONTACTS_SHOWN, 0),
+      prescriptions: this.prescriptions
+        .filter((p) => p.patientId === id)
+        .sort((a, b) =>
+          a.prescribedDate === b.prescribedDate ? b.id - a.id : a.prescribedDate < b.prescribedDate ? 1 : -1,
+        )
+        .map((p) => this.readPrescription(p)),
+    };
+    this.record("view", "patient", id, id);
+    return clone(record);
+  }
+
+  async contactCreate(patientId: number, input: ContactInput): Promise<Contact> {
+    this.log("contact_create", { patientId, input });
+    const me = this.requireSession();
+    const f = validateContact(clone(input), this.today);
+    this.find(patientId);
+    if (f.referralId !== null) this.referralOf(f.referralId, patientId);
+    const c: Contact = { id: this.nextContactId++, patientId, ...f, staffName: me.displayName };
+    this.contacts.push(c);
+    this.record("create", "contact", c.id, patientId);
+    return clone(c);
+  }
+
+  async contactList(patientId: number, limit: number, offset: number): Promise<ContactPage> {
+    this.log("contact_list", { patientId, limit, offset });
+    this.requireSession();
+    this.find(patientId);
+    const page = this.contactPage(patientId, limit, offset);
+    this.record("list", "contact", null, patientId);
+    return clone(page);
+  }
+
+  /** A page of a patient's timeline, newest first. */
+  private contactPage(patientId: number, limit: number, offset: number): ContactPage {
+    const all = this.contacts
+      .filter((c) => c.patientId === patientId)
+      .sort((a, b) => (a.contactDate === b.contactDate ? b.id - a.id : a.contactDate < b.contactDate ? 1 : -1));
+    const n = Math.min(Math.max(limit, 1), MAX_PAGE);
+    return { items: all.slice(offset, offset + n), total: all.length };
+  }
+
+  /** As `check_referral_of`: a referral named on a contact or prescription is the same
+   * patient's, or it is not found. */
+  private referralOf(referralId: number, patientId: number): Referral {
+    const r = this.referrals.find((x) => x.id === referralId && x.patientId === patientId);
+    if (!r) throw notFound("referral", referralId);
+    return r;
+  }
+
+  async planSetWhatMatters(referralId: number, text: string): Promise<string | null> {
+    this.log("plan_set_what_matters", { referralId, text });
+    this.requireSession();
+    const e = new Errors();
+    const value = optionalText(e, "whatMatters", "What matters", text, 4000, true);
+    e.throwIfAny();
+    const r = this.findReferral(referralId);
+    r.whatMatters = value;
+    r.updatedAt = this.now();
+    this.record("update", "referral", referralId, r.patientId);
+    return value;
+  }
+
+  async goalAdd(referralId: number, input: GoalInput): Promise<Goal> {
+    this.log("goal_add", { referralId, input });
+    this.requireSession();
+    const f = validateGoal(clone(input), this.today);
+    const r = this.findReferral(referralId);
+    const g: Goal = { id: this.nextGoalId++, referralId, ...f, steps: [] };
+    this.goals.push(g);
+    this.record("create", "goal", g.id, r.patientId);
+    return clone(g);
+  }
+
+  async goalUpdate(id: number, input: GoalInput): Promise<Goal> {
+    this.log("goal_update", { id, input });
+    this.requireSession();
+    const f = validateGoal(clone(input), this.today);
+    const g = this.findGoal(id);
+    Object.assign(g, f);
+    this.record("update", "goal", id, this.findReferral(g.referralId).patientId);
+    return clone(g);
+  }
+
+  async stepAdd(goalId: number, input: StepInput): Promise<Goal> {
+    this.log("step_add", { goalId, input });
+    this.requireSession();
+    const e = new Errors();
+    const description = requiredText(e, "description", "Step", input.description, 500);
+    const targetDate = optionalDate(e, "targetDate", "Target date", input.targetDate, this.today);
+    e.throwIfAny();
+    const g = this.findGoal(goalId);
+    const step = { id: this.nextStepId++, description, targetDate, done: false };
+    g.steps.push(step);
+    this.record("create", "goal_step", step.id, this.findReferral(g.referralId).patientId);
+    return clone(g);
+  }
+
+  async stepSetDone(id: number, done: boolean): Promise<Goal> {
+    this.log("step_set_done", { id, done });
+    this.requireSession();
+    const g = this.goals.find((x) => x.steps.some((s) => s.id === id));
+    const step = g?.steps.find((s) => s.id === id);
+    if (!g || !step) throw notFound("goal step", id);
+    step.done = done;
+    this.record("update", "goal_step", id, this.findReferral(g.referralId).patientId);
+    return clone(g);
+  }
+
+  private findGoal(id: number): Goal {
+    const g = this.goals.find((x) => x.id === id);
+    if (!g) throw notFound("goal", id);
+    return g;
+  }
+
+  async prescriptionCreate(patientId: number, input: PrescriptionInput): Promise<Prescription> {
+    this.log("prescription_create", { patientId, input });
+    const me = this.requireSession();
+    const f = validatePrescription(clone(input), this.today);
+    this.find(patientId);
+    if (f.referralId !== null) this.referralOf(f.referralId, patientId);
+    const services = f.items.map((item) => {
+      const s = this.dir.services.find((x) => x.id === item.serviceId);
+      if (!s) throw notFound("service", item.serviceId);
+      if (s.status !== "active") {
+        const e = new Errors();
+        e.push("items", "A retired service cannot be prescribed.");
+        e.throwIfAny();
+      }
+      return s;
+    });
+    const p: Prescription = {
+      id: this.nextPrescriptionId++,
+      patientId,
+      referralId: f.referralId,
+      prescribedDate: f.prescribedDate,
+      staffName: me.displayName,
+      message: f.message,
+      nextCheckinDate: f.nextCheckinDate,
+      referenceCode: this.uniqueReference(),
+      items: f.items.map((item, i) => ({
+        id: this.nextItemId++,
+        serviceId: item.serviceId,
+        serviceName: services[i].name,
+        organization: services[i].organization,
+        personalNote: item.personalNote,
+        status: "suggested",
+        barrier: null,
+        barrierNote: null,
+        statusDate: f.prescribedDate,
+      })),
+    };
+    this.prescriptions.push(p);
+    this.record("create", "prescription", p.id, patientId);
+    return clone(this.readPrescription(p));
+  }
+
+  async prescriptionItemSetStatus(
+    itemId: number,
+    status: ItemStatus,
+    barrier: Barrier | null,
+    barrierNote: string,
+  ): Promise<Prescription> {
+    this.log("prescription_item_set_status", { itemId, status, barrier, barrierNote });
+    // As the command: the change is checked before the caseload is touched.
+    const change = validateItemStatus(status, barrier, barrierNote);
+    this.requireSession();
+    const p = this.prescriptions.find((x) => x.items.some((i) => i.id === itemId));
+    const item = p?.items.find((i) => i.id === itemId);
+    if (!p || !item) throw notFound("prescription item", itemId);
+    Object.assign(item, change, { statusDate: this.today });
+    this.record("update", "prescription_item", itemId, p.patientId);
+    return clone(this.readPrescription(p));
+  }
+
+  /** A prescription as read back: each item named as the directory names its service now. */
+  private readPrescription(p: Prescription): Prescription {
+    return {
+      ...clone(p),
+      items: p.items.map((i) => {
+        const s = this.dir.services.find((x) => x.id === i.serviceId);
+        return s ? { ...clone(i), serviceName: s.name, organization: s.organization } : clone(i);
+      }),
+    };
+  }
+
+  /** "WM-XXXX-XXXX" from the recovery code's alphabet (no I, L, O, U), unused so far. */
+  private uniqueReference(): string {
+    for (;;) {
+      let chars = "";
+      for (let i = 0; i < 8; i++) chars += CODE_ALPHABET[Math.floor(Math.random() * CODE_ALPHABET.length)];
+      const code = `WM-${chars.slice(0, 4)}-${chars.slice(4)}`;
+      if (!this.prescriptions.some((x) => x.referenceCode === code)) return code;
+    }
   }
 
   async serviceList(query: ServiceQuery): Promise<ServicePage> {
@@ -1199,3 +1507,114 @@ function publicStaff(s: StoredStaff): StaffMember {
   return { id: s.id, displayName: s.displayName, username: s.username, role: s.role, active: s.active };
 }
 
+
+// ---------------------------------------------------------------------------------------
+// Casework rules, as crates/domain/src/{contact,plan,prescription}.rs
+
+/** How many contacts the patient record carries before "Show older". */
+const CONTACTS_SHOWN = 20;
+/** Longest conversation that can be logged: a whole day. */
+const MAX_MINUTES = 1440;
+/** Most activities one prescription may carry: it must fit on two printed pages. */
+const MAX_ITEMS = 8;
+
+/** `iso` moved by `months`, the day clamped to the month's end (as chrono). */
+function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
+}
+
+/** As `optional_date`: empty is none; otherwise a date from 1900 to ten years ahead. */
+function optionalDate(e: Errors, field: string, label: string, value: string, today: string): string | null {
+  const v = value.trim();
+  if (v === "") return null;
+  if (!isRealDate(v)) {
+    e.push(field, `${label} must be a date written as year-month-day, e.g. 2026-12-01.`);
+    return null;
+  }
+  if (v < "1900-01-01" || v > addMonths(today, 120)) {
+    e.push(field, `${label} must be between 1900 and ten years from today.`);
+    return null;
+  }
+  return v;
+}
+
+function validateContact(input: ContactInput, today: string): Omit<Contact, "id" | "patientId" | "staffName"> {
+  const e = new Errors();
+  const contactDate = pastDate(e, "contactDate", "Date", input.contactDate, today);
+  let minutes: number | null = null;
+  const m = input.minutes.trim();
+  if (m !== "") {
+    if (/^\+?[0-9]+$/.test(m) && Number(m) <= MAX_MINUTES) minutes = Number(m);
+    else e.push("minutes", `Minutes must be a whole number from 0 to ${MAX_MINUTES}.`);
+  }
+  const notes = optionalText(e, "notes", "Notes", input.notes, 10_000, true);
+  e.throwIfAny();
+  return { referralId: input.referralId, contactDate: contactDate ?? today, kind: input.kind, minutes, notes };
+}
+
+function validateGoal(input: GoalInput, today: string): Omit<Goal, "id" | "referralId" | "steps"> {
+  const e = new Errors();
+  const description = requiredText(e, "description", "Goal", input.description, 500);
+  const targetDate = optionalDate(e, "targetDate", "Target date", input.targetDate, today);
+  e.throwIfAny();
+  return { description, targetDate, status: input.status };
+}
+
+type PrescriptionFields = {
+  referralId: number | null;
+  prescribedDate: string;
+  message: string | null;
+  nextCheckinDate: string | null;
+  items: { serviceId: number; personalNote: string | null }[];
+};
+
+function validatePrescription(input: PrescriptionInput, today: string): PrescriptionFields {
+  const e = new Errors();
+  const prescribedDate = pastDate(e, "prescribedDate", "Date", input.prescribedDate, today);
+  const message = optionalText(e, "message", "Message to the patient", input.message, 2000, true);
+  const nextCheckinDate = optionalDate(e, "nextCheckinDate", "Next check-in", input.nextCheckinDate, today);
+  if (prescribedDate !== null && nextCheckinDate !== null && nextCheckinDate < prescribedDate) {
+    e.push("nextCheckinDate", "The next check-in cannot be before the prescription's date.");
+  }
+  if (input.items.length === 0) e.push("items", "Choose at least one service to prescribe.");
+  else if (input.items.length > MAX_ITEMS) e.push("items", `A prescription can hold at most ${MAX_ITEMS} services.`);
+  const seen = new Set<number>();
+  const items = input.items.map((item) => {
+    if (seen.has(item.serviceId)) e.push("items", "Each service can appear only once on a prescription.");
+    seen.add(item.serviceId);
+    const personalNote = optionalText(e, "items", "A personal note", item.personalNote, 1000, true);
+    return { serviceId: item.serviceId, personalNote };
+  });
+  e.throwIfAny();
+  return {
+    referralId: input.referralId,
+    prescribedDate: prescribedDate ?? today,
+    message,
+    nextCheckinDate,
+    items,
+  };
+}
+
+/** As `ItemStatusChange::new`: declined and did-not-attend need a barrier ("other" also
+ * a note); the other statuses carry none. */
+function validateItemStatus(
+  status: ItemStatus,
+  barrier: Barrier | null,
+  barrierNote: string,
+): { status: ItemStatus; barrier: Barrier | null; barrierNote: string | null } {
+  const e = new Errors();
+  const note = optionalText(e, "barrierNote", "Barrier note", barrierNote, 1000, true);
+  if (status !== "declined" && status !== "did_not_attend") {
+    e.throwIfAny();
+    return { status, barrier: null, barrierNote: null };
+  }
+  if (barrier === null) e.push("barrier", "Choose what got in the way.");
+  else if (barrier === "other" && note === null && e.list.length === 0) e.push("barrierNote", "Say what got in the way.");
+  e.throwIfAny();
+  return { status, barrier, barrierNote: note };
+}

@@ -1,7 +1,11 @@
 // Plain words for every enum the backend sends, in the order they are offered.
 import type { AuditAction } from "../api/bindings/AuditAction";
+import type { Barrier } from "../api/bindings/Barrier";
+import type { ContactKind } from "../api/bindings/ContactKind";
 import type { Country } from "../api/bindings/Country";
 import type { ErrorCode } from "../api/bindings/ErrorCode";
+import type { GoalStatus } from "../api/bindings/GoalStatus";
+import type { ItemStatus } from "../api/bindings/ItemStatus";
 import type { PatientStatus } from "../api/bindings/PatientStatus";
 import type { PreferredContact } from "../api/bindings/PreferredContact";
 import type { ReferralReason } from "../api/bindings/ReferralReason";
@@ -48,6 +52,41 @@ export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {
   contacted: "Contacted",
   active: "Active",
   closed: "Closed",
+};
+
+export const CONTACT_KIND_LABELS: Record<ContactKind, string> = {
+  face_to_face: "Face to face",
+  phone: "Phone",
+  video: "Video",
+  home_visit: "Home visit",
+};
+
+export const GOAL_STATUS_LABELS: Record<GoalStatus, string> = {
+  open: "Open",
+  in_progress: "In progress",
+  achieved: "Achieved",
+  dropped: "Dropped",
+};
+
+export const ITEM_STATUS_LABELS: Record<ItemStatus, string> = {
+  suggested: "Suggested",
+  referred: "Referred",
+  started: "Started",
+  completed: "Completed",
+  declined: "Declined",
+  did_not_attend: "Did not attend",
+};
+
+/** Why a prescribed activity did not happen (the unmet-needs report's categories). */
+export const BARRIER_LABELS: Record<Barrier, string> = {
+  cost: "Cost",
+  transport: "Transport",
+  eligibility: "Eligibility",
+  waiting_list: "Waiting list",
+  confidence: "Confidence",
+  timing: "Timing",
+  no_such_service: "No such service",
+  other: "Other",
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -1,0 +1,200 @@
+// The caseload home's filters and summary columns, and the duplicate guard when
+// registering a patient.
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import type { Prescription } from "./api/bindings/Prescription";
+import type { ReferralStatus } from "./api/bindings/ReferralStatus";
+import { MockApi } from "./api/mock";
+import { JOSE, SIOBHAN, ZOE, seed } from "./test/fixtures";
+
+const TODAY = "2026-11-24";
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`no element #${id}`);
+  return el as T;
+}
+
+async function startApp(api: MockApi) {
+  const user = userEvent.setup();
+  render(App, { props: { api } });
+  await screen.findByRole("heading", { level: 1, name: "Caseload" });
+  return user;
+}
+
+async function shownNames(): Promise<string[]> {
+  const rows = await screen.findAllByTestId("patient-row");
+  return rows.map((r) => (within(r).getByRole("button").textContent ?? "").trim());
+}
+
+/** A caseload with an overdue check-in (Zoë), a new referral with a recent contact
+ * (Siobhán) and someone not yet referred (José). */
+async function caseload(): Promise<MockApi> {
+  const api = MockApi.signedIn({ today: TODAY });
+  const [zoe, siobhan] = await seed(api, ZOE, SIOBHAN, JOSE);
+  const refer = async (patientId: number, status: ReferralStatus) => {
+    const r = await api.referralCreate(patientId, {
+      receivedDate: "2026-09-01",
+      referrerName: "Dr Amara Okafor",
+      referrerRole: "GP",
+      referrerOrganisation: "",
+      source: "gp",
+      reasons: ["loneliness"],
+      conditions: "",
+    });
+    if (status !== "new") await api.referralSetStatus(r.id, status, null);
+    return r;
+  };
+  const r = await refer(zoe.id, "active");
+  await refer(siobhan.id, "new");
+  const rx: Prescription = {
+    id: 1,
+    patientId: zoe.id,
+    referralId: r.id,
+    prescribedDate: "2026-10-01",
+    staffName: "Amara Okafor",
+    message: null,
+    nextCheckinDate: "2026-11-01",
+    referenceCode: "WM-0000-0001",
+    items: [],
+  };
+  api.prescriptions.push(rx);
+  api.contacts.push({
+    id: 1,
+    patientId: siobhan.id,
+    referralId: null,
+    contactDate: "2026-11-20",
+    kind: "phone",
+    minutes: 10,
+    notes: null,
+    staffName: "Amara Okafor",
+  });
+  return api;
+}
+
+describe("caseload home", () => {
+  it("shows each patient's referral status, next check-in and what is overdue", async () => {
+    const api = await caseload();
+    await startApp(api);
+    const rows = await screen.findAllByTestId("patient-row");
+    const zoe = rows.find((r) => r.textContent?.includes("Zoë"));
+    const jose = rows.find((r) => r.textContent?.includes("José"));
+    expect(within(zoe!).getByTestId("episode-status").textContent).toBe("Active");
+    expect(within(zoe!).getByTestId("next-checkin").textContent).toContain("1 Nov 2026");
+    expect(within(zoe!).getByTestId("overdue").textContent).toBe("Overdue");
+    expect(within(jose!).getByTestId("episode-status").textContent).toBe("No referral");
+    expect(within(jose!).queryByTestId("overdue")).toBeNull();
+  });
+
+  it("filters by referral status, overdue check-ins and weeks without contact", async () => {
+    const api = await caseload();
+    const user = await startApp(api);
+    expect(await shownNames()).toHaveLength(3);
+
+    await user.selectOptions(byId("caseload-episode"), "new");
+    await waitFor(async () => expect(await shownNames()).toEqual(["Siobhán Ní Bhriain"]));
+    await user.selectOptions(byId("caseload-episode"), "none");
+    await waitFor(async () => expect(await shownNames()).toEqual(["José Muñoz García (Pepe)"]));
+    await user.click(byId("clear-filters"));
+
+    await user.click(byId("caseload-overdue"));
+    await waitFor(async () => expect(await shownNames()).toEqual(["Zoë O'Brien (Zo)"]));
+    const last = api.calls.filter((c) => c.command === "patient_list").at(-1);
+    expect(last?.args).toMatchObject({ query: { overdue: true, episode: null, noContactWeeks: null } });
+    await user.click(byId("caseload-overdue"));
+
+    await user.selectOptions(byId("caseload-no-contact"), "4");
+    await waitFor(async () => expect(await shownNames()).toHaveLength(2));
+    expect(await shownNames()).not.toContain("Siobhán Ní Bhriain");
+
+    // Filters combine with the search, and say so when nothing matches.
+    await user.type(byId("patient-search"), "siob");
+    expect(await screen.findByTestId("caseload-empty")).toBeTruthy();
+    expect(screen.getByTestId("caseload-empty").textContent).toContain("No patients match these filters");
+  });
+
+  it("keeps the filters across a visit to a patient", async () => {
+    const api = await caseload();
+    const user = await startApp(api);
+    await user.click(byId("caseload-overdue"));
+    await waitFor(async () => expect(await shownNames()).toHaveLength(1));
+    await user.click(screen.getByRole("button", { name: /Zoë/ }));
+    await user.click(await screen.findByRole("button", { name: "Back to caseload" }));
+    await waitFor(async () => expect(await shownNames()).toEqual(["Zoë O'Brien (Zo)"]));
+    expect(byId<HTMLInputElement>("caseload-overdue").checked).toBe(true);
+  });
+});
+
+describe("duplicate guard", () => {
+  async function startRegistering(api: MockApi) {
+    const user = await startApp(api);
+    await user.click(byId("register-patient"));
+    await screen.findByRole("heading", { level: 1, name: "Register patient" });
+    return user;
+  }
+
+  it("warns about the same name and date of birth, links to the record, and can register anyway", async () => {
+    const api = MockApi.signedIn({ today: TODAY });
+    await seed(api, ZOE);
+    const user = await startRegistering(api);
+    await user.type(byId("givenName"), "zoe");
+    await user.type(byId("familyName"), "OBRIEN");
+    await fireEvent.input(byId("dateOfBirth"), { target: { value: "1987-03-14" } });
+    await user.click(byId("save-patient"));
+
+    const warning = await screen.findByTestId("duplicate-warning");
+    expect(warning.textContent).toContain("the same name and date of birth");
+    expect(api.patients).toHaveLength(1);
+
+    // The warning belongs to the identity it was found for: changing the name withdraws it.
+    await user.type(byId("givenName"), "x");
+    expect(screen.queryByTestId("duplicate-warning")).toBeNull();
+    await user.type(byId("givenName"), "{Backspace}");
+    expect(await screen.findByTestId("duplicate-warning")).toBeTruthy();
+    await user.click(byId("register-anyway"));
+    await screen.findByTestId("patient-name");
+    expect(api.patients).toHaveLength(2);
+  });
+
+  it("opens the existing record from the warning", async () => {
+    const api = MockApi.signedIn({ today: TODAY });
+    await seed(api, ZOE);
+    const user = await startRegistering(api);
+    await user.type(byId("givenName"), "Zoë");
+    await user.type(byId("familyName"), "O'Brien");
+    await fireEvent.input(byId("dateOfBirth"), { target: { value: "1987-03-14" } });
+    await user.click(byId("save-patient"));
+    await user.click(await screen.findByTestId("duplicate-link"));
+    const name = await screen.findByTestId("patient-name");
+    expect(name.textContent).toContain("Zoë O'Brien");
+    expect(api.patients).toHaveLength(1);
+  });
+
+  it("refuses a second record with the same NHS number", async () => {
+    const api = MockApi.signedIn({ today: TODAY });
+    await seed(api, ZOE);
+    const user = await startRegistering(api);
+    await user.type(byId("givenName"), "Someone");
+    await user.type(byId("familyName"), "Else");
+    await fireEvent.input(byId("dateOfBirth"), { target: { value: "1990-01-01" } });
+    await user.type(byId("nhsNumber"), "999 526 0182");
+    await user.click(byId("save-patient"));
+    const warning = await screen.findByTestId("duplicate-warning");
+    expect(warning.textContent).toContain("the same NHS number");
+    expect(document.getElementById("register-anyway")).toBeNull();
+    expect(api.patients).toHaveLength(1);
+  });
+
+  it("does not warn about the record being edited", async () => {
+    const api = MockApi.signedIn({ today: TODAY });
+    await seed(api, ZOE);
+    const user = await startApp(api);
+    await user.click(await screen.findByRole("button", { name: /Zoë/ }));
+    await user.click(await screen.findByRole("button", { name: "Edit" }));
+    await user.click(byId("save-patient"));
+    await screen.findByTestId("patient-name");
+    expect(screen.queryByTestId("duplicate-warning")).toBeNull();
+  });
+});
