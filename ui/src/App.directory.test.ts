@@ -1,0 +1,400 @@
+// The community directory screen, against the mock: importing (the example directory and
+// Open Referral files), search as you type, every filter, paging, and adding, editing
+// and retiring services.
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import type { ServiceInput } from "./api/bindings/ServiceInput";
+import { MockApi, TEST_LINK_WORKER } from "./api/mock";
+import { emptyServiceInput } from "./lib/directoryLabels";
+
+const TODAY = "2026-11-24";
+
+type User = ReturnType<typeof userEvent.setup>;
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`no element #${id}`);
+  return el as T;
+}
+
+/** A link worker (not an admin) signed in, on the directory screen. */
+async function openDirectory(api = MockApi.signedIn({ today: TODAY }, TEST_LINK_WORKER)) {
+  const user = userEvent.setup();
+  render(App, { props: { api } });
+  await screen.findByRole("heading", { level: 1, name: "Caseload" });
+  await user.click(byId("nav-directory"));
+  await screen.findByRole("heading", { level: 1, name: "Community directory" });
+  return { api, user };
+}
+
+/** The directory screen with the example directory loaded through its button. */
+async function withExample() {
+  const opened = await openDirectory();
+  await opened.user.click(byId("load-example-directory"));
+  await waitFor(() => expect(screen.getByTestId("directory-count").textContent).toBe("Showing 1–25 of 29"));
+  return opened;
+}
+
+function names(): string[] {
+  return screen.queryAllByTestId("service-name").map((n) => n.textContent ?? "");
+}
+
+/** Waits until the list shows exactly `expected`, in order. */
+async function shows(expected: string[]) {
+  await waitFor(() => expect(names()).toEqual(expected));
+}
+
+function row(name: string): HTMLElement {
+  const r = screen
+    .getAllByTestId("service-row")
+    .find((x) => within(x).getByTestId("service-name").textContent === name);
+  if (!r) throw new Error(`no row for ${name}`);
+  return r;
+}
+
+async function expand(user: User, name: string): Promise<HTMLElement> {
+  const r = row(name);
+  const toggle = within(r).getByRole("button", { expanded: false });
+  await user.click(toggle);
+  expect(toggle.getAttribute("aria-expanded")).toBe("true");
+  return r;
+}
+
+async function select(user: User, id: string, value: string) {
+  await user.selectOptions(byId<HTMLSelectElement>(id), value);
+}
+
+describe("importing", () => {
+  it("loads the example directory for any staff member and reports what it did", async () => {
+    const { api, user } = await withExample();
+    expect(screen.getByTestId("import-result").textContent).toContain("29 services added, 0 updated, 0 unchanged.");
+    expect(screen.getByTestId("import-result").getAttribute("role")).toBe("status");
+    expect(screen.getAllByTestId("service-row")).toHaveLength(25);
+    expect(api.calls.some((c) => c.command === "directory_load_example")).toBe(true);
+
+    await user.click(byId("directory-next"));
+    await waitFor(() => expect(screen.getByTestId("directory-count").textContent).toBe("Showing 26–29 of 29"));
+    expect(screen.getAllByTestId("service-row")).toHaveLength(4);
+    expect(byId<HTMLButtonElement>("directory-next").disabled).toBe(true);
+    await user.click(byId("directory-prev"));
+    await waitFor(() => expect(screen.getByTestId("directory-count").textContent).toBe("Showing 1–25 of 29"));
+    // Sorted by name, ignoring case.
+    const shown = names();
+    expect(shown).toEqual([...shown].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+  });
+
+  it("reports nothing new when the same directory is loaded again", async () => {
+    const { api, user } = await withExample();
+    await user.click(byId("load-example-directory"));
+    await waitFor(() =>
+      expect(screen.getByTestId("import-result").textContent).toContain("0 services added, 0 updated, 29 unchanged."),
+    );
+    expect(api.dir.services).toHaveLength(29);
+  });
+
+  it("imports an Open Referral file chosen in the picker, and a cancelled picker changes nothing", async () => {
+    const { api, user } = await openDirectory();
+    await user.click(byId("import-directory"));
+    await waitFor(() => expect(api.calls.some((c) => c.command === "directory_import")).toBe(true));
+    expect(screen.getByTestId("import-result").textContent?.trim()).toBe("");
+    expect(screen.queryByTestId("import-error")).toBeNull();
+    expect(await screen.findByTestId("directory-empty")).toBeTruthy();
+
+    api.nextImportFile = JSON.stringify({
+      contents: [
+        {
+          id: "svc-1",
+          name: "Walking Football",
+          organization: { id: "org-1", name: "Hollinsford Town FC" },
+          schedules: [{ byday: "WE", description: "Wednesdays 6pm" }],
+          cost_options: [{ amount: 3 }],
+          assured_date: "2026-10-01",
+        },
+      ],
+    });
+    await user.click(byId("import-directory"));
+    await waitFor(() =>
+      expect(screen.getByTestId("import-result").textContent).toContain("1 service added, 0 updated, 0 unchanged."),
+    );
+    await shows(["Walking Football"]);
+    const r = row("Walking Football");
+    expect(within(r).getByTestId("service-organization").textContent).toBe("Hollinsford Town FC");
+    expect(within(r).getByTestId("service-when").textContent?.trim()).toBe("Wednesdays 6pm");
+    expect(within(r).getByTestId("service-cost").textContent).toBe("Low cost");
+    expect(within(r).getByTestId("service-verified").textContent?.trim()).toBe("Last verified 1 Oct 2026");
+  });
+
+  it("shows why a malformed file cannot be imported, and changes nothing", async () => {
+    const { api, user } = await withExample();
+    api.nextImportFile = "not json";
+    await user.click(byId("import-directory"));
+    const alert = await screen.findByTestId("import-error");
+    expect(alert.getAttribute("role")).toBe("alert");
+    expect(alert.textContent).toContain("This file cannot be imported: The file is not valid JSON");
+    expect(alert.textContent).toContain("Nothing has been changed.");
+    expect(screen.getByTestId("import-result").textContent?.trim()).toBe("");
+
+    // A file with one good service and one bad one imports neither.
+    api.nextImportFile = JSON.stringify({
+      contents: [
+        { id: "new", name: "New Group" },
+        { id: "bad", name: "Bad Group", url: "javascript:alert(1)" },
+      ],
+    });
+    await user.click(byId("import-directory"));
+    await waitFor(() =>
+      expect(screen.getByTestId("import-error").textContent).toContain("Service 2 (“Bad Group”)"),
+    );
+    expect(api.dir.services).toHaveLength(29);
+    expect(screen.getByTestId("directory-count").textContent).toBe("Showing 1–25 of 29");
+  });
+});
+
+describe("finding a service", () => {
+  it("searches as you type, by the start of words, accents ignored", async () => {
+    const { user } = await withExample();
+    await user.type(byId("directory-search"), "yoga");
+    await shows(["Gentle Yoga for Strength and Balance"]);
+    await user.clear(byId("directory-search"));
+    await user.type(byId("directory-search"), "resume");
+    await shows(["CV and Résumé Writing Class"]);
+    await user.clear(byId("directory-search"));
+    await user.type(byId("directory-search"), "zzzz");
+    await waitFor(() => expect(screen.getByTestId("directory-empty").textContent).toContain("No services match"));
+  });
+
+  it("never lets a slow answer to an older search replace a newer one", async () => {
+    const { api, user } = await withExample();
+    const real = api.serviceList.bind(api);
+    api.serviceList = async (q) => {
+      const page = await real(q);
+      if (q.text === "y") await new Promise((r) => setTimeout(r, 400));
+      return page;
+    };
+    await user.type(byId("directory-search"), "y");
+    await new Promise((r) => setTimeout(r, 250)); // the "y" request is on its way
+    await user.type(byId("directory-search"), "oga");
+    await shows(["Gentle Yoga for Strength and Balance"]);
+    await new Promise((r) => setTimeout(r, 400)); // the "y" answer arrives, and is ignored
+    expect(names()).toEqual(["Gentle Yoga for Strength and Balance"]);
+  });
+
+  it("narrows by day", async () => {
+    const { user } = await withExample();
+    await select(user, "filter-day", "SA");
+    await shows(["Allotment Gardening Class", "Parkrun", "Saturday Group Hike"]);
+    expect(screen.getByTestId("directory-count").textContent).toBe("Showing 1–3 of 3");
+    await user.click(byId("clear-directory-filters"));
+    await waitFor(() => expect(screen.getByTestId("directory-count").textContent).toBe("Showing 1–25 of 29"));
+  });
+
+  it("narrows by language, named in words", async () => {
+    const { api, user } = await withExample();
+    const option = within(byId("filter-language")).getByRole("option", { name: "Polish" }) as HTMLOptionElement;
+    expect(option.value).toBe("pl");
+    await select(user, "filter-language", "pl");
+    const expected = api.dir.services
+      .filter((s) => s.languages.includes("pl"))
+      .map((s) => s.name)
+      .sort((a, b) => a.localeCompare(b));
+    expect(expected).toContain("Community Childcare Co-op");
+    expect(expected.length).toBeLessThan(29);
+    await shows(expected);
+  });
+
+  it("narrows by cost", async () => {
+    const { api, user } = await withExample();
+    await select(user, "filter-cost", "free");
+    const free = api.dir.services.filter((s) => s.costBand === "free").length;
+    await waitFor(() => expect(screen.getAllByTestId("service-row")).toHaveLength(free));
+    for (const c of screen.getAllByTestId("service-cost")) expect(c.textContent).toBe("Free");
+    await select(user, "filter-cost", "free_or_low");
+    const cheap = api.dir.services.filter((s) => s.costBand === "free" || s.costBand === "low").length;
+    expect(cheap).toBeGreaterThan(free);
+    await waitFor(() => expect(screen.getByTestId("directory-count").textContent).toContain(`of ${cheap}`));
+  });
+
+  it("narrows by category", async () => {
+    const { api, user } = await withExample();
+    await select(user, "filter-category", "Physical activity");
+    const expected = api.dir.services.filter((s) => s.category === "Physical activity").length;
+    expect(expected).toBeGreaterThan(1);
+    await waitFor(() => expect(screen.getByTestId("directory-count").textContent).toContain(`of ${expected}`));
+    for (const c of screen.getAllByTestId("service-category")) expect(c.textContent).toBe("Physical activity");
+  });
+
+  it("finds services not verified for a year, flagged", async () => {
+    const { user } = await withExample();
+    expect(within(row("Knit and Natter")).getByTestId("stale-flag").textContent).toBe("Not verified for over a year");
+    expect(within(row("Gentle Yoga for Strength and Balance")).queryByTestId("stale-flag")).toBeNull();
+    await user.click(byId("filter-stale"));
+    await shows(["Knit and Natter"]);
+    expect(within(row("Knit and Natter")).getByTestId("service-verified").textContent).toContain(
+      "Last verified 1 Sep 2024",
+    );
+  });
+
+  it("narrows by accessibility needs", async () => {
+    const { user } = await withExample();
+    await user.type(byId("filter-access"), "hoist");
+    await shows(["Swim for Health"]);
+  });
+
+  it("shows every detail of a service when expanded", async () => {
+    const { user } = await withExample();
+    await user.type(byId("directory-search"), "yoga");
+    await shows(["Gentle Yoga for Strength and Balance"]);
+    const r = await expand(user, "Gentle Yoga for Strength and Balance");
+    const details = within(r).getByTestId("service-details");
+    expect(details.textContent).toContain("Lotus Tree Yoga Studio");
+    expect(details.textContent).toContain("Unit 3, Canal Wharf, Hollinsford, HF1 2QT");
+    expect(details.textContent).toContain("Days: Tuesday, Thursday");
+    expect(details.textContent).toContain("50% off");
+    expect(within(details).getByTestId("service-accessibility").textContent).toContain("step-free access");
+    expect(within(details).getByTestId("service-languages").textContent).toContain("English (en)");
+    expect(within(details).getByTestId("service-join-method").textContent).toContain("Signpost");
+    expect(within(details).getByTestId("service-hsds-id").textContent).toMatch(/^[0-9a-f-]{36}$/);
+    // The web page is text, never a link that could leave the app or run script.
+    expect(within(details).getByTestId("service-url").textContent).toMatch(/^https:\/\//);
+    expect(details.querySelector("a")).toBeNull();
+    await user.click(within(r).getByRole("button", { expanded: true }));
+    expect(within(r).queryByTestId("service-details")).toBeNull();
+  });
+});
+
+describe("adding and editing services", () => {
+  it("shows each field's problem and adds nothing until it is put right", async () => {
+    const { api, user } = await openDirectory();
+    await user.click(byId("add-service"));
+    await screen.findByRole("heading", { level: 2, name: "Add a service" });
+    await user.type(byId("service-name"), "Walking Netball");
+    await user.type(byId("service-category"), "Physical activity");
+    await user.click(byId("service-day-TU"));
+    await user.click(byId("service-day-FR"));
+    await user.selectOptions(byId("service-costBand"), "low");
+    await user.type(byId("service-languages"), "en, pl");
+    await user.type(byId("service-url"), "javascript:alert(1)");
+    await user.click(byId("save-service"));
+
+    const summary = await screen.findByTestId("error-summary");
+    expect(summary.textContent).toContain("Web page: Enter a web address starting https://");
+    expect(byId("service-url-error").textContent).toContain(
+      "Enter a web address starting https://, e.g. https://example.org.",
+    );
+    expect(byId("service-url").getAttribute("aria-invalid")).toBe("true");
+    expect(byId("service-url").getAttribute("aria-describedby")).toContain("service-url-error");
+    expect(api.dir.services).toHaveLength(0);
+    // The summary's link takes focus to the field.
+    await user.click(within(summary).getByRole("button", { name: /Web page/ }));
+    expect(document.activeElement).toBe(byId("service-url"));
+
+    await user.clear(byId("service-url"));
+    await user.type(byId("service-url"), "https://netball.example/walking");
+    await user.click(byId("save-service"));
+    await shows(["Walking Netball"]);
+    expect(screen.getByTestId("directory-notice").textContent).toContain("Walking Netball has been added");
+    // The new service is open, and focus is on it.
+    await waitFor(() => expect(document.activeElement?.id).toMatch(/^service-toggle-/));
+    const details = within(row("Walking Netball")).getByTestId("service-details");
+    expect(details.textContent).toContain("Days: Tuesday, Friday");
+    expect(details.textContent).toContain("https://netball.example/walking");
+    expect(within(row("Walking Netball")).getByTestId("service-cost").textContent).toBe("Low cost");
+    expect(within(row("Walking Netball")).getByTestId("stale-flag").textContent).toBe("Never verified");
+    expect(api.dir.services[0]).toMatchObject({ languages: ["en", "pl"], days: ["TU", "FR"], costBand: "low" });
+  });
+
+  it("cancelling the form saves nothing and returns focus", async () => {
+    const { api, user } = await openDirectory();
+    await user.click(byId("add-service"));
+    await user.type(byId("service-name"), "Half typed");
+    await user.click(byId("cancel-service"));
+    await waitFor(() => expect(document.activeElement).toBe(byId("add-service")));
+    expect(api.dir.services).toHaveLength(0);
+  });
+
+  it("edits a service, and a re-verified service is no longer flagged", async () => {
+    const { api, user } = await withExample();
+    await user.type(byId("directory-search"), "knit");
+    await shows(["Knit and Natter"]);
+    const r = await expand(user, "Knit and Natter");
+    await user.click(within(r).getByTestId("edit-service"));
+    await screen.findByRole("heading", { level: 2, name: "Edit Knit and Natter" });
+    expect(byId<HTMLInputElement>("service-name").value).toBe("Knit and Natter");
+    expect(byId<HTMLInputElement>("service-lastVerified").value).toBe("2024-09-01");
+
+    // A date in the future is refused, and nothing changes.
+    await fireEvent.input(byId("service-lastVerified"), { target: { value: "2027-01-01" } });
+    await user.click(byId("save-service"));
+    expect((await screen.findByTestId("error-summary")).textContent).toContain("cannot be in the future");
+    expect(byId("service-lastVerified-error")).toBeTruthy();
+    expect(api.dir.services.find((s) => s.name === "Knit and Natter")?.lastVerified).toBe("2024-09-01");
+
+    await fireEvent.input(byId("service-lastVerified"), { target: { value: "2026-11-20" } });
+    await user.clear(byId("service-name"));
+    await user.type(byId("service-name"), "Knit and Natter Club");
+    await user.click(byId("save-service"));
+    await screen.findByTestId("directory-notice");
+    await user.clear(byId("directory-search"));
+    await user.type(byId("directory-search"), "knit");
+    await shows(["Knit and Natter Club"]);
+    const edited = row("Knit and Natter Club");
+    expect(within(edited).queryByTestId("stale-flag")).toBeNull();
+    expect(within(edited).getByTestId("service-verified").textContent?.trim()).toBe("Last verified 20 Nov 2026");
+    expect(api.dir.services).toHaveLength(29);
+  });
+
+  it("retires a service after confirming, hides it unless asked, and brings it back", async () => {
+    const { api, user } = await withExample();
+    await user.type(byId("directory-search"), "natter");
+    await shows(["Knit and Natter"]);
+    let r = await expand(user, "Knit and Natter");
+
+    // Cancel first: nothing changes and focus returns to Retire.
+    await user.click(within(r).getByTestId("retire-service"));
+    await user.click(within(r).getByTestId("cancel-retire"));
+    expect(document.activeElement).toBe(within(r).getByTestId("retire-service"));
+    expect(api.dir.services.find((s) => s.name === "Knit and Natter")?.status).toBe("active");
+
+    await user.click(within(r).getByTestId("retire-service"));
+    const confirm = within(r).getByTestId("confirm-retire");
+    await waitFor(() => expect(document.activeElement).toBe(confirm));
+    await user.click(confirm);
+    await waitFor(() => expect(screen.getByTestId("directory-empty")).toBeTruthy());
+    expect(screen.getByTestId("directory-notice").textContent).toContain("Knit and Natter is retired");
+    expect(api.dir.services.find((s) => s.name === "Knit and Natter")?.status).toBe("inactive");
+
+    await user.click(byId("filter-inactive"));
+    await shows(["Knit and Natter"]);
+    r = row("Knit and Natter");
+    expect(within(r).getByTestId("retired-badge").textContent).toBe("Retired");
+    const back = within(r).getByTestId("retire-service");
+    expect(back.textContent).toContain("Bring back");
+    await user.click(back);
+    await waitFor(() => expect(within(row("Knit and Natter")).queryByTestId("retired-badge")).toBeNull());
+    expect(api.dir.services.find((s) => s.name === "Knit and Natter")?.status).toBe("active");
+  });
+
+  it("shows user text literally, never as markup", async () => {
+    const api = MockApi.signedIn({ today: TODAY }, TEST_LINK_WORKER);
+    const hostile: ServiceInput = {
+      ...emptyServiceInput(),
+      name: "<img src=x onerror=alert(1)>",
+      organization: "<script>alert(1)</script>",
+      description: "<b>bold</b> \u202eevil",
+      category: "<i>x</i>",
+      accessibility: "<svg onload=alert(1)>",
+    };
+    await api.serviceCreate(hostile);
+    const { user } = await openDirectory(api);
+    await shows(["<img src=x onerror=alert(1)>"]);
+    const r = await expand(user, "<img src=x onerror=alert(1)>");
+    expect(within(r).getByTestId("service-organization").textContent).toBe("<script>alert(1)</script>");
+    expect(r.textContent).toContain("<b>bold</b>");
+    expect(document.querySelector("main img, main script, main b, main i, main svg")).toBeNull();
+    await user.click(within(r).getByTestId("edit-service"));
+    expect(byId<HTMLInputElement>("service-name").value).toBe("<img src=x onerror=alert(1)>");
+    expect(document.querySelector("main img")).toBeNull();
+  });
+});
