@@ -13,7 +13,7 @@ CREATE INDEX patients_caseload_checkin ON patients (status, next_checkin);
 CREATE INDEX patients_caseload_contact ON patients (status, last_contact);
 
 -- The name search index: for each folded word of a patient's names, the word marked as
--- a word start (" word") and its suffixes of two or more characters, so any part of a
+-- a word start (" word") and its suffixes of three or more characters, so any part of a
 -- name is found by an index range rather than a scan of the caseload. Filled from
 -- patients.search_text by the store (migrations.rs) and kept with every patient change.
 CREATE TABLE patient_name_index (

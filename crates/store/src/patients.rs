@@ -505,16 +505,16 @@ fn text_matches(text: &str, args: &mut Vec<Value>) -> Option<String> {
 }
 
 /// The index rows for a search text: for each folded word, the word marked as a word
-/// start (" word") and every suffix of two or more characters. A term of two or more
-/// characters then matches any part of a word; a single character matches word starts
-/// only (a lone letter inside a word finds nearly everyone).
+/// start (" word") and every suffix of three or more characters. A term of three or more
+/// characters then matches any part of a word; a shorter one matches word starts only
+/// (while typing, "sm" means Smith, not every name with an "sm" inside).
 pub(crate) fn index_terms(search_text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for word in search_text.split(' ').filter(|w| !w.is_empty()) {
         out.push(format!(" {word}"));
         let chars: Vec<(usize, char)> = word.char_indices().collect();
         for (k, (at, _)) in chars.iter().enumerate() {
-            if chars.len() - k >= 2 {
+            if chars.len() - k >= MIN_INNER_TERM {
                 out.push(word[*at..].to_owned());
             }
         }
@@ -524,10 +524,13 @@ pub(crate) fn index_terms(search_text: &str) -> Vec<String> {
     out
 }
 
-/// The range of index terms that start with `term` (as a word start when it is a single
-/// character).
+/// Shortest term matched inside a word; shorter terms match word starts.
+const MIN_INNER_TERM: usize = 3;
+
+/// The range of index terms that start with `term` (as a word start when it is shorter
+/// than [`MIN_INNER_TERM`]).
 fn index_range(term: &str) -> (String, String) {
-    let low = if term.chars().count() == 1 {
+    let low = if term.chars().count() < MIN_INNER_TERM {
         format!(" {term}")
     } else {
         term.to_owned()

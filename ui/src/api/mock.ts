@@ -316,8 +316,10 @@ function queryDate(text: string): string | null {
 function matches(p: Patient, text: string): boolean {
   const terms = fold(text).split(" ").filter((t) => t !== "");
   if (terms.length === 0) return true;
+  // As the backend's name index: a term of three or more characters matches inside a
+  // word; a shorter one only at a word's start.
   const hay = " " + fold([p.givenName, p.familyName, p.preferredName ?? ""].join(" "));
-  if (terms.every((t) => hay.includes(t))) return true;
+  if (terms.every((t) => hay.includes([...t].length < 3 ? " " + t : t))) return true;
   const compact = text.replace(/\s+/g, "");
   if (compact.length >= 3 && /^[0-9]+$/.test(compact) && p.nhsNumber?.startsWith(compact)) return true;
   const d = queryDate(text);

@@ -156,6 +156,11 @@ fn search_by_any_part_of_a_name_nhs_number_or_date_of_birth() {
     );
     assert!(names(&db, "b").contains(&"Siobhán Ní Bhriain".to_owned()));
     assert_eq!(names(&db, "hri"), ["Siobhán Ní Bhriain"], "inside a word");
+    assert!(
+        names(&db, "ri").is_empty(),
+        "two letters match word starts only"
+    );
+    assert_eq!(names(&db, "ni"), ["Siobhán Ní Bhriain"]);
     assert_eq!(db.patients().list(&query(""), today()).unwrap().total, 5);
 }
 
