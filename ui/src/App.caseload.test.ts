@@ -88,6 +88,25 @@ describe("caseload home", () => {
     expect(within(jose!).queryByTestId("overdue")).toBeNull();
   });
 
+  it("counts a conversation on or after the check-in date as the check-in", async () => {
+    const api = await caseload();
+    api.contacts.push({
+      id: 2,
+      patientId: api.patients[0].id,
+      referralId: null,
+      contactDate: "2026-11-03",
+      kind: "phone",
+      minutes: 15,
+      notes: null,
+      staffName: "Amara Okafor",
+    });
+    await startApp(api);
+    const rows = await screen.findAllByTestId("patient-row");
+    const zoe = rows.find((r) => r.textContent?.includes("Zoë"));
+    expect(within(zoe!).queryByTestId("overdue")).toBeNull();
+    expect(within(zoe!).getByTestId("next-checkin").textContent?.trim()).toBe("");
+  });
+
   it("filters by referral status, overdue check-ins and weeks without contact", async () => {
     const api = await caseload();
     const user = await startApp(api);

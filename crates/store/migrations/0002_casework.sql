@@ -36,6 +36,7 @@ ALTER TABLE services ADD COLUMN days TEXT NOT NULL DEFAULT '';
 ALTER TABLE services ADD COLUMN location_name TEXT;
 ALTER TABLE services ADD COLUMN address TEXT;
 ALTER TABLE services ADD COLUMN accessibility TEXT;
+ALTER TABLE services ADD COLUMN access_search TEXT NOT NULL DEFAULT ''; -- folded accessibility, for its filter
 ALTER TABLE services ADD COLUMN cost_band TEXT NOT NULL DEFAULT 'unknown'
     CHECK (cost_band IN ('free', 'low', 'paid', 'unknown'));
 DROP TABLE service_locations;

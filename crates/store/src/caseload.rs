@@ -7,7 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::error::Result;
 
 /// Recomputes one patient's summary columns from referrals, contacts and prescriptions.
-/// The next check-in is the latest prescription's, unless the latest episode is closed.
+/// The next check-in is the latest prescription's, unless the latest episode is closed
+/// or a conversation on or after that date has already been the check-in.
 pub(crate) fn refresh(conn: &Connection, patient_id: i64) -> Result<()> {
     let episode: Option<String> = conn
         .query_row(
@@ -34,6 +35,11 @@ pub(crate) fn refresh(conn: &Connection, patient_id: i64) -> Result<()> {
         [patient_id],
         |r| r.get(0),
     )?;
+    // ISO dates compare as text.
+    let next_checkin = match (next_checkin, &last_contact) {
+        (Some(due), Some(met)) if met.as_str() >= due.as_str() => None,
+        (due, _) => due,
+    };
     conn.execute(
         "UPDATE patients SET episode_status = ?2, next_checkin = ?3, last_contact = ?4
          WHERE id = ?1",

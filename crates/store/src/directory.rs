@@ -175,16 +175,15 @@ impl Directory<'_> {
             clauses.push(format!("instr(',' || s.days || ',', {p}) > 0"));
         }
         if let Some(l) = q.language.as_deref().filter(|l| !l.is_empty()) {
+            // Stored as "en, british sign language": only the separators' spaces go.
             let p = arg(&mut args, Value::Text(format!(",{},", l.to_lowercase())));
             clauses.push(format!(
-                "instr(',' || replace(s.languages, ' ', '') || ',', {p}) > 0"
+                "instr(',' || replace(s.languages, ', ', ',') || ',', {p}) > 0"
             ));
         }
         for term in query_terms(&q.accessibility) {
             let p = arg(&mut args, Value::Text(term));
-            clauses.push(format!(
-                "instr(lower(COALESCE(s.accessibility, '')), {p}) > 0"
-            ));
+            clauses.push(format!("instr(s.access_search, {p}) > 0"));
         }
         if q.stale_only {
             let cutoff = today
@@ -285,11 +284,6 @@ fn import_one(
     report: &mut ImportReport,
 ) -> Result<()> {
     let f = s.input.validate(today)?;
-    let org = match (&s.organization_hsds_id, f.organization.as_deref()) {
-        (Some(hsds_id), Some(name)) => Some(upsert_organization(conn, hsds_id, name)?),
-        (None, name) => organization_by_name(conn, name)?,
-        (Some(_), None) => None,
-    };
     let existing: Option<i64> = conn
         .query_row(
             "SELECT id FROM services WHERE hsds_id = ?1",
@@ -297,13 +291,15 @@ fn import_one(
             |r| r.get(0),
         )
         .optional()?;
-    match existing {
-        None => {
-            insert(conn, Some(&s.hsds_id), &f, s.status, org)?;
-            report.created += 1;
-        }
-        Some(id) => {
-            let before = read(conn, id, today)?;
+    // Read before the organisation is upserted, which may rename it.
+    let before = existing.map(|id| read(conn, id, today)).transpose()?;
+    let org = match (&s.organization_hsds_id, f.organization.as_deref()) {
+        (Some(hsds_id), Some(name)) => Some(upsert_organization(conn, hsds_id, name)?),
+        (None, name) => organization_by_name(conn, name)?,
+        (Some(_), None) => None,
+    };
+    match (existing, before) {
+        (Some(id), Some(before)) => {
             if before.fields == f && before.status == s.status {
                 report.unchanged += 1;
             } else {
@@ -315,23 +311,90 @@ fn import_one(
                 report.updated += 1;
             }
         }
+        _ => {
+            insert(conn, Some(&s.hsds_id), &f, s.status, org)?;
+            report.created += 1;
+        }
     }
     Ok(())
 }
 
+/// The organisation with this HSDS id, created or renamed to `name`. A rename is
+/// carried into the search text of every service it runs.
 fn upsert_organization(conn: &Connection, hsds_id: &str, name: &str) -> Result<i64> {
+    let found: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, name FROM organizations WHERE hsds_id = ?1",
+            [hsds_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
     let ts = now();
-    conn.execute(
-        "INSERT INTO organizations (hsds_id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)
-         ON CONFLICT (hsds_id) DO UPDATE SET name = excluded.name,
-            updated_at = CASE WHEN name = excluded.name THEN updated_at ELSE excluded.updated_at END",
-        params![hsds_id, name, ts],
-    )?;
-    Ok(conn.query_row(
-        "SELECT id FROM organizations WHERE hsds_id = ?1",
-        [hsds_id],
-        |r| r.get(0),
-    )?)
+    match found {
+        Some((id, old)) if old == name => Ok(id),
+        Some((id, _)) => {
+            conn.execute(
+                "UPDATE organizations SET name = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, name, ts],
+            )?;
+            refresh_search_of_organization(conn, id)?;
+            Ok(id)
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO organizations (hsds_id, name, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?3)",
+                params![hsds_id, name, ts],
+            )?;
+            Ok(conn.last_insert_rowid())
+        }
+    }
+}
+
+/// A service's id and the fields its search text is made of.
+type SearchParts = (i64, String, Option<String>, Option<String>, Option<String>);
+
+fn refresh_search_of_organization(conn: &Connection, org: i64) -> Result<()> {
+    let rows: Vec<SearchParts> = {
+        let mut stmt = conn.prepare(
+            "SELECT s.id, s.name, o.name, s.description, s.category
+             FROM services s JOIN organizations o ON o.id = s.organization_id
+             WHERE s.organization_id = ?1",
+        )?;
+        let rows = stmt.query_map([org], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (id, name, org_name, description, category) in rows {
+        let text = search_text(
+            &name,
+            org_name.as_deref(),
+            description.as_deref(),
+            category.as_deref(),
+        );
+        conn.execute(
+            "UPDATE services SET search_text = ?2 WHERE id = ?1",
+            params![id, text],
+        )?;
+    }
+    Ok(())
+}
+
+/// What a directory search matches: the folded name, organisation, description and
+/// category, with a leading space so every word start is preceded by one.
+fn search_text(
+    name: &str,
+    organization: Option<&str>,
+    description: Option<&str>,
+    category: Option<&str>,
+) -> String {
+    let words = [Some(name), organization, description, category]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!(" {}", fold(&words))
 }
 
 /// The organisation with this name (any case), created when there is none.
@@ -378,25 +441,20 @@ fn insert(
 }
 
 fn write_fields(conn: &Connection, id: i64, f: &ServiceFields, org: Option<i64>) -> Result<()> {
-    let search = fold(
-        &[
-            Some(f.name.as_str()),
-            f.organization.as_deref(),
-            f.description.as_deref(),
-            f.category.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" "),
+    let search = search_text(
+        &f.name,
+        f.organization.as_deref(),
+        f.description.as_deref(),
+        f.category.as_deref(),
     );
+    let access = f.accessibility.as_deref().map(fold).unwrap_or_default();
     conn.execute(
         "UPDATE services SET organization_id = ?2, name = ?3, description = ?4, category = ?5,
             when_text = ?6, days = ?7, location_name = ?8, address = ?9, fees_description = ?10,
             discount_description = ?11, cost_band = ?12, eligibility = ?13, phone = ?14,
             email = ?15, url = ?16, accessibility = ?17, languages = ?18,
             application_process = ?19, join_method = ?20, last_verified = ?21,
-            search_text = ?22, updated_at = ?23
+            search_text = ?22, updated_at = ?23, access_search = ?24
          WHERE id = ?1",
         params![
             id,
@@ -420,8 +478,9 @@ fn write_fields(conn: &Connection, id: i64, f: &ServiceFields, org: Option<i64>)
             f.application_process,
             f.join_method.as_str(),
             f.last_verified.map(date_text),
-            format!(" {search}"),
+            search,
             now(),
+            access,
         ],
     )?;
     Ok(())

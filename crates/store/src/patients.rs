@@ -256,7 +256,10 @@ impl Patients<'_> {
             clauses.push(format!("next_checkin < ?{}", args.len()));
         }
         if let Some(weeks) = query.no_contact_weeks {
-            let cutoff = today - chrono::Duration::weeks(i64::from(weeks));
+            // Far past weeks (any number may arrive over IPC) mean "since records began".
+            let cutoff = chrono::Duration::try_weeks(i64::from(weeks))
+                .and_then(|d| today.checked_sub_signed(d))
+                .unwrap_or(NaiveDate::MIN);
             args.push(Value::Text(date_text(cutoff)));
             clauses.push(format!(
                 "(last_contact IS NULL OR last_contact <= ?{})",

@@ -1055,12 +1055,14 @@ export class MockApi implements Api {
     const rx = latest(
       this.prescriptions.filter((x) => x.patientId === p.id).map((x) => ({ date: x.prescribedDate, id: x.id })),
     );
-    const nextCheckin =
+    const due =
       episodeStatus === "closed" || rx === null
         ? null
         : (this.prescriptions.find((x) => x.id === rx.id)?.nextCheckinDate ?? null);
     const contactDates = this.contacts.filter((c) => c.patientId === p.id).map((c) => c.contactDate);
     const lastContact = contactDates.length > 0 ? contactDates.sort().reverse()[0] : null;
+    // As the backend: a conversation on or after the check-in date was the check-in.
+    const nextCheckin = due !== null && lastContact !== null && lastContact >= due ? null : due;
     return {
       id: p.id,
       givenName: p.givenName,

@@ -470,12 +470,12 @@ export class MockDirectory {
       if (query.cost === "free_or_low" && s.costBand !== "free" && s.costBand !== "low") return false;
       if (query.day && !s.days.includes(query.day)) return false;
       if (language !== null) {
-        const stored = `,${s.languages.join(", ").replace(/ /g, "")},`;
+        const stored = `,${s.languages.join(",")},`;
         if (s.languages.length === 0 || !stored.includes(language)) return false;
       }
       if (accessTerms.length > 0) {
-        // SQLite's lower() folds ASCII letters only, as nocase() does.
-        const access = nocase(s.accessibility ?? "");
+        // As the store's access_search column: the accessibility text folded.
+        const access = fold(s.accessibility ?? "");
         if (!accessTerms.every((t) => access.includes(t))) return false;
       }
       if (query.staleOnly && !(s.lastVerified === null || s.lastVerified <= cutoff)) return false;

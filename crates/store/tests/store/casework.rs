@@ -359,6 +359,82 @@ fn caseload_filters_by_episode_overdue_and_silence() {
         .unwrap();
     assert!(zoe_row.items[0].checkin_overdue);
 
+    // Any number of weeks is accepted (it comes over IPC): far past means "ever".
+    assert_eq!(
+        caseload(
+            &db,
+            PatientQuery {
+                no_contact_weeks: Some(u32::MAX),
+                ..Default::default()
+            }
+        ),
+        ["Zoë", "Łukasz"]
+    );
+
+    // The check-in conversation, even a late one, meets the check-in.
+    db.contacts()
+        .create(
+            zoe.id,
+            &ContactInput {
+                referral_id: Some(r.id),
+                contact_date: "2026-11-03".into(),
+                kind: ContactKind::Phone,
+                minutes: "15".into(),
+                notes: String::new(),
+            },
+            today(),
+        )
+        .unwrap();
+    assert!(caseload(
+        &db,
+        PatientQuery {
+            overdue: true,
+            ..Default::default()
+        }
+    )
+    .is_empty());
+    let row = &db
+        .patients()
+        .list(
+            &PatientQuery {
+                text: "zoe".into(),
+                limit: 5,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap()
+        .items[0];
+    assert_eq!((row.next_checkin, row.checkin_overdue), (None, false));
+
+    // A new prescription sets the next one.
+    db.prescriptions()
+        .create(
+            zoe.id,
+            &PrescriptionInput {
+                referral_id: Some(r.id),
+                prescribed_date: "2026-11-20".into(),
+                message: String::new(),
+                next_checkin_date: "2026-11-23".into(),
+                items: vec![PrescriptionItemInput {
+                    service_id: art,
+                    personal_note: String::new(),
+                }],
+            },
+            today(),
+        )
+        .unwrap();
+    assert_eq!(
+        caseload(
+            &db,
+            PatientQuery {
+                overdue: true,
+                ..Default::default()
+            }
+        ),
+        ["Zoë"]
+    );
+
     // Closing the episode clears the check-in: nothing is overdue for a closed case.
     db.referrals()
         .set_status(

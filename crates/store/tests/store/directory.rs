@@ -245,3 +245,61 @@ fn create_edit_and_retire_a_service() {
     );
     assert_eq!(db.audit_entries(1).unwrap()[0].action, AuditAction::Archive);
 }
+
+#[test]
+fn a_renamed_organisation_is_found_by_its_new_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    db.directory().import_hsds(&sample(), today()).unwrap();
+    let renamed = sample().replace("Lotus Tree Yoga Studio", "Lotus Flower Studio");
+    let report = db.directory().import_hsds(&renamed, today()).unwrap();
+    assert_eq!(report.updated, 1);
+    let q = |text: &str| ServiceQuery {
+        text: text.into(),
+        ..all()
+    };
+    assert_eq!(
+        names(&db, &q("lotus flower")),
+        ["Gentle Yoga for Strength and Balance"]
+    );
+    assert!(names(&db, &q("lotus tree")).is_empty());
+}
+
+#[test]
+fn language_and_accessibility_filters_match_what_was_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    db.directory()
+        .create(
+            &ServiceInput {
+                name: "Café des Aidants".into(),
+                languages: "fr, British Sign Language".into(),
+                accessibility: "Accès de plain-pied, boucle magnétique".into(),
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    let (_, languages) = db.directory().facets().unwrap();
+    assert!(languages.contains(&"british sign language".to_owned()));
+    for language in languages {
+        let found = names(
+            &db,
+            &ServiceQuery {
+                language: Some(language.clone()),
+                ..all()
+            },
+        );
+        assert_eq!(found, ["Café des Aidants"], "{language}");
+    }
+    for access in ["accès", "ACCES", "plain pied", "magnétique"] {
+        let found = names(
+            &db,
+            &ServiceQuery {
+                accessibility: access.into(),
+                ..all()
+            },
+        );
+        assert_eq!(found, ["Café des Aidants"], "{access}");
+    }
+}
