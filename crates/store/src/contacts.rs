@@ -1,7 +1,7 @@
 //! The contacts table: conversations logged on a patient's timeline. Audited.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use waymark_domain::{ContactFields, ContactInput};
 
 use crate::audit::{self, AuditAction};
@@ -53,7 +53,7 @@ impl Contacts<'_> {
         let tx = self.db.conn.unchecked_transaction()?;
         crate::ensure_exists(&tx, "patient", patient_id)?;
         if let Some(r) = f.referral_id {
-            check_referral_of(&tx, r, patient_id)?;
+            crate::referrals::check_referral_of(&tx, r, patient_id)?;
         }
         let ts = now();
         tx.execute(
@@ -101,28 +101,6 @@ impl Contacts<'_> {
         )?;
         tx.commit()?;
         Ok(page)
-    }
-}
-
-/// A referral named on a contact or prescription must be the same patient's.
-pub(crate) fn check_referral_of(
-    conn: &Connection,
-    referral_id: i64,
-    patient_id: i64,
-) -> Result<()> {
-    let owner: Option<i64> = conn
-        .query_row(
-            "SELECT patient_id FROM referrals WHERE id = ?1",
-            [referral_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match owner {
-        Some(p) if p == patient_id => Ok(()),
-        _ => Err(Error::NotFound {
-            entity: "referral",
-            id: referral_id,
-        }),
     }
 }
 

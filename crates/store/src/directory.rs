@@ -14,7 +14,7 @@ use crate::audit::{self, AuditAction};
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::patients::MAX_PAGE;
-use crate::{date_text, now, parse_date};
+use crate::{date_text, now, parse_optional_date};
 
 const ENTITY: &str = "service";
 
@@ -501,11 +501,7 @@ pub(crate) fn read(conn: &Connection, id: i64, today: NaiveDate) -> Result<Servi
 fn row(r: &rusqlite::Row<'_>, today: NaiveDate) -> Result<Service> {
     let days: String = r.get(7)?;
     let languages: Option<String> = r.get(18)?;
-    let last_verified = r
-        .get::<_, Option<String>>(21)?
-        .as_deref()
-        .map(parse_date)
-        .transpose()?;
+    let last_verified = parse_optional_date(r.get(21)?)?;
     Ok(Service {
         id: r.get(0)?,
         hsds_id: r.get(1)?,

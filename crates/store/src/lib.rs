@@ -55,6 +55,11 @@ pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
         .map_err(|_| Error::Corrupt(format!("{s:?} is not a stored date")))
 }
 
+/// A nullable date column.
+pub(crate) fn parse_optional_date(s: Option<String>) -> Result<Option<chrono::NaiveDate>> {
+    s.as_deref().map(parse_date).transpose()
+}
+
 /// Fails with `NotFound` unless the table behind `entity` has a row `id`. The table
 /// name comes from this fixed list, never from input.
 pub(crate) fn ensure_exists(

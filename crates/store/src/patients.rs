@@ -9,7 +9,7 @@ use waymark_domain::{NhsNumber, PatientFields, PatientInput, PatientStatus, Refe
 use crate::audit::{self, AuditAction};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::{date_text, now, parse_date};
+use crate::{date_text, now, parse_date, parse_optional_date};
 
 const ENTITY: &str = "patient";
 
@@ -362,8 +362,8 @@ fn summary_row(r: &Row<'_>, today: &str) -> Result<PatientSummary> {
             .map(|s| s.parse())
             .transpose()?,
         checkin_overdue: next_checkin.as_deref().is_some_and(|d| d < today),
-        next_checkin: stored_date(next_checkin)?,
-        last_contact: stored_date(r.get(9)?)?,
+        next_checkin: parse_optional_date(next_checkin)?,
+        last_contact: parse_optional_date(r.get(9)?)?,
     })
 }
 
@@ -587,10 +587,6 @@ fn stored_nhs(value: Option<String>) -> Result<Option<NhsNumber>> {
         .transpose()
 }
 
-fn stored_date(value: Option<String>) -> Result<Option<NaiveDate>> {
-    value.as_deref().map(parse_date).transpose()
-}
-
 fn row_to_patient(r: &Row<'_>) -> Result<Patient> {
     let fields = PatientFields {
         given_name: r.get(1)?,
@@ -618,9 +614,9 @@ fn row_to_patient(r: &Row<'_>) -> Result<Patient> {
     };
     Ok(Patient {
         id: r.get(0)?,
-        consent_store_date: stored_date(r.get(17)?)?,
-        consent_contact_date: stored_date(r.get(18)?)?,
-        consent_share_date: stored_date(r.get(19)?)?,
+        consent_store_date: parse_optional_date(r.get(17)?)?,
+        consent_contact_date: parse_optional_date(r.get(18)?)?,
+        consent_share_date: parse_optional_date(r.get(19)?)?,
         status: r.get::<_, String>(20)?.parse()?,
         created_at: r.get(21)?,
         updated_at: r.get(22)?,

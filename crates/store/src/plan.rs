@@ -9,7 +9,7 @@ use waymark_domain::{GoalInput, GoalStatus, StepInput};
 use crate::audit::{self, AuditAction};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::{date_text, now, parse_date};
+use crate::{date_text, now, parse_optional_date};
 
 /// A goal with its steps, in the order they were added.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +47,7 @@ impl Plans<'_> {
     pub fn set_what_matters(&self, referral_id: i64, text: &str) -> Result<Option<String>> {
         let value = validate_what_matters(text)?;
         let tx = self.db.conn.unchecked_transaction()?;
-        let patient_id = referral_patient(&tx, referral_id)?;
+        let patient_id = crate::referrals::patient_of(&tx, referral_id)?;
         tx.execute(
             "UPDATE referrals SET what_matters = ?2, updated_at = ?3 WHERE id = ?1",
             params![referral_id, value, now()],
@@ -67,7 +67,7 @@ impl Plans<'_> {
     pub fn add_goal(&self, referral_id: i64, input: &GoalInput, today: NaiveDate) -> Result<Goal> {
         let f = input.validate(today)?;
         let tx = self.db.conn.unchecked_transaction()?;
-        let patient_id = referral_patient(&tx, referral_id)?;
+        let patient_id = crate::referrals::patient_of(&tx, referral_id)?;
         let ts = now();
         tx.execute(
             "INSERT INTO goals (referral_id, description, target_date, status, position,
@@ -191,19 +191,6 @@ fn touch_goal(conn: &Connection, goal_id: i64) -> Result<()> {
     Ok(())
 }
 
-fn referral_patient(conn: &Connection, referral_id: i64) -> Result<i64> {
-    conn.query_row(
-        "SELECT patient_id FROM referrals WHERE id = ?1",
-        [referral_id],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or(Error::NotFound {
-        entity: "referral",
-        id: referral_id,
-    })
-}
-
 fn goal_patient(conn: &Connection, goal_id: i64) -> Result<i64> {
     conn.query_row(
         "SELECT r.patient_id FROM goals g JOIN referrals r ON r.id = g.referral_id WHERE g.id = ?1",
@@ -248,11 +235,7 @@ fn goals_where(conn: &Connection, filter: &str, arg: i64) -> Result<Vec<Goal>> {
                 id,
                 referral_id: r.get(1)?,
                 description: r.get(2)?,
-                target_date: r
-                    .get::<_, Option<String>>(3)?
-                    .as_deref()
-                    .map(parse_date)
-                    .transpose()?,
+                target_date: parse_optional_date(r.get(3)?)?,
                 status: r.get::<_, String>(4)?.parse()?,
                 steps: Vec::new(),
             });
@@ -262,11 +245,7 @@ fn goals_where(conn: &Connection, filter: &str, arg: i64) -> Result<Vec<Goal>> {
                 id: step_id,
                 goal_id: id,
                 description: r.get(6)?,
-                target_date: r
-                    .get::<_, Option<String>>(7)?
-                    .as_deref()
-                    .map(parse_date)
-                    .transpose()?,
+                target_date: parse_optional_date(r.get(7)?)?,
                 done: r.get(8)?,
             });
         }

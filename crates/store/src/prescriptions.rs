@@ -9,7 +9,7 @@ use waymark_domain::{Barrier, ItemStatus, ItemStatusChange, PrescriptionInput};
 use crate::audit::{self, AuditAction};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::{caseload, date_text, now, parse_date};
+use crate::{caseload, date_text, now, parse_date, parse_optional_date};
 
 const ENTITY: &str = "prescription";
 
@@ -65,7 +65,7 @@ impl Prescriptions<'_> {
         let tx = self.db.conn.unchecked_transaction()?;
         crate::ensure_exists(&tx, "patient", patient_id)?;
         if let Some(r) = f.referral_id {
-            crate::contacts::check_referral_of(&tx, r, patient_id)?;
+            crate::referrals::check_referral_of(&tx, r, patient_id)?;
         }
         for item in &f.items {
             check_service(&tx, item)?;
@@ -157,21 +157,6 @@ impl Prescriptions<'_> {
         tx.commit()?;
         Ok(p)
     }
-
-    pub fn get(&self, id: i64) -> Result<Prescription> {
-        let tx = self.db.conn.unchecked_transaction()?;
-        let p = read(&tx, id)?;
-        audit::record(
-            &tx,
-            self.db.actor,
-            AuditAction::View,
-            ENTITY,
-            Some(id),
-            Some(p.patient_id),
-        )?;
-        tx.commit()?;
-        Ok(p)
-    }
 }
 
 fn check_service(conn: &Connection, item: &PrescriptionItemFields) -> Result<()> {
@@ -257,11 +242,7 @@ fn prescriptions_where(conn: &Connection, filter: &str, arg: i64) -> Result<Vec<
                 staff_id: r.get(4)?,
                 staff_name: r.get(5)?,
                 message: r.get(6)?,
-                next_checkin_date: r
-                    .get::<_, Option<String>>(7)?
-                    .as_deref()
-                    .map(parse_date)
-                    .transpose()?,
+                next_checkin_date: parse_optional_date(r.get(7)?)?,
                 reference_code: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
                 items: Vec::new(),
             });
@@ -278,11 +259,7 @@ fn prescriptions_where(conn: &Connection, filter: &str, arg: i64) -> Result<Vec<
                 .map(|b| b.parse())
                 .transpose()?,
             barrier_note: r.get(16)?,
-            status_date: r
-                .get::<_, Option<String>>(17)?
-                .as_deref()
-                .map(parse_date)
-                .transpose()?,
+            status_date: parse_optional_date(r.get(17)?)?,
         };
         if let Some(p) = out.last_mut() {
             p.items.push(item);

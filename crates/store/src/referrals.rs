@@ -8,7 +8,7 @@ use waymark_domain::{ReferralFields, ReferralInput, ReferralReason, ReferralStat
 use crate::audit::{self, AuditAction};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::{date_text, now, parse_date};
+use crate::{date_text, now, parse_date, parse_optional_date};
 
 const ENTITY: &str = "referral";
 
@@ -182,6 +182,37 @@ impl Referrals<'_> {
     }
 }
 
+/// The patient a referral belongs to.
+pub(crate) fn patient_of(conn: &Connection, referral_id: i64) -> Result<i64> {
+    conn.query_row(
+        "SELECT patient_id FROM referrals WHERE id = ?1",
+        [referral_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(Error::NotFound {
+        entity: ENTITY,
+        id: referral_id,
+    })
+}
+
+/// A referral named on a contact or prescription must be the same patient's; another
+/// patient's referral is reported as not found.
+pub(crate) fn check_referral_of(
+    conn: &Connection,
+    referral_id: i64,
+    patient_id: i64,
+) -> Result<()> {
+    match patient_of(conn, referral_id) {
+        Ok(p) if p == patient_id => Ok(()),
+        Ok(_) => Err(Error::NotFound {
+            entity: ENTITY,
+            id: referral_id,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
 /// A patient's referrals, newest first.
 pub(crate) fn of_patient(conn: &Connection, patient_id: i64) -> Result<Vec<Referral>> {
     let ids: Vec<i64> = {
@@ -266,7 +297,7 @@ fn read(conn: &Connection, id: i64) -> Result<Referral> {
         },
         status: status.parse()?,
         closure_reason: reason,
-        closed_date: closed.as_deref().map(parse_date).transpose()?,
+        closed_date: parse_optional_date(closed)?,
         what_matters,
         created_at: created,
         updated_at: updated,

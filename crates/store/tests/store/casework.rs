@@ -35,6 +35,30 @@ fn service(db: &waymark_store::Database, text: &str) -> i64 {
     page.items[0].id
 }
 
+/// A prescription of one service with no note or message.
+fn art_class(referral: i64, date: &str, checkin: &str, service_id: i64) -> PrescriptionInput {
+    PrescriptionInput {
+        referral_id: Some(referral),
+        prescribed_date: date.into(),
+        message: String::new(),
+        next_checkin_date: checkin.into(),
+        items: vec![PrescriptionItemInput {
+            service_id,
+            personal_note: String::new(),
+        }],
+    }
+}
+
+fn overdue(db: &waymark_store::Database) -> Vec<String> {
+    caseload(
+        db,
+        PatientQuery {
+            overdue: true,
+            ..Default::default()
+        },
+    )
+}
+
 fn caseload(db: &waymark_store::Database, q: PatientQuery) -> Vec<String> {
     db.patients()
         .list(&PatientQuery { limit: 50, ..q }, today())
@@ -279,16 +303,7 @@ fn caseload_filters_by_episode_overdue_and_silence() {
     db.prescriptions()
         .create(
             zoe.id,
-            &PrescriptionInput {
-                referral_id: Some(r.id),
-                prescribed_date: "2026-10-01".into(),
-                message: String::new(),
-                next_checkin_date: "2026-11-01".into(),
-                items: vec![PrescriptionItemInput {
-                    service_id: art,
-                    personal_note: String::new(),
-                }],
-            },
+            &art_class(r.id, "2026-10-01", "2026-11-01", art),
             today(),
         )
         .unwrap();
@@ -326,16 +341,7 @@ fn caseload_filters_by_episode_overdue_and_silence() {
         ),
         ["Łukasz"]
     );
-    assert_eq!(
-        caseload(
-            &db,
-            PatientQuery {
-                overdue: true,
-                ..Default::default()
-            }
-        ),
-        ["Zoë"]
-    );
+    assert_eq!(overdue(&db), ["Zoë"]);
     assert_eq!(
         caseload(
             &db,
@@ -385,14 +391,7 @@ fn caseload_filters_by_episode_overdue_and_silence() {
             today(),
         )
         .unwrap();
-    assert!(caseload(
-        &db,
-        PatientQuery {
-            overdue: true,
-            ..Default::default()
-        }
-    )
-    .is_empty());
+    assert!(overdue(&db).is_empty());
     let row = &db
         .patients()
         .list(
@@ -411,29 +410,11 @@ fn caseload_filters_by_episode_overdue_and_silence() {
     db.prescriptions()
         .create(
             zoe.id,
-            &PrescriptionInput {
-                referral_id: Some(r.id),
-                prescribed_date: "2026-11-20".into(),
-                message: String::new(),
-                next_checkin_date: "2026-11-23".into(),
-                items: vec![PrescriptionItemInput {
-                    service_id: art,
-                    personal_note: String::new(),
-                }],
-            },
+            &art_class(r.id, "2026-11-20", "2026-11-23", art),
             today(),
         )
         .unwrap();
-    assert_eq!(
-        caseload(
-            &db,
-            PatientQuery {
-                overdue: true,
-                ..Default::default()
-            }
-        ),
-        ["Zoë"]
-    );
+    assert_eq!(overdue(&db), ["Zoë"]);
 
     // Closing the episode clears the check-in: nothing is overdue for a closed case.
     db.referrals()
@@ -443,14 +424,7 @@ fn caseload_filters_by_episode_overdue_and_silence() {
             today(),
         )
         .unwrap();
-    assert!(caseload(
-        &db,
-        PatientQuery {
-            overdue: true,
-            ..Default::default()
-        }
-    )
-    .is_empty());
+    assert!(overdue(&db).is_empty());
 }
 
 #[test]
