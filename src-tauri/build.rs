@@ -45,7 +45,6 @@ const COMMANDS: &[&str] = &[
     "prescription_create",
     "prescription_item_set_status",
     "service_list",
-    "service_get",
     "service_create",
     "service_update",
     "service_set_status",

@@ -60,7 +60,6 @@ macro_rules! app_commands {
             $m::casework::prescription_create,
             $m::casework::prescription_item_set_status,
             $m::directory::service_list,
-            $m::directory::service_get,
             $m::directory::service_create,
             $m::directory::service_update,
             $m::directory::service_set_status,

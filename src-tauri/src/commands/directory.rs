@@ -26,13 +26,6 @@ pub fn service_list(
 }
 
 #[tauri::command(async)]
-pub fn service_get(state: State<'_, AppState>, id: i64) -> Result<Service, ApiError> {
-    state
-        .with_staff_db(|db| db.directory().get(id, today()))
-        .map(Into::into)
-}
-
-#[tauri::command(async)]
 pub fn service_create(
     state: State<'_, AppState>,
     input: ServiceInput,

@@ -50,55 +50,25 @@ mirror_enum!(Barrier {
     Other
 });
 
-/// RFC 5545 day codes, as HSDS schedules write them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub enum Weekday {
-    #[serde(rename = "MO")]
-    Mo,
-    #[serde(rename = "TU")]
-    Tu,
-    #[serde(rename = "WE")]
-    We,
-    #[serde(rename = "TH")]
-    Th,
-    #[serde(rename = "FR")]
-    Fr,
-    #[serde(rename = "SA")]
-    Sa,
-    #[serde(rename = "SU")]
-    Su,
-}
-
-impl From<domain::Weekday> for Weekday {
-    fn from(d: domain::Weekday) -> Self {
-        use domain::Weekday as D;
-        match d {
-            D::Mo => Self::Mo,
-            D::Tu => Self::Tu,
-            D::We => Self::We,
-            D::Th => Self::Th,
-            D::Fr => Self::Fr,
-            D::Sa => Self::Sa,
-            D::Su => Self::Su,
-        }
+mirror_enum!(
+    /// RFC 5545 day codes, as HSDS schedules write them.
+    Weekday {
+        #[serde(rename = "MO")]
+        Mo,
+        #[serde(rename = "TU")]
+        Tu,
+        #[serde(rename = "WE")]
+        We,
+        #[serde(rename = "TH")]
+        Th,
+        #[serde(rename = "FR")]
+        Fr,
+        #[serde(rename = "SA")]
+        Sa,
+        #[serde(rename = "SU")]
+        Su,
     }
-}
-
-impl From<Weekday> for domain::Weekday {
-    fn from(d: Weekday) -> Self {
-        use Weekday as W;
-        match d {
-            W::Mo => Self::Mo,
-            W::Tu => Self::Tu,
-            W::We => Self::We,
-            W::Th => Self::Th,
-            W::Fr => Self::Fr,
-            W::Sa => Self::Sa,
-            W::Su => Self::Su,
-        }
-    }
-}
+);
 
 // ---- Contacts -------------------------------------------------------------------------
 

@@ -98,7 +98,6 @@ export interface Api {
     barrierNote: string,
   ): Promise<Prescription>;
   serviceList(query: ServiceQuery): Promise<ServicePage>;
-  serviceGet(id: number): Promise<Service>;
   serviceCreate(input: ServiceInput): Promise<Service>;
   serviceUpdate(id: number, input: ServiceInput): Promise<Service>;
   serviceSetStatus(id: number, status: ServiceStatus): Promise<Service>;
@@ -215,7 +214,6 @@ export const tauriApi: Api = {
   prescriptionItemSetStatus: (itemId, status, barrier, barrierNote) =>
     call("prescription_item_set_status", { itemId, status, barrier, barrierNote }),
   serviceList: (query) => call("service_list", { query }),
-  serviceGet: (id) => call("service_get", { id }),
   serviceCreate: (input) => call("service_create", { input }),
   serviceUpdate: (id, input) => call("service_update", { id, input }),
   serviceSetStatus: (id, status) => call("service_set_status", { id, status }),

@@ -1453,12 +1453,6 @@ export class MockApi implements Api {
     return clone(this.dir.list(query));
   }
 
-  async serviceGet(id: number): Promise<Service> {
-    this.log("service_get", { id });
-    this.requireSession();
-    return clone(this.dir.get(id));
-  }
-
   async serviceCreate(input: ServiceInput): Promise<Service> {
     this.log("service_create", { input });
     this.requireSession();
