@@ -1,28 +1,14 @@
 // The caseload home's filters and summary columns, and the duplicate guard when
 // registering a patient.
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import userEvent from "@testing-library/user-event";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import App from "./App.svelte";
 import type { Prescription } from "./api/bindings/Prescription";
 import type { ReferralStatus } from "./api/bindings/ReferralStatus";
 import { MockApi } from "./api/mock";
 import { JOSE, SIOBHAN, ZOE, seed } from "./test/fixtures";
+import { byId, startApp } from "./test/dom";
 
 const TODAY = "2026-11-24";
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`no element #${id}`);
-  return el as T;
-}
-
-async function startApp(api: MockApi) {
-  const user = userEvent.setup();
-  render(App, { props: { api } });
-  await screen.findByRole("heading", { level: 1, name: "Caseload" });
-  return user;
-}
 
 async function shownNames(): Promise<string[]> {
   const rows = await screen.findAllByTestId("patient-row");

@@ -1,17 +1,15 @@
 // The patient page's casework, driven through the whole app against the in-memory
 // backend: GP record codes, conversations, the support plan, social prescriptions and
 // their follow-up (PRODUCT.md workflows 1, 2 and 5).
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import userEvent from "@testing-library/user-event";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import App from "./App.svelte";
 import type { Referral } from "./api/bindings/Referral";
 import type { Service } from "./api/bindings/Service";
 import { addDays, MockApi } from "./api/mock";
 import { formatDate, todayIso } from "./lib/format";
 import { HOSTILE, SIOBHAN, ZOE, seed } from "./test/fixtures";
+import { byId, startApp, type User } from "./test/dom";
 
-type User = ReturnType<typeof userEvent.setup>;
 
 const CO_OP = "Community Childcare Co-op";
 const YOGA = "Gentle Yoga for Strength and Balance";
@@ -19,12 +17,6 @@ const GARDENING = "Allotment Gardening Class";
 const HIKE = "Saturday Group Hike";
 const ART = "Drop-in Art Class";
 const MARIA = "ask for Maria and mention the doctor's letter for the discount";
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`no element #${id}`);
-  return el as T;
-}
 
 /** A signed-in practice with the example community directory loaded. */
 function practice(): MockApi {
@@ -52,13 +44,6 @@ async function refer(api: MockApi, patientId: number, over: Partial<Parameters<M
   });
   api.calls.length = 0;
   return r;
-}
-
-async function startApp(api: MockApi): Promise<User> {
-  const user = userEvent.setup();
-  render(App, { props: { api } });
-  await screen.findByRole("heading", { level: 1, name: "Caseload" });
-  return user;
 }
 
 async function openPatient(user: User, name: RegExp) {

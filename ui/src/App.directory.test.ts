@@ -8,16 +8,11 @@ import App from "./App.svelte";
 import type { ServiceInput } from "./api/bindings/ServiceInput";
 import { MockApi, TEST_LINK_WORKER } from "./api/mock";
 import { emptyServiceInput } from "./lib/directoryLabels";
+import { byId } from "./test/dom";
 
 const TODAY = "2026-11-24";
 
 type User = ReturnType<typeof userEvent.setup>;
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`no element #${id}`);
-  return el as T;
-}
 
 /** A link worker (not an admin) signed in, on the directory screen. */
 async function openDirectory(api = MockApi.signedIn({ today: TODAY }, TEST_LINK_WORKER)) {

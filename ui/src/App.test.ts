@@ -6,19 +6,7 @@ import { MockApi } from "./api/mock";
 import { todayIso } from "./lib/format";
 import { emptyPatientInput } from "./lib/forms";
 import { HOSTILE, JOSE, SIOBHAN, ZOE, seed } from "./test/fixtures";
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`no element #${id}`);
-  return el as T;
-}
-
-async function startApp(api: MockApi) {
-  const user = userEvent.setup();
-  render(App, { props: { api } });
-  await screen.findByRole("heading", { level: 1, name: "Caseload" });
-  return user;
-}
+import { byId, startApp } from "./test/dom";
 
 async function rows(): Promise<HTMLElement[]> {
   return screen.findAllByTestId("patient-row");

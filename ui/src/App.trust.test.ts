@@ -5,14 +5,9 @@ import { describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import { MockApi, TEST_ADMIN, TEST_LINK_WORKER, makeRecoveryCode } from "./api/mock";
 import { JOSE, ZOE, seed } from "./test/fixtures";
+import { byId } from "./test/dom";
 
 type User = ReturnType<typeof userEvent.setup>;
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`no element #${id}`);
-  return el as T;
-}
 
 const USB = "/media/practice/USB";
 

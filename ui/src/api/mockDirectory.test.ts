@@ -4,50 +4,17 @@ import { describe, expect, it } from "vitest";
 import type { ApiError } from "./bindings/ApiError";
 import type { ServiceInput } from "./bindings/ServiceInput";
 import type { ServiceQuery } from "./bindings/ServiceQuery";
+import { emptyServiceInput, emptyServiceQuery } from "../lib/directoryLabels";
 import { costBandFromAmounts, isStale, MockDirectory, parseByday, parsePage } from "./mockDirectory";
 
 const TODAY = "2026-11-24";
 
 function query(q: Partial<ServiceQuery> = {}): ServiceQuery {
-  return {
-    text: "",
-    category: null,
-    cost: null,
-    day: null,
-    language: null,
-    accessibility: "",
-    includeInactive: false,
-    staleOnly: false,
-    limit: 100,
-    offset: 0,
-    ...q,
-  };
+  return { ...emptyServiceQuery(100), ...q };
 }
 
 function input(i: Partial<ServiceInput> = {}): ServiceInput {
-  return {
-    name: "Gentle Yoga",
-    organization: "",
-    description: "",
-    category: "",
-    whenText: "",
-    days: [],
-    locationName: "",
-    address: "",
-    feesDescription: "",
-    discountDescription: "",
-    costBand: "unknown",
-    eligibility: "",
-    phone: "",
-    email: "",
-    url: "",
-    accessibility: "",
-    languages: "",
-    applicationProcess: "",
-    joinMethod: "signpost",
-    lastVerified: "",
-    ...i,
-  };
+  return { ...emptyServiceInput(), name: "Gentle Yoga", ...i };
 }
 
 function failure(f: () => unknown): ApiError {

@@ -5,6 +5,7 @@ import type { ImportReport } from "../api/bindings/ImportReport";
 import type { JoinMethod } from "../api/bindings/JoinMethod";
 import type { Service } from "../api/bindings/Service";
 import type { ServiceInput } from "../api/bindings/ServiceInput";
+import type { ServiceQuery } from "../api/bindings/ServiceQuery";
 import type { Weekday } from "../api/bindings/Weekday";
 
 export const WEEKDAY_LABELS: Record<Weekday, string> = {
@@ -107,6 +108,22 @@ export function daysText(days: Weekday[]): string {
 export function importReportText(r: ImportReport): string {
   const services = r.created === 1 ? "service" : "services";
   return `${r.created} ${services} added, ${r.updated} updated, ${r.unchanged} unchanged.`;
+}
+
+/** A directory query with no filters: active services, first page. */
+export function emptyServiceQuery(limit: number): ServiceQuery {
+  return {
+    text: "",
+    category: null,
+    cost: null,
+    day: null,
+    language: null,
+    accessibility: "",
+    includeInactive: false,
+    staleOnly: false,
+    limit,
+    offset: 0,
+  };
 }
 
 export function emptyServiceInput(): ServiceInput {

@@ -1,0 +1,22 @@
+// DOM helpers shared by the App tests.
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import App from "../App.svelte";
+import type { MockApi } from "../api/mock";
+
+export type User = ReturnType<typeof userEvent.setup>;
+
+/** The element with this id; fails the test when there is none. */
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`no element #${id}`);
+  return el as T;
+}
+
+/** Renders the app on `api` (signed in) and waits for the caseload. */
+export async function startApp(api: MockApi): Promise<User> {
+  const user = userEvent.setup();
+  render(App, { props: { api } });
+  await screen.findByRole("heading", { level: 1, name: "Caseload" });
+  return user;
+}
