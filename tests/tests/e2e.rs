@@ -676,6 +676,44 @@ async fn pick_service(c: &Client, search_text: &str, name: &str) -> Result<()> {
     }
 }
 
+/// Chooses `value` in the select matching `css` inside `within`, as a person would.
+async fn choose_in(c: &Client, within: &Element, css: &str, value: &str) -> Result<()> {
+    let select = within.find(Locator::Css(css)).await?;
+    c.execute(
+        "arguments[0].value = arguments[1];
+         arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![serde_json::to_value(&select)?, json!(value)],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn click_in(within: &Element, css: &str) -> Result<()> {
+    within
+        .find(Locator::Css(css))
+        .await?
+        .click()
+        .await
+        .with_context(|| format!("clicking {css}"))?;
+    Ok(())
+}
+
+/// Fills in the follow-up of the prescribed `service` (not yet saved) and returns its
+/// line: the status, and the barrier when one is given.
+async fn follow_up(
+    c: &Client,
+    service: &str,
+    status: &str,
+    barrier: Option<&str>,
+) -> Result<Element> {
+    let item = wait_text(c, "[data-testid=prescription-item]", service).await?;
+    choose_in(c, &item, "[data-testid=item-status]", status).await?;
+    if let Some(barrier) = barrier {
+        choose_in(c, &item, "[data-testid=item-barrier]", barrier).await?;
+    }
+    Ok(item)
+}
+
 /// Waits until the follow-up line of the prescribed `service` says `status`.
 async fn wait_item_status(c: &Client, service: &str, status: &str) -> Result<()> {
     let start = Instant::now();
@@ -893,74 +931,30 @@ async fn workflow_two_and_five_prescribe_then_follow_up_with_barriers() -> Resul
         )
         .await?;
 
-        let follow_up = |service: &'static str, status: &'static str| {
-            let c = c.clone();
-            async move {
-                let item = wait_text(&c, "[data-testid=prescription-item]", service).await?;
-                let select = item.find(Locator::Css("[data-testid=item-status]")).await?;
-                c.execute(
-                    "arguments[0].value = arguments[1];
-                     arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
-                    vec![serde_json::to_value(&select)?, json!(status)],
-                )
-                .await?;
-                Ok::<Element, anyhow::Error>(item)
-            }
-        };
-
-        let item = follow_up("Allotment Gardening Class", "started").await?;
-        item.find(Locator::Css("[data-testid=save-item-status]"))
-            .await?
-            .click()
-            .await?;
+        let item = follow_up(&c, "Allotment Gardening Class", "started", None).await?;
+        click_in(&item, "[data-testid=save-item-status]").await?;
         wait_item_status(&c, "Allotment Gardening Class", "Started").await?;
 
         // Declined without a barrier is refused, with a message, and changes nothing.
-        let item = follow_up("Saturday Group Hike", "declined").await?;
-        item.find(Locator::Css("[data-testid=save-item-status]"))
-            .await?
-            .click()
-            .await?;
+        let item = follow_up(&c, "Saturday Group Hike", "declined", None).await?;
+        click_in(&item, "[data-testid=save-item-status]").await?;
         wait_text(
             &c,
             "[data-testid=prescription-item]",
             "Choose what got in the way",
         )
         .await?;
-        let item = wait_text(&c, "[data-testid=prescription-item]", "Saturday Group Hike").await?;
-        let barrier = item
-            .find(Locator::Css("[data-testid=item-barrier]"))
-            .await?;
-        c.execute(
-            "arguments[0].value = 'confidence';
-             arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![serde_json::to_value(&barrier)?],
-        )
-        .await?;
-        item.find(Locator::Css("[data-testid=save-item-status]"))
-            .await?
-            .click()
-            .await?;
+        wait_item_status(&c, "Saturday Group Hike", "Suggested").await?;
+        let item = follow_up(&c, "Saturday Group Hike", "declined", Some("confidence")).await?;
+        click_in(&item, "[data-testid=save-item-status]").await?;
         wait_item_status(&c, "Saturday Group Hike", "Confidence").await?;
 
-        let item = follow_up("Drop-in Art Class", "did_not_attend").await?;
-        let barrier = item
-            .find(Locator::Css("[data-testid=item-barrier]"))
-            .await?;
-        c.execute(
-            "arguments[0].value = 'transport';
-             arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![serde_json::to_value(&barrier)?],
-        )
-        .await?;
+        let item = follow_up(&c, "Drop-in Art Class", "did_not_attend", Some("transport")).await?;
         item.find(Locator::Css("[data-testid=item-barrier-note]"))
             .await?
             .send_keys("No bus on Wednesday afternoons")
             .await?;
-        item.find(Locator::Css("[data-testid=save-item-status]"))
-            .await?
-            .click()
-            .await?;
+        click_in(&item, "[data-testid=save-item-status]").await?;
         wait_item_status(&c, "Drop-in Art Class", "Transport").await?;
         shot(&c, "w5-01-follow-up").await?;
         Ok(())
