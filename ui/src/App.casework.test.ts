@@ -628,9 +628,9 @@ describe("the in-memory backend's casework rules", () => {
     await expect(
       api.prescriptionCreate(zoe.id, { ...rx, items: [yoga, yoga].map((serviceId) => ({ serviceId, personalNote: "" })) }),
     ).rejects.toMatchObject({ fields: [{ field: "items", message: "Each service can appear only once on a prescription." }] });
-    const nine = api.dir.services.slice(0, 9).map((s) => ({ serviceId: s.id, personalNote: "" }));
-    await expect(api.prescriptionCreate(zoe.id, { ...rx, items: nine })).rejects.toMatchObject({
-      fields: [{ field: "items", message: "A prescription can hold at most 8 services." }],
+    const thirteen = api.dir.services.slice(0, 13).map((s) => ({ serviceId: s.id, personalNote: "" }));
+    await expect(api.prescriptionCreate(zoe.id, { ...rx, items: thirteen })).rejects.toMatchObject({
+      fields: [{ field: "items", message: "A prescription can hold at most 12 services." }],
     });
     await expect(
       api.prescriptionCreate(zoe.id, { ...rx, prescribedDate: addDays(todayIso(), 1), items: [{ serviceId: yoga, personalNote: "" }] }),

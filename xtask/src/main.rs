@@ -6,8 +6,9 @@
 //!   clippy, the UI's type check, vitest, `cargo test`, the bindings-are-fresh check,
 //!   and on Linux the real credential store and the real app window.
 //! - `cargo xtask bindings`: regenerate the TypeScript IPC types in `ui/src/api/bindings/`.
-//! - `cargo xtask bench [--small]`: the caseload benchmark (release build), which prints
-//!   search and patient-page timings against their targets.
+//! - `cargo xtask bench [--small]`: the benchmarks (release build): printing a social
+//!   prescription (time and size), then the caseload (search and patient-page timings),
+//!   each printed against its targets.
 
 mod real;
 mod setup;
@@ -25,21 +26,33 @@ fn main() -> Result<()> {
         Some("test") => test(&root),
         Some("bindings") => bindings(&root),
         Some("bench") => step(
-            "Caseload benchmark (release build)",
-            cargo()
-                .current_dir(&root)
-                .args([
-                    "bench",
-                    "-p",
-                    "waymark-store",
-                    "--features",
-                    "bench",
-                    "--bench",
-                    "caseload",
-                    "--",
-                ])
-                .args(&args[1..]),
-        ),
+            "Printing benchmark (release build)",
+            cargo().current_dir(&root).args([
+                "bench",
+                "-p",
+                "waymark-print",
+                "--bench",
+                "prescription",
+            ]),
+        )
+        .and_then(|()| {
+            step(
+                "Caseload benchmark (release build)",
+                cargo()
+                    .current_dir(&root)
+                    .args([
+                        "bench",
+                        "-p",
+                        "waymark-store",
+                        "--features",
+                        "bench",
+                        "--bench",
+                        "caseload",
+                        "--",
+                    ])
+                    .args(&args[1..]),
+            )
+        }),
         Some("setup") => setup::install(&root, setup::Purpose::Test),
         // Internal: the part of `test` that runs inside a D-Bus session.
         Some("real-tests") => real::inside_session(&root),

@@ -28,7 +28,8 @@ const RUN_PACKAGES: &[&str] = &[
 ];
 
 /// What the tests add: a virtual display, the WebKit WebDriver, a D-Bus session with
-/// gnome-keyring for the real credential store, and the PDF tools.
+/// gnome-keyring for the real credential store, the PDF tools, and a QR code reader
+/// that checks the printed codes scan.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "webkit2gtk-driver",
@@ -36,6 +37,7 @@ const TEST_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "poppler-utils",
     "qpdf",
+    "zbar-tools",
 ];
 
 pub fn install(root: &Path, purpose: Purpose) -> Result<()> {

@@ -58,6 +58,7 @@ pub mod practice;
 pub mod prescription;
 pub mod referral;
 pub mod search;
+pub mod sheet;
 pub mod staff;
 pub mod validation;
 
@@ -75,5 +76,6 @@ pub use prescription::{
 pub use referral::{
     ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus, StatusChange,
 };
+pub use sheet::{PrescriptionSheet, SheetGoal, SheetItem};
 pub use staff::{Role, StaffFields, StaffInput};
 pub use validation::{FieldError, ValidationErrors};

@@ -88,8 +88,8 @@ pub struct PrescriptionFields {
     pub items: Vec<PrescriptionItemFields>,
 }
 
-/// Most activities one prescription may carry: it must fit on two printed pages.
-pub const MAX_ITEMS: usize = 8;
+/// Most activities one prescription may carry: twelve print on at most three pages.
+pub const MAX_ITEMS: usize = 12;
 
 impl PrescriptionInput {
     pub fn validate(&self, today: NaiveDate) -> Result<PrescriptionFields, ValidationErrors> {

@@ -6,10 +6,12 @@
 //! uses and prints the same on any computer.
 
 mod layout;
+pub mod prescription;
 pub mod recovery_kit;
 pub mod wording;
 
 pub use layout::{Fonts, Paper};
+pub use prescription::{prescription_pdf, PrintOptions};
 pub use recovery_kit::{recovery_kit_pdf, RecoveryKit};
 
 /// What can go wrong while rendering.
@@ -18,6 +20,9 @@ pub enum Error {
     /// A font shipped with Waymark could not be read: a broken build, never user input.
     #[error("the embedded font {0} could not be read")]
     Font(&'static str),
+    /// The practice logo passed the settings check but its picture cannot be decoded.
+    #[error("The practice logo cannot be printed ({0}). Choose the logo again in Settings.")]
+    Logo(String),
 }
 
 /// A rendered document, and any characters its fonts could not show (printed as

@@ -28,6 +28,7 @@ pub mod patients;
 pub mod plan;
 pub mod practice;
 pub mod prescriptions;
+pub mod print_folder;
 pub mod recovery;
 pub mod referrals;
 pub mod staff;

@@ -218,6 +218,11 @@ pub(crate) fn goals_of_patient(conn: &Connection, patient_id: i64) -> Result<Vec
     )
 }
 
+/// The goals (with steps) of one episode, in order.
+pub(crate) fn goals_of_referral(conn: &Connection, referral_id: i64) -> Result<Vec<Goal>> {
+    goals_where(conn, "g.referral_id = ?1", referral_id)
+}
+
 /// `filter` is one of this module's fixed conditions on `g`, with one parameter.
 fn goals_where(conn: &Connection, filter: &str, arg: i64) -> Result<Vec<Goal>> {
     let mut stmt = conn.prepare_cached(&format!(

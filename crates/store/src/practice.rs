@@ -1,6 +1,6 @@
 //! The practice row, the settings table and the first-run setup.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use waymark_domain::{Country, PracticeFields, PracticeInput, Role, StaffInput};
 
 use crate::audit::{self, AuditAction};
@@ -26,34 +26,7 @@ const IDLE_KEY: &str = "idle_minutes";
 impl Database {
     /// The practice's details, once set up.
     pub fn practice(&self) -> Result<Option<PracticeFields>> {
-        let row: Option<PracticeRow> = self
-            .conn
-            .query_row(
-                "SELECT name, address, phone, email, country, logo_png FROM practice WHERE id = 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        row.map(|(name, address, phone, email, country, logo_png)| {
-            Ok(PracticeFields {
-                name,
-                address,
-                phone,
-                email,
-                country: country.parse::<Country>()?,
-                logo_png,
-            })
-        })
-        .transpose()
+        read(&self.conn)
     }
 
     /// First-run setup, in one transaction: the practice, its first admin, and the
@@ -157,4 +130,35 @@ pub(crate) fn put_setting(
         None => conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
     };
     Ok(())
+}
+
+/// The practice's details, once set up.
+pub(crate) fn read(conn: &Connection) -> Result<Option<PracticeFields>> {
+    let row: Option<PracticeRow> = conn
+        .query_row(
+            "SELECT name, address, phone, email, country, logo_png FROM practice WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(name, address, phone, email, country, logo_png)| {
+        Ok(PracticeFields {
+            name,
+            address,
+            phone,
+            email,
+            country: country.parse::<Country>()?,
+            logo_png,
+        })
+    })
+    .transpose()
 }

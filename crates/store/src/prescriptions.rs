@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use waymark_domain::prescription::PrescriptionItemFields;
-use waymark_domain::{Barrier, ItemStatus, ItemStatusChange, PrescriptionInput};
+use waymark_domain::{
+    Barrier, GoalStatus, ItemStatus, ItemStatusChange, PrescriptionInput, PrescriptionSheet,
+    SheetGoal, SheetItem,
+};
 
 use crate::audit::{self, AuditAction};
 use crate::db::Database;
@@ -110,6 +113,28 @@ impl Prescriptions<'_> {
         Ok(p)
     }
 
+    /// Gathers what prescription `id` prints, hands it to `render` (which renders and
+    /// delivers the PDF), and audits the print once `render` has succeeded: a print
+    /// that is refused or fails leaves no "print" row, one that lands always does.
+    pub fn print<T, E: From<Error>>(
+        &self,
+        id: i64,
+        today: NaiveDate,
+        render: impl FnOnce(&PrescriptionSheet) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let (sheet, patient_id) = sheet(&self.db.conn, id, today)?;
+        let out = render(&sheet)?;
+        audit::record(
+            &self.db.conn,
+            self.db.actor,
+            AuditAction::Print,
+            ENTITY,
+            Some(id),
+            Some(patient_id),
+        )?;
+        Ok(out)
+    }
+
     /// Records how one prescribed activity went, dated `today`.
     pub fn set_item_status(
         &self,
@@ -202,6 +227,75 @@ fn unique_reference(conn: &Connection) -> Result<String> {
             return Ok(code);
         }
     }
+}
+
+/// Everything prescription `id` prints, and its patient. The plan printed is the
+/// prescription's episode's, or the patient's latest episode's when it names none.
+fn sheet(conn: &Connection, id: i64, today: NaiveDate) -> Result<(PrescriptionSheet, i64)> {
+    let p = read(conn, id)?;
+    let practice = crate::practice::read(conn)?.ok_or(Error::NotFound {
+        entity: "practice",
+        id: 1,
+    })?;
+    let (given, family, needs_large_print): (String, String, bool) = conn.query_row(
+        "SELECT given_name, family_name, needs_large_print FROM patients WHERE id = ?1",
+        [p.patient_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let referral: Option<i64> = match p.referral_id {
+        Some(r) => Some(r),
+        None => conn
+            .query_row(
+                "SELECT id FROM referrals WHERE patient_id = ?1
+                 ORDER BY received_date DESC, id DESC LIMIT 1",
+                [p.patient_id],
+                |r| r.get(0),
+            )
+            .optional()?,
+    };
+    let (what_matters, goals) = match referral {
+        Some(r) => {
+            let words: Option<String> = conn.query_row(
+                "SELECT what_matters FROM referrals WHERE id = ?1",
+                [r],
+                |row| row.get(0),
+            )?;
+            let goals = crate::plan::goals_of_referral(conn, r)?
+                .into_iter()
+                .filter(|g| g.status != GoalStatus::Dropped)
+                .map(|g| SheetGoal {
+                    description: g.description,
+                    target_date: g.target_date,
+                })
+                .collect();
+            (words, goals)
+        }
+        None => (None, Vec::new()),
+    };
+    let items = p
+        .items
+        .iter()
+        .map(|i| {
+            Ok(SheetItem {
+                service: crate::directory::read(conn, i.service_id, today)?.fields,
+                personal_note: i.personal_note.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let sheet = PrescriptionSheet {
+        practice,
+        patient_name: format!("{given} {family}"),
+        needs_large_print,
+        link_worker: p.staff_name,
+        prescribed_date: p.prescribed_date,
+        message: p.message,
+        next_checkin: p.next_checkin_date,
+        reference_code: p.reference_code,
+        what_matters,
+        goals,
+        items,
+    };
+    Ok((sheet, p.patient_id))
 }
 
 fn read(conn: &Connection, id: i64) -> Result<Prescription> {

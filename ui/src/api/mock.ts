@@ -1514,7 +1514,7 @@ const CONTACTS_SHOWN = 20;
 /** Longest conversation that can be logged: a whole day. */
 const MAX_MINUTES = 1440;
 /** Most activities one prescription may carry: it must fit on two printed pages. */
-const MAX_ITEMS = 8;
+const MAX_ITEMS = 12;
 
 /** `iso` moved by `months`, the day clamped to the month's end (as chrono). */
 function addMonths(iso: string, months: number): string {

@@ -1,6 +1,7 @@
 use waymark_domain::{
-    Barrier, ContactInput, ContactKind, GoalInput, GoalStatus, ItemStatus, ItemStatusChange,
-    PrescriptionInput, PrescriptionItemInput, ReferralStatus, StatusChange, StepInput,
+    Barrier, ContactInput, ContactKind, Country, GoalInput, GoalStatus, ItemStatus,
+    ItemStatusChange, PracticeInput, PrescriptionInput, PrescriptionItemInput, ReferralStatus,
+    Role, StaffInput, StatusChange, StepInput,
 };
 use waymark_store::directory::ServiceQuery;
 use waymark_store::{AuditAction, EpisodeFilter, Error, PatientQuery};
@@ -71,7 +72,24 @@ fn caseload(db: &waymark_store::Database, q: PatientQuery) -> Vec<String> {
 
 #[test]
 fn workflow_one_from_referral_to_prescription_and_follow_up() {
-    let (_dir, db) = with_directory();
+    let (_dir, mut db) = with_directory();
+    db.complete_setup(
+        &PracticeInput {
+            name: "Hollinsford Surgery".into(),
+            address: "1 High Street, Hollinsford HF1 1AA".into(),
+            phone: "01632 960000".into(),
+            email: String::new(),
+            country: Country::Uk,
+            logo_png: None,
+        },
+        &StaffInput {
+            display_name: "Amara Okafor".into(),
+            username: "amara".into(),
+            role: Role::Admin,
+        },
+        "kettle violet harbour",
+    )
+    .unwrap();
     let p = db.patients().create(&zoe(), today()).unwrap();
     let r = db.referrals().create(p.id, &referral(), today()).unwrap();
     let contact = db
@@ -160,6 +178,84 @@ fn workflow_one_from_referral_to_prescription_and_follow_up() {
     assert!(rx.reference_code.starts_with("WM-") && rx.reference_code.len() == 12);
     assert!(rx.items.iter().all(|i| i.status == ItemStatus::Suggested));
 
+    // The printed prescription gathers the practice, the patient, the plan and every
+    // service's details; a dropped goal is left off. Only a print that lands is audited.
+    db.plans()
+        .add_goal(
+            r.id,
+            &GoalInput {
+                description: "Run a marathon".into(),
+                target_date: String::new(),
+                status: GoalStatus::Dropped,
+            },
+            today(),
+        )
+        .unwrap();
+    let refused: Result<(), Error> = db.prescriptions().print(rx.id, today(), |_| {
+        Err(Error::NotFound {
+            entity: "printer",
+            id: 0,
+        })
+    });
+    assert!(refused.is_err());
+    assert_ne!(db.audit_entries(1).unwrap()[0].action, AuditAction::Print);
+    let sheet = db
+        .prescriptions()
+        .print(rx.id, today(), |sheet| Ok::<_, Error>(sheet.clone()))
+        .unwrap();
+    assert_eq!(sheet.practice.name, "Hollinsford Surgery");
+    assert_eq!(sheet.patient_name, "Zoë O'Brien");
+    assert!(!sheet.needs_large_print);
+    assert_eq!(sheet.link_worker, rx.staff_name);
+    assert_eq!(sheet.reference_code, rx.reference_code);
+    assert_eq!(sheet.message.as_deref(), Some("Two small steps for you."));
+    assert_eq!(
+        sheet.next_checkin,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 15)
+    );
+    assert_eq!(
+        sheet.what_matters.as_deref(),
+        Some("Being strong enough to play with the children")
+    );
+    let goals: Vec<&str> = sheet.goals.iter().map(|g| g.description.as_str()).collect();
+    assert_eq!(goals, ["Gentle exercise twice a week"]);
+    let items: Vec<&str> = sheet
+        .items
+        .iter()
+        .map(|i| i.service.name.as_str())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Community Childcare Co-op",
+            "Gentle Yoga for Strength and Balance"
+        ]
+    );
+    assert!(sheet.items[1]
+        .service
+        .fees_description
+        .as_deref()
+        .is_some_and(|f| f.contains("50% off")));
+    assert_eq!(
+        sheet.items[1].personal_note.as_deref(),
+        Some("Ask for Maria and mention the doctor's letter for the discount")
+    );
+    let printed = &db.audit_entries(1).unwrap()[0];
+    assert_eq!(
+        (
+            printed.action,
+            printed.entity.as_str(),
+            printed.record_id,
+            printed.patient_id
+        ),
+        (AuditAction::Print, "prescription", Some(rx.id), Some(p.id))
+    );
+    assert!(matches!(
+        db.prescriptions()
+            .print(rx.id + 100, today(), |_| Ok::<_, Error>(())),
+        Err(Error::NotFound { .. })
+    ));
+
     // Workflow 5: weeks later, one started and one declined with its barrier.
     let rx = db
         .prescriptions()
@@ -194,7 +290,7 @@ fn workflow_one_from_referral_to_prescription_and_follow_up() {
         record.referrals[0].what_matters.as_deref(),
         Some("Being strong enough to play with the children")
     );
-    assert_eq!(record.goals.len(), 1);
+    assert_eq!(record.goals.len(), 2, "the dropped goal stays in the plan");
     assert_eq!(record.contacts.total, 1);
     assert_eq!(record.prescriptions, vec![rx]);
     let view = &db.audit_entries(1).unwrap()[0];

@@ -1,0 +1,95 @@
+//! Printing benchmark: how long one social prescription takes to render (fonts parsed
+//! once, as the app does) and how large the PDF is. Run with `cargo xtask bench`
+//! (release build).
+//!
+//! Targets (issue 5): under 10 ms for a one-page prescription; under 100 KB without a
+//! logo.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is the report
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::time::{Duration, Instant};
+
+use waymark_domain::sheet::PrescriptionSheet;
+use waymark_domain::Country;
+use waymark_print::wording::PRESCRIPTION_EN;
+use waymark_print::{prescription_pdf, Fonts, Paper, PrintOptions};
+
+const RUNS: usize = 200;
+
+fn main() {
+    let fonts = Fonts::load().unwrap();
+    let one = common::workflow_one(Country::Uk);
+    let mut with_logo = one.clone();
+    with_logo.practice.logo_png = Some(logo());
+    let cases: [(&str, &PrescriptionSheet, PrintOptions); 5] = [
+        ("workflow 1, A4", &one, options(Paper::A4, false)),
+        ("workflow 1, Letter", &one, options(Paper::Letter, false)),
+        ("workflow 1, A4 large print", &one, options(Paper::A4, true)),
+        (
+            "workflow 1, A4, 400x160 logo",
+            &with_logo,
+            options(Paper::A4, false),
+        ),
+        (
+            "12 activities, A4",
+            &common::twelve(Country::Uk),
+            options(Paper::A4, false),
+        ),
+    ];
+    println!("social prescription rendering, {RUNS} runs each (release build)");
+    println!(
+        "{:<30} {:>5} {:>9} {:>9} {:>10}",
+        "", "pages", "p50 ms", "p95 ms", "size KB"
+    );
+    for (name, sheet, opts) in cases {
+        let mut times = Vec::with_capacity(RUNS);
+        let mut last = None;
+        for _ in 0..RUNS {
+            let start = Instant::now();
+            let rendered = prescription_pdf(&fonts, sheet, opts, &PRESCRIPTION_EN).unwrap();
+            times.push(start.elapsed());
+            last = Some(rendered);
+        }
+        let rendered = last.unwrap();
+        times.sort_unstable();
+        println!(
+            "{name:<30} {:>5} {:>9.2} {:>9.2} {:>10.1}",
+            rendered.pages,
+            ms(times[RUNS / 2]),
+            ms(times[RUNS * 95 / 100]),
+            rendered.pdf.len() as f64 / 1024.0
+        );
+    }
+    println!("targets: a one-page prescription under 10 ms; under 100 KB without a logo");
+}
+
+fn options(paper: Paper, large_print: bool) -> PrintOptions {
+    PrintOptions { paper, large_print }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// A 400×160 opaque PNG with some detail, like a practice logo.
+fn logo() -> Vec<u8> {
+    let (w, h) = (400_u32, 160_u32);
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..w * h)
+            .flat_map(|i| {
+                let (x, y) = (i % w, i / w);
+                [(x % 256) as u8, (y * 2 % 256) as u8, 107]
+            })
+            .collect();
+        writer.write_image_data(&pixels).unwrap();
+    }
+    out
+}

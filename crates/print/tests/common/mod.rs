@@ -1,0 +1,114 @@
+//! Sample prescriptions built from the shipped example directory, shared by the tests,
+//! the benchmark and the example.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::NaiveDate;
+use waymark_domain::hsds::parse_page;
+use waymark_domain::sheet::{PrescriptionSheet, SheetGoal, SheetItem};
+use waymark_domain::{Country, JoinMethod, PracticeFields, ServiceFields};
+
+const DIRECTORY: &str = include_str!("../../../../src-tauri/data/example-directory.hsds.json");
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Every service in the example directory, in file order.
+pub fn services() -> Vec<ServiceFields> {
+    let today = date(2026, 11, 24);
+    parse_page(DIRECTORY, today)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.input.validate(today).unwrap())
+        .collect()
+}
+
+pub fn service(name: &str) -> ServiceFields {
+    services()
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no example service {name:?}"))
+}
+
+pub fn practice(country: Country) -> PracticeFields {
+    PracticeFields {
+        name: "Hollinsford Surgery".into(),
+        address: Some("1 High Street\nHollinsford HF1 1AA".into()),
+        phone: Some("01632 960000".into()),
+        email: Some("linkworkers@hollinsford.example".into()),
+        country,
+        logo_png: None,
+    }
+}
+
+/// Workflow 1: the childcare co-op and the yoga studio's discount, for Zoë.
+pub fn workflow_one(country: Country) -> PrescriptionSheet {
+    sheet(
+        "Zoë O'Brien",
+        country,
+        &[
+            (
+                "Community Childcare Co-op",
+                "Tell the coordinator you are new; your first session is free of turns.",
+            ),
+            (
+                "Gentle Yoga for Strength and Balance",
+                "Ask for Maria and mention the doctor's letter for the discount.",
+            ),
+        ],
+    )
+}
+
+/// A prescription for `patient` of the named example services with their notes.
+pub fn sheet(patient: &str, country: Country, items: &[(&str, &str)]) -> PrescriptionSheet {
+    PrescriptionSheet {
+        practice: practice(country),
+        patient_name: patient.into(),
+        needs_large_print: false,
+        link_worker: Some("Priya Shah".into()),
+        prescribed_date: date(2026, 11, 24),
+        message: Some(
+            "It was good to meet you. These are the things we talked about: try one at a time."
+                .into(),
+        ),
+        next_checkin: Some(date(2026, 12, 8)),
+        reference_code: "WM-7K2M-9QXD".into(),
+        what_matters: Some("Having the energy to play with my children.".into()),
+        goals: vec![
+            SheetGoal {
+                description: "Gentle exercise twice a week".into(),
+                target_date: Some(date(2027, 2, 1)),
+            },
+            SheetGoal {
+                description: "One afternoon a week to myself".into(),
+                target_date: None,
+            },
+        ],
+        items: items
+            .iter()
+            .map(|(name, note)| SheetItem {
+                service: service(name),
+                personal_note: (!note.is_empty()).then(|| (*note).to_owned()),
+            })
+            .collect(),
+    }
+}
+
+/// Twelve activities, the most a prescription holds, one a direct referral.
+pub fn twelve(country: Country) -> PrescriptionSheet {
+    let mut s = sheet("Siobhán Ní Bhriain", country, &[]);
+    s.items = services()
+        .into_iter()
+        .take(12)
+        .map(|mut service| {
+            if service.name == "Cooking on a Budget" {
+                service.join_method = JoinMethod::DirectReferral;
+            }
+            SheetItem {
+                service,
+                personal_note: Some("Go with a friend the first time if you like.".into()),
+            }
+        })
+        .collect();
+    s
+}

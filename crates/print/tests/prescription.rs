@@ -1,0 +1,476 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The social prescription read back with Poppler, qpdf and zbar, as a printer, a
+//! patient and a phone would see it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use waymark_domain::sheet::PrescriptionSheet;
+use waymark_domain::Country;
+use waymark_print::wording::PRESCRIPTION_EN;
+use waymark_print::{prescription_pdf, Fonts, Paper, PrintOptions, Rendered};
+
+fn render(sheet: &PrescriptionSheet, paper: Paper, large_print: bool) -> Rendered {
+    let fonts = Fonts::load().unwrap();
+    prescription_pdf(
+        &fonts,
+        sheet,
+        PrintOptions { paper, large_print },
+        &PRESCRIPTION_EN,
+    )
+    .unwrap()
+}
+
+/// Writes the PDF into `dir` and returns its path.
+fn save(dir: &Path, name: &str, rendered: &Rendered) -> PathBuf {
+    let file = dir.join(name);
+    std::fs::write(&file, &rendered.pdf).unwrap();
+    file
+}
+
+fn run(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed (cargo xtask setup installs it): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text of the PDF (or of one page) line by line as laid out, with runs of white
+/// space made single.
+fn text(file: &Path, page: Option<usize>) -> String {
+    extract(file, page, true)
+}
+
+/// The text in reading order: the header's two columns one after the other.
+fn reading(file: &Path) -> String {
+    extract(file, None, false)
+}
+
+fn extract(file: &Path, page: Option<usize>, layout: bool) -> String {
+    let mut args = vec![];
+    if layout {
+        args.push("-layout");
+    }
+    let n = page.map(|p| p.to_string()).unwrap_or_default();
+    if page.is_some() {
+        args.extend(["-f", n.as_str(), "-l", n.as_str()]);
+    }
+    let f = file.to_str().unwrap();
+    args.extend([f, "-"]);
+    run("pdftotext", &args)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assert_embedded_subset_and_valid(file: &Path) {
+    let listed = run("pdffonts", &[file.to_str().unwrap()]);
+    let rows: Vec<&str> = listed.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{listed}");
+    for row in rows {
+        let name = row.split_whitespace().next().unwrap();
+        assert!(name.contains('+'), "font not subset: {row}");
+        assert!(
+            row.contains(" yes yes "),
+            "font not embedded and subset: {row}"
+        );
+    }
+    run("qpdf", &["--check", file.to_str().unwrap()]);
+}
+
+#[test]
+fn workflow_one_prints_both_activities_the_discount_and_the_check_in_on_one_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = common::workflow_one(Country::Uk);
+    let rendered = render(&sheet, Paper::A4, false);
+    assert!(
+        rendered.missing_glyphs.is_empty(),
+        "{:?}",
+        rendered.missing_glyphs
+    );
+    assert_eq!(rendered.pages, 1);
+    let file = save(dir.path(), "one.pdf", &rendered);
+    let t = text(&file, None);
+    for expected in [
+        "Your social prescription",
+        "For Zoë O'Brien",
+        "Date: 24 November 2026",
+        "Hollinsford Surgery",
+        "Your link worker: Priya Shah",
+        "call 01632 960000",
+        "What matters to you",
+        "Having the energy to play with my children.",
+        "Gentle exercise twice a week (by 1 February 2027)",
+        "1. Community Childcare Co-op",
+        "2. Gentle Yoga for Strength and Balance",
+        // The discount and how to claim it.
+        "50% off with a doctor's or link worker's recommendation letter",
+        "bring the recommendation letter to the first class",
+        "Ask for Maria and mention the doctor's letter for the discount.",
+        "Tuesday and Thursday, 10:30 to 11:30",
+        "Unit 3, Canal Wharf, Hollinsford, HF1 2QT",
+        "Your next check-in",
+        "Tuesday 8 December 2026",
+        "If your plans change",
+        "Reference WM-7K2M-9QXD",
+        "Page 1 of 1",
+    ] {
+        assert!(t.contains(expected), "{expected:?} missing from:\n{t}");
+    }
+    assert!(
+        !t.contains("Referral slip"),
+        "no service here is a direct referral"
+    );
+    assert_embedded_subset_and_valid(&file);
+    assert!(
+        rendered.pdf.len() < 100_000,
+        "a prescription without a logo stays under 100 KB: {} bytes",
+        rendered.pdf.len()
+    );
+}
+
+#[test]
+fn the_qr_codes_scan_to_each_activity_s_web_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = save(
+        dir.path(),
+        "one.pdf",
+        &render(&common::workflow_one(Country::Uk), Paper::A4, false),
+    );
+    let prefix = dir.path().join("page");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-gray",
+            "-png",
+            file.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = dir.path().join("page-1.png");
+    let decoded = run("zbarimg", &["--quiet", "--raw", png.to_str().unwrap()]);
+    let mut urls: Vec<&str> = decoded.lines().collect();
+    urls.sort_unstable();
+    assert_eq!(
+        urls,
+        [
+            "https://hollinsfordparents.example/co-op",
+            "https://lotustree.example/gentle"
+        ]
+    );
+}
+
+#[test]
+fn paper_follows_the_choice_and_letter_fits_workflow_one_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = common::workflow_one(Country::Us);
+    let rendered = render(&sheet, Paper::Letter, false);
+    assert_eq!(rendered.pages, 1);
+    let file = save(dir.path(), "letter.pdf", &rendered);
+    assert!(run("pdfinfo", &[file.to_str().unwrap()]).contains("(letter)"));
+    // US dates on a US practice's prescription.
+    let t = text(&file, None);
+    assert!(t.contains("Date: November 24, 2026"), "{t}");
+    assert!(t.contains("Tuesday, December 8, 2026"), "{t}");
+
+    let a4 = save(dir.path(), "a4.pdf", &render(&sheet, Paper::A4, false));
+    assert!(run("pdfinfo", &[a4.to_str().unwrap()]).contains("(A4)"));
+    assert_eq!(
+        PrintOptions::for_sheet(&sheet),
+        PrintOptions {
+            paper: Paper::Letter,
+            large_print: false
+        }
+    );
+}
+
+/// The height of the first word box of `word` on the page, from `pdftotext -bbox`:
+/// about 1.16 times the font size for DejaVu Sans.
+fn word_height(file: &Path, word: &str) -> f32 {
+    let html = run("pdftotext", &["-bbox", file.to_str().unwrap(), "-"]);
+    let line = html
+        .lines()
+        .find(|l| l.ends_with(&format!(">{word}</word>")))
+        .unwrap_or_else(|| panic!("{word} not found"));
+    let attr = |name: &str| -> f32 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    attr("yMax") - attr("yMin")
+}
+
+#[test]
+fn large_print_sets_the_body_at_sixteen_points_or_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = common::workflow_one(Country::Uk);
+    sheet.needs_large_print = true;
+    let options = PrintOptions::for_sheet(&sheet);
+    assert!(
+        options.large_print,
+        "the patient's need chooses large print"
+    );
+    let large = save(
+        dir.path(),
+        "large.pdf",
+        &render(&sheet, options.paper, options.large_print),
+    );
+    let normal = save(dir.path(), "normal.pdf", &render(&sheet, Paper::A4, false));
+    // "Maria" is in the personal note, "conversational"-like body text elsewhere.
+    for word in ["Maria", "Slow,", "Monday,"] {
+        let (l, n) = (word_height(&large, word), word_height(&normal, word));
+        assert!(l >= 16.0 * 1.1, "{word} is {l} high in large print");
+        assert!(n < 16.0, "{word} is {n} high in normal print");
+    }
+    let t = text(&large, None);
+    assert!(t.contains("Ask for Maria and mention the doctor's letter for the discount."));
+    assert!(t.contains("Tuesday 8 December 2026"));
+    assert_embedded_subset_and_valid(&large);
+}
+
+#[test]
+fn twelve_activities_take_two_or_three_pages_and_no_activity_is_split() {
+    let dir = tempfile::tempdir().unwrap();
+    for (paper, country) in [(Paper::A4, Country::Uk), (Paper::Letter, Country::Us)] {
+        let sheet = common::twelve(country);
+        let rendered = render(&sheet, paper, false);
+        assert!(
+            (2..=3).contains(&rendered.pages),
+            "{paper:?}: {} pages",
+            rendered.pages
+        );
+        let file = save(dir.path(), "twelve.pdf", &rendered);
+        let pages: Vec<String> = (1..=rendered.pages).map(|p| text(&file, Some(p))).collect();
+        for (p, t) in pages.iter().enumerate() {
+            let numbered = format!("Page {} of {}", p + 1, rendered.pages);
+            assert!(t.contains(&numbered), "{numbered} missing");
+        }
+        for (i, item) in sheet.items.iter().enumerate() {
+            let title = format!("{}. {}", i + 1, item.service.name);
+            let on: Vec<usize> = (0..pages.len())
+                .filter(|&p| pages[p].contains(&title))
+                .collect();
+            assert_eq!(on.len(), 1, "{title} on pages {on:?}");
+            // The activity's last row is on the page its title is on.
+            let page = &pages[on[0]];
+            let after = &page[page.find(&title).unwrap()..];
+            let note = "Note Go with a friend the first time if you like.";
+            assert!(
+                after.contains(note),
+                "{paper:?}: {title} is split from its note: {after}"
+            );
+            if let Some(phone) = &item.service.phone {
+                assert!(after.contains(phone.as_str()), "{title} split from {phone}");
+            }
+        }
+        let all = pages.join(" ");
+        assert!(all.contains("Referral slip: Cooking on a Budget"), "{all}");
+        assert!(all.contains("This is to introduce Siobhán Ní Bhriain."));
+        assert!(all.contains("Reference: WM-7K2M-9QXD"));
+        assert_embedded_subset_and_valid(&file);
+    }
+}
+
+/// Every sample patient's name, except the CJK one, prints exactly; the CJK one is
+/// reported as missing glyphs so the app can warn before printing.
+#[test]
+fn every_sample_name_prints_and_missing_scripts_are_reported_not_hidden() {
+    let data = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/patients.json"),
+    )
+    .expect("../shared/data beside the checkout");
+    let patients: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for p in patients["patients"].as_array().unwrap() {
+        let name = format!(
+            "{} {}",
+            p["given"].as_str().unwrap(),
+            p["family"].as_str().unwrap()
+        );
+        let mut sheet = common::workflow_one(Country::Uk);
+        sheet.patient_name = name.clone();
+        if let Some(address) = p["address"].as_str().filter(|a| !a.is_empty()) {
+            sheet.what_matters = Some(format!("Getting out of {address} more."));
+        }
+        let rendered = render(&sheet, Paper::A4, false);
+        let file = save(dir.path(), "name.pdf", &rendered);
+        run("qpdf", &["--check", file.to_str().unwrap()]);
+        let cjk = name.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+        if cjk {
+            assert_eq!(rendered.missing_glyphs, vec!['小', '李', '龙'], "{name}");
+            continue;
+        }
+        assert!(
+            rendered.missing_glyphs.is_empty(),
+            "{name}: {:?}",
+            rendered.missing_glyphs
+        );
+        let t = reading(&file);
+        assert!(
+            t.contains(&format!("For {name}")),
+            "{name} not intact in:\n{t}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 9, "nine of the ten sample names are in the font");
+}
+
+#[test]
+fn direction_overrides_and_control_characters_do_not_reach_the_paper() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = common::workflow_one(Country::Uk);
+    sheet.patient_name = "\u{202E}evil Smith\u{0007}".into();
+    let rendered = render(&sheet, Paper::A4, false);
+    assert!(
+        rendered.missing_glyphs.is_empty(),
+        "{:?}",
+        rendered.missing_glyphs
+    );
+    let t = reading(&save(dir.path(), "x.pdf", &rendered));
+    assert!(t.contains("For evil Smith Date"), "{t}");
+}
+
+/// A small RGBA PNG: a teal square with a transparent border.
+fn logo_png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..width * height)
+            .flat_map(|i| {
+                let (x, y) = (i % width, i / width);
+                let inside = x > 4 && y > 4 && x < width - 4 && y < height - 4;
+                if inside {
+                    [13, 107, 107, 255]
+                } else {
+                    [0, 0, 0, 0]
+                }
+            })
+            .collect();
+        writer.write_image_data(&pixels).unwrap();
+    }
+    out
+}
+
+#[test]
+fn the_practice_logo_is_printed_and_a_broken_one_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = common::workflow_one(Country::Uk);
+    sheet.practice.logo_png = Some(logo_png(240, 96));
+    let rendered = render(&sheet, Paper::A4, false);
+    let file = save(dir.path(), "logo.pdf", &rendered);
+    let images = run("pdfimages", &["-list", file.to_str().unwrap()]);
+    // One picture, with its transparency as a soft mask.
+    assert!(
+        images
+            .lines()
+            .any(|l| l.contains(" image ") && l.contains("240    96")),
+        "{images}"
+    );
+    assert!(images.lines().any(|l| l.contains(" smask ")), "{images}");
+    run("qpdf", &["--check", file.to_str().unwrap()]);
+
+    let mut broken = logo_png(240, 96);
+    let end = broken.len() - 20;
+    broken[40..end].fill(0x55);
+    sheet.practice.logo_png = Some(broken);
+    let fonts = Fonts::load().unwrap();
+    let err = prescription_pdf(
+        &fonts,
+        &sheet,
+        PrintOptions::for_sheet(&sheet),
+        &PRESCRIPTION_EN,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Choose the logo again in Settings"),
+        "{err}"
+    );
+}
+
+/// Page 1 of workflow 1 drawn at 40 dpi and compared with the committed picture, so a
+/// layout change shows up. `WAYMARK_UPDATE_REFERENCE=1` writes a new reference after a
+/// deliberate change (look at it before committing).
+#[test]
+fn page_one_looks_like_the_reference_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = save(
+        dir.path(),
+        "one.pdf",
+        &render(&common::workflow_one(Country::Uk), Paper::A4, false),
+    );
+    let prefix = dir.path().join("page");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "40",
+            "-gray",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            file.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let rendered = dir.path().join("page.png");
+    let reference =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/prescription-a4-page1.png");
+    if std::env::var_os("WAYMARK_UPDATE_REFERENCE").is_some() {
+        std::fs::create_dir_all(reference.parent().unwrap()).unwrap();
+        std::fs::copy(&rendered, &reference).unwrap();
+    }
+    let (w, h, got) = gray(&rendered);
+    let (rw, rh, want) = gray(&reference);
+    assert_eq!((w, h), (rw, rh), "page size changed");
+    let differing = got
+        .iter()
+        .zip(&want)
+        .filter(|(a, b)| a.abs_diff(**b) > 64)
+        .count();
+    let share = differing as f64 / got.len() as f64;
+    // Anti-aliasing differs a little between Poppler versions; a moved line or box
+    // changes far more than this.
+    assert!(
+        share < 0.005,
+        "{:.2}% of pixels differ from the reference ({differing} of {})",
+        share * 100.0,
+        got.len()
+    );
+}
+
+/// Width, height and 8-bit grey pixels of a PNG (colour is averaged to grey).
+fn gray(file: &Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(file).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    buf.truncate(info.buffer_size());
+    let channels = match info.color_type {
+        png::ColorType::Grayscale => 1,
+        png::ColorType::Rgb => 3,
+        other => panic!("unexpected {other:?} in {file:?}"),
+    };
+    let pixels = buf
+        .chunks(channels)
+        .map(|p| (p.iter().map(|&c| u32::from(c)).sum::<u32>() / channels as u32) as u8)
+        .collect();
+    (info.width, info.height, pixels)
+}

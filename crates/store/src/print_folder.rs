@@ -1,0 +1,180 @@
+//! The private folder where a printed PDF waits for the system's PDF viewer. A printout
+//! carries patient data in the clear (that is what paper is), so the folder is the
+//! user's alone, file names carry only the prescription's reference code, and what is
+//! left there is removed after a day and whenever the app starts.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::error::Result;
+
+/// How long a printed PDF is kept for the viewer before it is removed.
+pub const KEEP_FOR: Duration = Duration::from_secs(24 * 60 * 60);
+
+#[derive(Debug, Clone)]
+pub struct PrintFolder {
+    dir: PathBuf,
+}
+
+impl PrintFolder {
+    /// The folder inside `data_dir`; created when the first PDF is written.
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            dir: data_dir.join("prints"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `pdf` as a new file named after `stem` (letters, digits and hyphens
+    /// only; anything else becomes a hyphen) and returns its path. The folder and the
+    /// file are readable by this user only.
+    pub fn write(&self, stem: &str, pdf: &[u8]) -> Result<PathBuf> {
+        create_private_dir(&self.dir)?;
+        let stem: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let stamp = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis();
+        let mut n = 0_u32;
+        loop {
+            let suffix = if n == 0 {
+                String::new()
+            } else {
+                format!("-{n}")
+            };
+            let path = self.dir.join(format!("{stem}-{stamp}{suffix}.pdf"));
+            match create_private_file(&path) {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    file.write_all(pdf)?;
+                    file.sync_all()?;
+                    return Ok(path);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Removes the folder's PDFs last written more than `older_than` ago (every one with
+    /// `Duration::ZERO`), and returns how many went. Other files are left alone.
+    pub fn sweep(&self, older_than: Duration) -> Result<usize> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        let now = SystemTime::now();
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            let path = entry.path();
+            let meta = entry.metadata()?;
+            let is_pdf = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+            if !meta.is_file() || !is_pdf {
+                continue;
+            }
+            let age = now
+                .duration_since(meta.modified()?)
+                .unwrap_or(Duration::ZERO);
+            if age >= older_than {
+                std::fs::remove_file(&path)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    // An older folder made with looser permissions is tightened.
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    // On Windows the data folder sits in the user's profile, which only they can read.
+    std::fs::create_dir_all(dir)
+}
+
+fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn pdfs_are_private_named_safely_and_swept_by_age() {
+        let data = tempfile::tempdir().unwrap();
+        let folder = PrintFolder::new(data.path());
+        assert_eq!(folder.sweep(Duration::ZERO).unwrap(), 0, "no folder yet");
+        let a = folder
+            .write("prescription-WM-7K2M-9QXD", b"%PDF-1")
+            .unwrap();
+        let b = folder.write("../../etc/passwd", b"%PDF-2").unwrap();
+        assert_eq!(a.parent().unwrap(), folder.path());
+        assert_eq!(
+            b.parent().unwrap(),
+            folder.path(),
+            "no way out of the folder"
+        );
+        assert_ne!(a, b);
+        assert_eq!(std::fs::read(&a).unwrap(), b"%PDF-1");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(folder.path()), 0o700);
+            assert_eq!(mode(&a), 0o600);
+        }
+        std::fs::write(folder.path().join("notes.txt"), "not ours").unwrap();
+
+        assert_eq!(folder.sweep(KEEP_FOR).unwrap(), 0, "fresh prints stay");
+        let day_ago = SystemTime::now() - KEEP_FOR - Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(day_ago)
+            .unwrap();
+        assert_eq!(folder.sweep(KEEP_FOR).unwrap(), 1, "a day-old print goes");
+        assert!(!a.exists() && b.exists());
+        assert_eq!(
+            folder.sweep(Duration::ZERO).unwrap(),
+            1,
+            "start-up clears every PDF"
+        );
+        assert!(!b.exists());
+        assert!(folder.path().join("notes.txt").exists());
+    }
+}
