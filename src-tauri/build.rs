@@ -44,6 +44,8 @@ const COMMANDS: &[&str] = &[
     "step_set_done",
     "prescription_create",
     "prescription_item_set_status",
+    "prescription_print",
+    "prescription_save_pdf",
     "service_list",
     "service_create",
     "service_update",

@@ -25,6 +25,8 @@ pub enum ErrorCode {
     RecoveryFileMissing,
     BackupInvalid,
     ImportInvalid,
+    /// A printout would show some characters as empty boxes; the user decides.
+    MissingGlyphs,
     SignInFailed,
     SignInLocked,
     NotSignedIn,

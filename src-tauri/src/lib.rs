@@ -59,6 +59,8 @@ macro_rules! app_commands {
             $m::casework::step_set_done,
             $m::casework::prescription_create,
             $m::casework::prescription_item_set_status,
+            $m::print::prescription_print,
+            $m::print::prescription_save_pdf,
             $m::directory::service_list,
             $m::directory::service_create,
             $m::directory::service_update,
@@ -103,7 +105,9 @@ pub fn run() -> tauri::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
-            app.manage(state::AppState::open());
+            let state = state::AppState::open();
+            commands::print::keep_print_folder_clear(state.data_dir().to_path_buf());
+            app.manage(state);
             main_window(app)?;
             schedule_backups(app.handle().clone());
             Ok(())

@@ -225,10 +225,13 @@ impl AppState {
 
     /// Runs `f` for a signed-in staff member whose screen is not locked; every patient
     /// command goes through here.
-    pub fn with_staff_db<T>(
+    pub fn with_staff_db<T, E>(
         &self,
-        f: impl FnOnce(&Database) -> waymark_store::Result<T>,
-    ) -> Result<T, ApiError> {
+        f: impl FnOnce(&Database) -> Result<T, E>,
+    ) -> Result<T, ApiError>
+    where
+        ApiError: From<E>,
+    {
         self.with_db(|db, session| {
             signed_in(session)?;
             f(db).map_err(ApiError::from)

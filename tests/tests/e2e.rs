@@ -217,6 +217,39 @@ async fn register(
 
 /// Runs `body` against a fresh app process and always ends the session (quitting the
 /// app), so the next launch is a real restart.
+/// The file most recently handed to the stand-in PDF viewer (see `xtask/src/real.rs`).
+async fn last_opened_file() -> Result<PathBuf> {
+    let list = PathBuf::from(env("WAYMARK_E2E_OPENED")?);
+    let start = Instant::now();
+    loop {
+        let opened = std::fs::read_to_string(&list).unwrap_or_default();
+        if let Some(last) = opened.lines().last() {
+            return Ok(PathBuf::from(last));
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            bail!("nothing was opened in the PDF viewer");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A PDF's text as laid out, with runs of white space made single.
+fn pdf_text(pdf: &std::path::Path) -> Result<String> {
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .context("pdftotext (poppler-utils) is needed")?;
+    if !out.status.success() {
+        bail!("pdftotext failed on {}", pdf.display());
+    }
+    Ok(String::from_utf8(out.stdout)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
 async fn with_app<T, F, Fut>(name: &str, body: F) -> Result<T>
 where
     F: FnOnce(Client) -> Fut,
@@ -848,6 +881,42 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
         assert!(code.contains("WM-"), "reference code shown: {code}");
         shot(&c, "w1-03-prescription").await?;
 
+        // It ends by printing: the PDF handed to the system's viewer holds both
+        // activities, the discount and how to claim it, and the next check-in.
+        rx.find(Locator::Css("[data-testid=print]"))
+            .await?
+            .click()
+            .await?;
+        wait_text(
+            &c,
+            "[data-testid=print-status]",
+            "Opened in your PDF viewer",
+        )
+        .await?;
+        let pdf = last_opened_file().await?;
+        let data_dir = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?);
+        assert!(
+            pdf.starts_with(data_dir.join("prints")),
+            "printed into the private print folder: {}",
+            pdf.display()
+        );
+        let printed = pdf_text(&pdf)?;
+        for expected in [
+            "For Zoë O'Brien",
+            "Community Childcare Co-op",
+            "Gentle Yoga for Strength and Balance",
+            "50% off with a doctor's or link worker's recommendation letter",
+            "Ask for Maria and mention the doctor's letter for the discount",
+            "Tuesday 15 December 2026",
+            code.trim(),
+        ] {
+            assert!(
+                printed.contains(expected),
+                "{expected:?} not in:\n{printed}"
+            );
+        }
+        shot(&c, "w1-04-printed").await?;
+
         // Registering the same person again warns and links to the record.
         click_button(&c, "Back to caseload").await?;
         click(&c, "#register-patient").await?;
@@ -856,7 +925,7 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
         set_value(&c, "#dateOfBirth", "1987-03-14").await?;
         click(&c, "#save-patient").await?;
         wait_css(&c, "[data-testid=duplicate-warning]").await?;
-        shot(&c, "w1-04-duplicate").await?;
+        shot(&c, "w1-05-duplicate").await?;
         click(&c, "[data-testid=duplicate-link]").await?;
         wait_text(&c, "[data-testid=patient-name]", "Zoë O'Brien").await?;
         wait_text(&c, "[data-testid=prescription]", "Gentle Yoga").await?;
@@ -915,6 +984,37 @@ async fn workflow_two_and_five_prescribe_then_follow_up_with_barriers() -> Resul
             "{text}"
         );
         shot(&c, "w2-01-prescription").await?;
+
+        // Printed on US Letter in large print, chosen for this print only.
+        choose_in(&c, &rx, "[data-testid=print-paper]", "letter").await?;
+        click_in(&rx, "[data-testid=print-large]").await?;
+        click_in(&rx, "[data-testid=print]").await?;
+        wait_text(
+            &c,
+            "[data-testid=print-status]",
+            "Opened in your PDF viewer",
+        )
+        .await?;
+        let pdf = last_opened_file().await?;
+        let printed = pdf_text(&pdf)?;
+        for expected in [
+            "1. Allotment Gardening Class",
+            "2. Saturday Group Hike",
+            "3. Drop-in Art Class",
+            "Activities with only a little direct socialising",
+        ] {
+            assert!(
+                printed.contains(expected),
+                "{expected:?} not in:\n{printed}"
+            );
+        }
+        let info = std::process::Command::new("pdfinfo").arg(&pdf).output()?;
+        let info = String::from_utf8(info.stdout)?;
+        assert!(info.contains("(letter)"), "{info}");
+        assert!(
+            !info.contains("Pages:           1\n"),
+            "three activities in large print take more than a page: {info}"
+        );
         Ok(())
     })
     .await?;

@@ -7,7 +7,7 @@ import type { Referral } from "./api/bindings/Referral";
 import type { Service } from "./api/bindings/Service";
 import { addDays, MockApi } from "./api/mock";
 import { formatDate, todayIso } from "./lib/format";
-import { HOSTILE, SIOBHAN, ZOE, seed } from "./test/fixtures";
+import { HOSTILE, JOSE, LI, SIOBHAN, ZOE, seed } from "./test/fixtures";
 import { byId, startApp, type User } from "./test/dom";
 
 
@@ -407,6 +407,75 @@ describe("workflow 5: follow-up", () => {
     expect(await within(hike).findByText("Say what got in the way.")).toBeTruthy();
     expect(within(hike).getByTestId("item-barrier-note").getAttribute("aria-invalid")).toBe("true");
     expect(api.prescriptions[0].items[0].status).toBe("suggested");
+  });
+});
+
+describe("printing the prescription", () => {
+  /** A patient with one saved prescription of the co-op and the yoga, and the page open. */
+  async function prescribed(patient: typeof ZOE, name: RegExp) {
+    const api = practice();
+    const [p] = await seed(api, patient);
+    await api.prescriptionCreate(p.id, {
+      referralId: null,
+      prescribedDate: todayIso(),
+      message: "",
+      nextCheckinDate: addDays(todayIso(), 14),
+      items: [CO_OP, YOGA].map((n) => ({ serviceId: service(api, n).id, personalNote: "" })),
+    });
+    api.calls.length = 0;
+    const user = await startApp(api);
+    await openPatient(user, name);
+    const rx = await screen.findByTestId("prescription");
+    return { api, user, rx, patient: p, id: api.prescriptions[0].id };
+  }
+
+  it("prints on the practice's paper in normal print, opens the viewer and audits the print", async () => {
+    const { api, user, rx, patient, id } = await prescribed(ZOE, /Zoë/);
+    expect(within(rx).getByTestId<HTMLInputElement>("print-large").checked).toBe(false);
+    expect(within(rx).getByTestId<HTMLSelectElement>("print-paper").value).toBe("");
+    await user.click(within(rx).getByTestId("print"));
+    await waitFor(() => expect(within(rx).getByTestId("print-status").textContent).toContain("Opened in your PDF viewer"));
+    expect(api.printed).toEqual([
+      { id, choice: { paper: null, largePrint: false, allowMissingGlyphs: false }, path: expect.stringContaining("/prints/") },
+    ]);
+    expect(api.audit.at(-1)).toMatchObject({ action: "print", entity: "prescription", recordId: id, patientId: patient.id });
+  });
+
+  it("starts in large print for a patient who needs it, and saves a Letter PDF where asked", async () => {
+    const { api, user, rx, id } = await prescribed(JOSE, /José/);
+    expect(within(rx).getByTestId<HTMLInputElement>("print-large").checked).toBe(true);
+    await user.selectOptions(within(rx).getByTestId("print-paper"), "letter");
+    await user.click(within(rx).getByTestId("save-pdf"));
+    await waitFor(() => expect(within(rx).getByTestId("print-status").textContent).toContain("Saved as"));
+    expect(api.saved.at(-1)).toMatchObject({ what: "prescription" });
+    expect(api.calls.find((c) => c.command === "prescription_save_pdf")?.args).toEqual({
+      id,
+      choice: { paper: "letter", largePrint: true, allowMissingGlyphs: false },
+    });
+
+    // Cancelling the save dialog saves nothing and prints nothing.
+    api.nextSavePath = null;
+    const audited = api.audit.length;
+    await user.click(within(rx).getByTestId("save-pdf"));
+    await waitFor(() => expect(within(rx).getByTestId("print-status").textContent).toBe(""));
+    expect(api.audit).toHaveLength(audited);
+  });
+
+  it("warns before printing characters the font lacks, and prints only when asked again", async () => {
+    const { api, user, rx, id } = await prescribed(LI, /李/);
+    await user.click(within(rx).getByTestId("print"));
+    const alert = await screen.findByTestId("print-error");
+    expect(alert.getAttribute("role")).toBe("alert");
+    expect(alert.textContent).toContain("no letters for 小 李 龙");
+    expect(alert.textContent).toContain("empty boxes");
+    expect(api.printed).toHaveLength(0);
+    expect(api.audit.some((a) => a.action === "print")).toBe(false);
+
+    await user.click(within(alert).getByTestId("print-anyway"));
+    await waitFor(() => expect(api.printed).toHaveLength(1));
+    expect(api.printed[0].choice.allowMissingGlyphs).toBe(true);
+    expect(api.printed[0].id).toBe(id);
+    expect(screen.queryByTestId("print-error")).toBeNull();
   });
 });
 

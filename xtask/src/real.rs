@@ -90,6 +90,7 @@ pub fn inside_session(root: &Path) -> Result<()> {
     }
     let data_dir = tempdir(root, "e2e-data")?;
     let shots = tempdir(root, "e2e-screenshots")?;
+    let (viewer_path, opened) = stand_in_pdf_viewer(root)?;
     let display = free_display();
     let _xvfb = Guard(
         Command::new("Xvfb")
@@ -120,6 +121,9 @@ pub fn inside_session(root: &Path) -> Result<()> {
             // The app under test, started by WebKitWebDriver, inherits this environment:
             // its data folder (and so its credential entry) is the test's own.
             .env("WAYMARK_DATA_DIR", &data_dir)
+            // "Print" opens the PDF with xdg-open: a stand-in notes which file it was.
+            .env("PATH", &viewer_path)
+            .env("WAYMARK_E2E_OPENED", &opened)
             .stdout(Stdio::null())
             .spawn()
             .context("starting tauri-driver")?,
@@ -146,10 +150,36 @@ pub fn inside_session(root: &Path) -> Result<()> {
             .env("WAYMARK_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
             .env("WAYMARK_E2E_DATA_DIR", &data_dir)
             .env("WAYMARK_E2E_SCREENSHOTS", &shots)
+            .env("WAYMARK_E2E_OPENED", &opened)
             .current_dir(root),
     )?;
     eprintln!("Screenshots of the run: {}", shots.display());
     Ok(())
+}
+
+/// A stand-in `xdg-open` (the system's "open this file" on Linux, which the opener
+/// plugin runs) that appends the path it is given to a list instead of starting a PDF
+/// viewer; the real-window tests read the printed PDF from there. Returns the `PATH`
+/// that finds it first, and the list's path.
+fn stand_in_pdf_viewer(root: &Path) -> Result<(std::ffi::OsString, std::path::PathBuf)> {
+    let dir = tempdir(root, "e2e-viewer")?;
+    let opened = dir.join("opened.txt");
+    let script = dir.join("xdg-open");
+    // Called without a file, it is being probed: answer as xdg-open does (usage error).
+    std::fs::write(
+        &script,
+        "#!/bin/sh\n[ -n \"$1\" ] || exit 1\nprintf '%s\\n' \"$1\" >> \"$WAYMARK_E2E_OPENED\"\n",
+    )?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    }
+    let mut paths = vec![dir];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    Ok((std::env::join_paths(paths)?, opened))
 }
 
 /// Starts gnome-keyring's Secret Service in this session with its login keyring

@@ -74,7 +74,7 @@ pub fn directory_import(
 ) -> Result<Option<ImportReport>, ApiError> {
     use tauri_plugin_dialog::DialogExt;
     // Refuse before the dialog when nobody is signed in.
-    state.with_staff_db(|_| Ok(()))?;
+    state.with_staff_db(|_| Ok::<_, ApiError>(()))?;
     let Some(chosen) = app
         .dialog()
         .file()

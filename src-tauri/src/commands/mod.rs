@@ -8,6 +8,7 @@ pub mod backup;
 pub mod casework;
 pub mod directory;
 pub mod patients;
+pub mod print;
 pub mod referrals;
 pub mod staff;
 

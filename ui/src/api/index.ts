@@ -15,6 +15,7 @@ import type { PatientRecord } from "./bindings/PatientRecord";
 import type { PatientSummary } from "./bindings/PatientSummary";
 import type { Prescription } from "./bindings/Prescription";
 import type { PrescriptionInput } from "./bindings/PrescriptionInput";
+import type { PrintChoice } from "./bindings/PrintChoice";
 import type { Service } from "./bindings/Service";
 import type { ServiceInput } from "./bindings/ServiceInput";
 import type { ServicePage } from "./bindings/ServicePage";
@@ -97,6 +98,11 @@ export interface Api {
     barrier: Barrier | null,
     barrierNote: string,
   ): Promise<Prescription>;
+  /** Writes the prescription's PDF to the private print folder and opens it in the
+   * system's PDF viewer; the file's path. */
+  prescriptionPrint(id: number, choice: PrintChoice): Promise<string>;
+  /** Asks where to save the prescription's PDF and saves it; `null` if cancelled. */
+  prescriptionSavePdf(id: number, choice: PrintChoice): Promise<string | null>;
   serviceList(query: ServiceQuery): Promise<ServicePage>;
   serviceCreate(input: ServiceInput): Promise<Service>;
   serviceUpdate(id: number, input: ServiceInput): Promise<Service>;
@@ -213,6 +219,8 @@ export const tauriApi: Api = {
   prescriptionCreate: (patientId, input) => call("prescription_create", { patientId, input }),
   prescriptionItemSetStatus: (itemId, status, barrier, barrierNote) =>
     call("prescription_item_set_status", { itemId, status, barrier, barrierNote }),
+  prescriptionPrint: (id, choice) => call("prescription_print", { id, choice }),
+  prescriptionSavePdf: (id, choice) => call("prescription_save_pdf", { id, choice }),
   serviceList: (query) => call("service_list", { query }),
   serviceCreate: (input) => call("service_create", { input }),
   serviceUpdate: (id, input) => call("service_update", { id, input }),

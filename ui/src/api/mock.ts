@@ -44,6 +44,7 @@ import type { GoalInput } from "./bindings/GoalInput";
 import type { ItemStatus } from "./bindings/ItemStatus";
 import type { PatientRecord } from "./bindings/PatientRecord";
 import type { PrescriptionInput } from "./bindings/PrescriptionInput";
+import type { PrintChoice } from "./bindings/PrintChoice";
 import type { StepInput } from "./bindings/StepInput";
 import { MockDirectory } from "./mockDirectory";
 
@@ -491,7 +492,9 @@ export class MockApi implements Api {
   nextChosenFolder: string | null = null;
   nextSavePath: string | null = "/home/practice/Documents/saved-by-waymark";
   /** Files saved through a save dialog, and what they were. */
-  saved: { path: string; what: "audit_csv" | "recovery_kit"; rows?: number }[] = [];
+  saved: { path: string; what: "audit_csv" | "recovery_kit" | "prescription"; rows?: number }[] = [];
+  /** Prescriptions sent to the PDF viewer, with how they were printed. */
+  printed: { id: number; choice: PrintChoice; path: string }[] = [];
   /** The community directory. */
   dir: MockDirectory;
   /** What the next "import a directory file" picker answers: the file's text, or `null`
@@ -1424,6 +1427,43 @@ export class MockApi implements Api {
     Object.assign(item, change, { statusDate: this.today });
     this.record("update", "prescription_item", itemId, p.patientId);
     return clone(this.readPrescription(p));
+  }
+
+  async prescriptionPrint(id: number, choice: PrintChoice): Promise<string> {
+    this.log("prescription_print", { id, choice });
+    const p = this.printable(id, choice);
+    const path = `${this.status.dataDir}/prints/prescription-${p.referenceCode}-${this.printed.length + 1}.pdf`;
+    this.printed.push({ id, choice: clone(choice), path });
+    this.record("print", "prescription", id, p.patientId);
+    return path;
+  }
+
+  async prescriptionSavePdf(id: number, choice: PrintChoice): Promise<string | null> {
+    this.log("prescription_save_pdf", { id, choice });
+    // As the command: the save dialog comes first.
+    if (this.nextSavePath === null) return null;
+    const p = this.printable(id, choice);
+    const path = `${this.nextSavePath}/social-prescription.pdf`;
+    this.saved.push({ path, what: "prescription" });
+    this.record("print", "prescription", id, p.patientId);
+    return path;
+  }
+
+  /** The prescription to print, refused (as the real font would) when the patient's name
+   * has CJK characters and the user has not accepted empty boxes. */
+  private printable(id: number, choice: PrintChoice): Prescription {
+    this.requireSession();
+    const p = this.prescriptions.find((x) => x.id === id);
+    if (!p) throw notFound("prescription", id);
+    const patient = this.patients.find((x) => x.id === p.patientId);
+    const missing = [...new Set(`${patient?.givenName ?? ""}${patient?.familyName ?? ""}`.match(/[\u3040-\u9fff]/gu) ?? [])];
+    if (missing.length > 0 && !choice.allowMissingGlyphs) {
+      throw err(
+        "missing_glyphs",
+        `Waymark's printing font has no letters for ${missing.sort().join(" ")}: they would print as empty boxes. Check the printout by hand, or write the name in letters the font has.`,
+      );
+    }
+    return p;
   }
 
   /** A prescription as read back: each item named as the directory names its service now. */

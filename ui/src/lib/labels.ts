@@ -142,6 +142,7 @@ export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   backup_invalid:
     "This backup is damaged or incomplete and cannot be used. Nothing has been changed. Try another backup, or ask your administrator for help.",
   import_invalid: "This file cannot be imported. Nothing has been changed.",
+  missing_glyphs: "Some characters cannot be printed with Waymark's font and would show as empty boxes.",
   sign_in_failed: "That username and passphrase do not match an active account.",
   sign_in_locked:
     "Too many failed sign-ins: this account is locked for a few minutes. Try again later, or ask an administrator to reset the passphrase.",

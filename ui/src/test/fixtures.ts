@@ -34,6 +34,14 @@ export const JOSE: PatientInput = {
   needsLargePrint: true,
 };
 
+/** A name the printing font has no letters for (the font lacks CJK). */
+export const LI: PatientInput = {
+  ...emptyPatientInput(),
+  givenName: "李",
+  familyName: "小龙",
+  dateOfBirth: "1990-05-05",
+};
+
 /** The hostile record: every name must show as typed and run nothing. */
 export const HOSTILE: PatientInput = {
   ...emptyPatientInput(),

@@ -1,0 +1,155 @@
+//! Printing the social prescription: "Print" writes the PDF to the private print
+//! folder and opens it in the system's PDF viewer (where people print from; the
+//! webview's own print is unreliable on macOS); "Save as PDF" writes it where the user
+//! chooses. The store audits each print that lands.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use tauri::{AppHandle, State};
+use ts_rs::TS;
+use waymark_domain::PrescriptionSheet;
+use waymark_print::wording::PRESCRIPTION_EN;
+use waymark_print::{prescription_pdf, Fonts, Paper, PrintOptions};
+use waymark_store::print_folder::{PrintFolder, KEEP_FOR};
+
+use crate::commands::today;
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+/// The paper to print on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PaperSize {
+    A4,
+    Letter,
+}
+
+/// How to print; `None` keeps the default (the practice's paper, the patient's
+/// printed-material needs).
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PrintChoice {
+    pub paper: Option<PaperSize>,
+    pub large_print: Option<bool>,
+    /// Print even though some characters are not in the font (they show as boxes):
+    /// only after the user has seen the warning.
+    pub allow_missing_glyphs: bool,
+}
+
+/// Renders the sheet as the user chose; refuses (before anything is written or
+/// audited) when characters would print as boxes and the user has not agreed.
+fn render(sheet: &PrescriptionSheet, choice: PrintChoice) -> Result<Vec<u8>, ApiError> {
+    let defaults = PrintOptions::for_sheet(sheet);
+    let options = PrintOptions {
+        paper: match choice.paper {
+            Some(PaperSize::A4) => Paper::A4,
+            Some(PaperSize::Letter) => Paper::Letter,
+            None => defaults.paper,
+        },
+        large_print: choice.large_print.unwrap_or(defaults.large_print),
+    };
+    let fonts = Fonts::load().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let rendered = prescription_pdf(&fonts, sheet, options, &PRESCRIPTION_EN)
+        .map_err(|e| ApiError::new(ErrorCode::Storage, e.to_string()))?;
+    if !rendered.missing_glyphs.is_empty() && !choice.allow_missing_glyphs {
+        let chars: Vec<String> = rendered
+            .missing_glyphs
+            .iter()
+            .map(char::to_string)
+            .collect();
+        return Err(ApiError::new(
+            ErrorCode::MissingGlyphs,
+            format!(
+                "Waymark's printing font has no letters for {}: they would print as empty \
+                 boxes. Check the printout by hand, or write the name in letters the font \
+                 has.",
+                chars.join(" ")
+            ),
+        ));
+    }
+    Ok(rendered.pdf)
+}
+
+/// Writes prescription `id` to the print folder, opens it in the PDF viewer, and
+/// returns the file's path.
+#[tauri::command(async)]
+pub fn prescription_print(
+    state: State<'_, AppState>,
+    id: i64,
+    choice: PrintChoice,
+) -> Result<String, ApiError> {
+    let folder = PrintFolder::new(state.data_dir());
+    let path = state.with_staff_db(|db| {
+        // Clearing old prints must not stop this one; the hourly sweep retries.
+        let _ = folder.sweep(KEEP_FOR);
+        db.prescriptions().print(id, today(), |sheet| {
+            let pdf = render(sheet, choice)?;
+            let stem = format!("prescription-{}", sheet.reference_code);
+            folder.write(&stem, &pdf).map_err(ApiError::from)
+        })
+    })?;
+    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!(
+                "The PDF is ready in {} but no PDF viewer could be opened ({e}). Open the file \
+                 from there to print it.",
+                path.display()
+            ),
+        )
+    })?;
+    Ok(path.display().to_string())
+}
+
+/// Saves prescription `id` as a PDF where the user chooses; the path, or `None` if
+/// they cancelled.
+#[tauri::command(async)]
+pub fn prescription_save_pdf(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    choice: PrintChoice,
+) -> Result<Option<String>, ApiError> {
+    // Asked before the caseload is touched: the dialog must not hold the database.
+    let Some(path) = super::ask_where_to_save(
+        &app,
+        "Save the social prescription",
+        "social-prescription.pdf",
+        ("PDF document", "pdf"),
+    )?
+    else {
+        return Ok(None);
+    };
+    let path: PathBuf = state.with_staff_db(|db| {
+        db.prescriptions().print(id, today(), |sheet| {
+            let pdf = render(sheet, choice)?;
+            std::fs::write(&path, pdf).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Storage,
+                    format!("The PDF could not be saved there: {e}"),
+                )
+            })?;
+            Ok::<_, ApiError>(path)
+        })
+    })?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Clears the print folder at start-up and then hourly, so no printout outlives a day.
+pub fn keep_print_folder_clear(data_dir: PathBuf) {
+    // No data folder (it could not be found): nothing of ours to clear.
+    if !data_dir.is_absolute() {
+        return;
+    }
+    std::thread::spawn(move || {
+        let folder = PrintFolder::new(&data_dir);
+        let _ = folder.sweep(std::time::Duration::ZERO);
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(60 * 60));
+            let _ = folder.sweep(KEEP_FOR);
+        }
+    });
+}
