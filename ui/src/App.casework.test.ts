@@ -441,6 +441,18 @@ describe("printing the prescription", () => {
     expect(api.audit.at(-1)).toMatchObject({ action: "print", entity: "prescription", recordId: id, patientId: patient.id });
   });
 
+  it("finds the patient when a provider quotes the printed reference code back", async () => {
+    const { api, user } = await prescribed(ZOE, /Zoë/);
+    await seed(api, SIOBHAN);
+    const code = api.prescriptions[0].referenceCode;
+    await user.click(screen.getByRole("button", { name: "Back to caseload" }));
+    await user.type(byId("patient-search"), code.toLowerCase().replace(/-/g, " "));
+    await waitFor(() => {
+      const rows = screen.getAllByTestId("patient-row");
+      expect(rows.map((r) => r.textContent)).toEqual([expect.stringContaining("Zoë")]);
+    });
+  });
+
   it("starts in large print for a patient who needs it, and saves a Letter PDF where asked", async () => {
     const { api, user, rx, id } = await prescribed(JOSE, /José/);
     expect(within(rx).getByTestId<HTMLInputElement>("print-large").checked).toBe(true);

@@ -88,6 +88,19 @@ pub struct PrescriptionFields {
     pub items: Vec<PrescriptionItemFields>,
 }
 
+/// The reference code a provider quotes back, written as the practice would type it
+/// ("wm-7k2m-9qxd", "WM 7K2M 9QXD", "WM7K2M9QXD"), in its printed form `WM-7K2M-9QXD`.
+pub fn parse_reference_code(text: &str) -> Option<String> {
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let body = compact.strip_prefix("WM")?;
+    (body.len() == 8 && body.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| format!("WM-{}-{}", &body[..4], &body[4..]))
+}
+
 /// Most activities one prescription may carry: twelve print on at most three pages.
 pub const MAX_ITEMS: usize = 12;
 
@@ -273,6 +286,31 @@ mod tests {
             .unwrap_err()
             .message_for("nextCheckinDate")
             .is_some());
+    }
+
+    #[test]
+    fn reference_codes_are_read_however_they_are_typed() {
+        for typed in [
+            "WM-7K2M-9QXD",
+            "wm-7k2m-9qxd",
+            " WM 7K2M 9QXD ",
+            "wm7k2m9qxd",
+        ] {
+            assert_eq!(
+                super::parse_reference_code(typed).as_deref(),
+                Some("WM-7K2M-9QXD"),
+                "{typed}"
+            );
+        }
+        for not_code in [
+            "WM-7K2M",
+            "7K2M-9QXD",
+            "WM-7K2M-9QXD-1",
+            "Wmoore",
+            "WM-7K2M-9QX!",
+        ] {
+            assert_eq!(super::parse_reference_code(not_code), None, "{not_code}");
+        }
     }
 
     #[test]

@@ -504,6 +504,13 @@ fn text_matches(text: &str, args: &mut Vec<Value>) -> Option<String> {
             next(Value::Text(date_text(date)))
         ));
     }
+    // A provider quoting a printed reference code back: the prescription's patient.
+    if let Some(code) = waymark_domain::prescription::parse_reference_code(text) {
+        select.push_str(&format!(
+            " UNION SELECT patient_id FROM prescriptions WHERE reference_code = {}",
+            next(Value::Text(code))
+        ));
+    }
     Some(select)
 }
 

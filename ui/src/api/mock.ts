@@ -1032,7 +1032,7 @@ export class MockApi implements Api {
       query.noContactWeeks === null ? null : addDays(this.today, -7 * query.noContactWeeks);
     const all = this.patients
       .filter((p) => query.includeArchived || p.status === "active")
-      .filter((p) => matches(p, query.text))
+      .filter((p) => matches(p, query.text) || this.quotes(p.id, query.text))
       .map((p) => this.summary(p))
       .filter((p) => {
         if (query.episode === "none") return p.episodeStatus === null;
@@ -1045,6 +1045,16 @@ export class MockApi implements Api {
       );
     const limit = Math.min(Math.max(query.limit, 1), MAX_PAGE);
     return { items: all.slice(query.offset, query.offset + limit), total: all.length };
+  }
+
+  /** Whether `text` is the reference code of one of the patient's prescriptions, typed
+   * any way a provider might read it out. */
+  private quotes(patientId: number, text: string): boolean {
+    const compact = text.replace(/[\s-]/g, "").toUpperCase();
+    const m = /^WM([0-9A-Z]{4})([0-9A-Z]{4})$/.exec(compact);
+    if (!m) return false;
+    const code = `WM-${m[1]}-${m[2]}`;
+    return this.prescriptions.some((x) => x.patientId === patientId && x.referenceCode === code);
   }
 
   /** A caseload line, with the summary the backend keeps on `patients`. */

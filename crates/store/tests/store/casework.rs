@@ -255,6 +255,18 @@ fn workflow_one_from_referral_to_prescription_and_follow_up() {
             .print(rx.id + 100, today(), |_| Ok::<_, Error>(())),
         Err(Error::NotFound { .. })
     ));
+    // The provider quotes the printed code back: the caseload search finds the patient.
+    let quoted = rx.reference_code.to_lowercase().replace('-', " ");
+    assert_eq!(
+        caseload(
+            &db,
+            PatientQuery {
+                text: quoted,
+                ..Default::default()
+            }
+        ),
+        ["Zoë"]
+    );
 
     // Workflow 5: weeks later, one started and one declined with its barrier.
     let rx = db
