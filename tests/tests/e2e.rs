@@ -217,20 +217,28 @@ async fn register(
 
 /// Runs `body` against a fresh app process and always ends the session (quitting the
 /// app), so the next launch is a real restart.
-/// The file most recently handed to the stand-in PDF viewer (see `xtask/src/real.rs`).
-async fn last_opened_file() -> Result<PathBuf> {
+/// Presses "Print" on the prescription `rx` and returns the PDF the system's viewer was
+/// handed (the stand-in viewer of `xtask/src/real.rs` lists each file it is given), and
+/// its text.
+async fn print(c: &Client, rx: &Element) -> Result<(PathBuf, String)> {
     let list = PathBuf::from(env("WAYMARK_E2E_OPENED")?);
+    let opened = || std::fs::read_to_string(&list).unwrap_or_default();
+    let before = opened().lines().count();
+    click_in(rx, "[data-testid=print]").await?;
+    wait_text(c, "[data-testid=print-status]", "Opened in your PDF viewer").await?;
     let start = Instant::now();
-    loop {
-        let opened = std::fs::read_to_string(&list).unwrap_or_default();
-        if let Some(last) = opened.lines().last() {
-            return Ok(PathBuf::from(last));
+    let pdf = loop {
+        // The viewer is started detached: its line may come a moment after the status.
+        if let Some(new) = opened().lines().nth(before) {
+            break PathBuf::from(new);
         }
         if start.elapsed() > Duration::from_secs(20) {
             bail!("nothing was opened in the PDF viewer");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    };
+    let text = pdf_text(&pdf)?;
+    Ok((pdf, text))
 }
 
 /// A PDF's text as laid out, with runs of white space made single.
@@ -883,24 +891,13 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
 
         // It ends by printing: the PDF handed to the system's viewer holds both
         // activities, the discount and how to claim it, and the next check-in.
-        rx.find(Locator::Css("[data-testid=print]"))
-            .await?
-            .click()
-            .await?;
-        wait_text(
-            &c,
-            "[data-testid=print-status]",
-            "Opened in your PDF viewer",
-        )
-        .await?;
-        let pdf = last_opened_file().await?;
+        let (pdf, printed) = print(&c, &rx).await?;
         let data_dir = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?);
         assert!(
             pdf.starts_with(data_dir.join("prints")),
             "printed into the private print folder: {}",
             pdf.display()
         );
-        let printed = pdf_text(&pdf)?;
         for expected in [
             "For Zoë O'Brien",
             "Community Childcare Co-op",
@@ -988,15 +985,7 @@ async fn workflow_two_and_five_prescribe_then_follow_up_with_barriers() -> Resul
         // Printed on US Letter in large print, chosen for this print only.
         choose_in(&c, &rx, "[data-testid=print-paper]", "letter").await?;
         click_in(&rx, "[data-testid=print-large]").await?;
-        click_in(&rx, "[data-testid=print]").await?;
-        wait_text(
-            &c,
-            "[data-testid=print-status]",
-            "Opened in your PDF viewer",
-        )
-        .await?;
-        let pdf = last_opened_file().await?;
-        let printed = pdf_text(&pdf)?;
+        let (pdf, printed) = print(&c, &rx).await?;
         for expected in [
             "1. Allotment Gardening Class",
             "2. Saturday Group Hike",

@@ -23,7 +23,7 @@ fn main() {
     let fonts = Fonts::load().unwrap();
     let one = common::workflow_one(Country::Uk);
     let mut with_logo = one.clone();
-    with_logo.practice.logo_png = Some(logo());
+    with_logo.practice.logo_png = Some(common::logo_png(400, 160));
     let cases: [(&str, &PrescriptionSheet, PrintOptions); 5] = [
         ("workflow 1, A4", &one, options(Paper::A4, false)),
         ("workflow 1, Letter", &one, options(Paper::Letter, false)),
@@ -72,24 +72,4 @@ fn options(paper: Paper, large_print: bool) -> PrintOptions {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// A 400×160 opaque PNG with some detail, like a practice logo.
-fn logo() -> Vec<u8> {
-    let (w, h) = (400_u32, 160_u32);
-    let mut out = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut out, w, h);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().unwrap();
-        let pixels: Vec<u8> = (0..w * h)
-            .flat_map(|i| {
-                let (x, y) = (i % w, i / w);
-                [(x % 256) as u8, (y * 2 % 256) as u8, 107]
-            })
-            .collect();
-        writer.write_image_data(&pixels).unwrap();
-    }
-    out
 }

@@ -41,6 +41,8 @@ struct Sizes {
     margin_mm: f32,
     qr: f32,
     pad: f32,
+    /// Body line height as a multiple of the size.
+    leading: f32,
 }
 
 const NORMAL: Sizes = Sizes {
@@ -53,19 +55,21 @@ const NORMAL: Sizes = Sizes {
     margin_mm: 16.0,
     qr: 56.0,
     pad: 6.0,
+    leading: 1.2,
 };
 
 /// Large print: body text at 16 pt, nothing a patient reads below 14 pt.
 const LARGE: Sizes = Sizes {
-    title: 28.0,
-    heading: 20.0,
+    title: 26.0,
+    heading: 19.0,
     item: 18.0,
     body: 16.0,
     small: 14.0,
     footer: 12.0,
-    margin_mm: 14.0,
+    margin_mm: 11.0,
     qr: 72.0,
-    pad: 9.0,
+    pad: 7.0,
+    leading: 1.15,
 };
 
 /// The tallest the practice logo is printed, in points (about 22 mm), and the widest.
@@ -140,7 +144,7 @@ struct Planned {
 impl Page<'_> {
     fn body(&self) -> Style {
         Style::new(Face::Regular, self.s.body)
-            .leading(1.2)
+            .leading(self.s.leading)
             .after(self.s.body * 0.2)
     }
 

@@ -71,6 +71,28 @@ fn extract(file: &Path, page: Option<usize>, layout: bool) -> String {
         .join(" ")
 }
 
+/// Page 1 of `file` drawn at `dpi` as a PNG in `dir`.
+fn page_one_png(dir: &Path, file: &Path, dpi: u32) -> PathBuf {
+    let prefix = dir.join("page");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            &dpi.to_string(),
+            "-gray",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            file.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    dir.join("page.png")
+}
+
 fn assert_embedded_subset_and_valid(file: &Path) {
     let listed = run("pdffonts", &[file.to_str().unwrap()]);
     let rows: Vec<&str> = listed.lines().skip(2).collect();
@@ -145,19 +167,7 @@ fn the_qr_codes_scan_to_each_activity_s_web_page() {
         "one.pdf",
         &render(&common::workflow_one(Country::Uk), Paper::A4, false),
     );
-    let prefix = dir.path().join("page");
-    run(
-        "pdftoppm",
-        &[
-            "-r",
-            "150",
-            "-gray",
-            "-png",
-            file.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let png = dir.path().join("page-1.png");
+    let png = page_one_png(dir.path(), &file, 150);
     let decoded = run("zbarimg", &["--quiet", "--raw", png.to_str().unwrap()]);
     let mut urls: Vec<&str> = decoded.lines().collect();
     urls.sort_unstable();
@@ -219,11 +229,12 @@ fn large_print_sets_the_body_at_sixteen_points_or_more() {
         options.large_print,
         "the patient's need chooses large print"
     );
-    let large = save(
-        dir.path(),
-        "large.pdf",
-        &render(&sheet, options.paper, options.large_print),
+    let rendered = render(&sheet, options.paper, options.large_print);
+    assert_eq!(
+        rendered.pages, 2,
+        "one or two pages a patient can keep, in large print too"
     );
+    let large = save(dir.path(), "large.pdf", &rendered);
     let normal = save(dir.path(), "normal.pdf", &render(&sheet, Paper::A4, false));
     // "Maria" is in the personal note, "conversational"-like body text elsewhere.
     for word in ["Maria", "Slow,", "Monday,"] {
@@ -340,35 +351,11 @@ fn direction_overrides_and_control_characters_do_not_reach_the_paper() {
     assert!(t.contains("For evil Smith Date"), "{t}");
 }
 
-/// A small RGBA PNG: a teal square with a transparent border.
-fn logo_png(width: u32, height: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut out, width, height);
-        encoder.set_color(png::ColorType::Rgba);
-        encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().unwrap();
-        let pixels: Vec<u8> = (0..width * height)
-            .flat_map(|i| {
-                let (x, y) = (i % width, i / width);
-                let inside = x > 4 && y > 4 && x < width - 4 && y < height - 4;
-                if inside {
-                    [13, 107, 107, 255]
-                } else {
-                    [0, 0, 0, 0]
-                }
-            })
-            .collect();
-        writer.write_image_data(&pixels).unwrap();
-    }
-    out
-}
-
 #[test]
 fn the_practice_logo_is_printed_and_a_broken_one_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let mut sheet = common::workflow_one(Country::Uk);
-    sheet.practice.logo_png = Some(logo_png(240, 96));
+    sheet.practice.logo_png = Some(common::logo_png(240, 96));
     let rendered = render(&sheet, Paper::A4, false);
     let file = save(dir.path(), "logo.pdf", &rendered);
     let images = run("pdfimages", &["-list", file.to_str().unwrap()]);
@@ -382,7 +369,7 @@ fn the_practice_logo_is_printed_and_a_broken_one_is_a_clear_error() {
     assert!(images.lines().any(|l| l.contains(" smask ")), "{images}");
     run("qpdf", &["--check", file.to_str().unwrap()]);
 
-    let mut broken = logo_png(240, 96);
+    let mut broken = common::logo_png(240, 96);
     let end = broken.len() - 20;
     broken[40..end].fill(0x55);
     sheet.practice.logo_png = Some(broken);
@@ -412,24 +399,7 @@ fn page_one_looks_like_the_reference_image() {
         "one.pdf",
         &render(&common::workflow_one(Country::Uk), Paper::A4, false),
     );
-    let prefix = dir.path().join("page");
-    run(
-        "pdftoppm",
-        &[
-            "-r",
-            "40",
-            "-gray",
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            file.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let rendered = dir.path().join("page.png");
+    let rendered = page_one_png(dir.path(), &file, 40);
     let reference =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/prescription-a4-page1.png");
     if std::env::var_os("WAYMARK_UPDATE_REFERENCE").is_some() {

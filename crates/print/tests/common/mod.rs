@@ -112,3 +112,28 @@ pub fn twelve(country: Country) -> PrescriptionSheet {
         .collect();
     s
 }
+
+/// A `width`×`height` RGBA PNG like a practice logo: a teal block with some detail,
+/// inside a transparent border.
+pub fn logo_png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..width * height)
+            .flat_map(|i| {
+                let (x, y) = (i % width, i / width);
+                let inside = x > 4 && y > 4 && x < width - 4 && y < height - 4;
+                if inside {
+                    [13, (x % 200) as u8, (y * 2 % 256) as u8, 255]
+                } else {
+                    [0, 0, 0, 0]
+                }
+            })
+            .collect();
+        writer.write_image_data(&pixels).unwrap();
+    }
+    out
+}
