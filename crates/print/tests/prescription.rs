@@ -159,6 +159,68 @@ fn workflow_one_prints_both_activities_the_discount_and_the_check_in_on_one_page
     );
 }
 
+/// PRODUCT.md's workflows, each printed in A4 and Letter, normal and large print:
+/// every activity is on it, whole, and the pages stay few.
+#[test]
+fn every_workflow_prints_on_both_papers_in_normal_and_large_print() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflows: [(&str, &[&str]); 5] = [
+        (
+            "Zoë O'Brien",
+            &[
+                "Community Childcare Co-op",
+                "Gentle Yoga for Strength and Balance",
+            ],
+        ),
+        (
+            "Siobhán Ní Bhriain",
+            &[
+                "Allotment Gardening Class",
+                "Saturday Group Hike",
+                "Drop-in Art Class",
+            ],
+        ),
+        ("Margaret Ødegård", &["Cooking on a Budget"]),
+        (
+            "Tomasz Wójcik-Łęczycki",
+            &[
+                "Debt Advice Service",
+                "Employment Support Hub",
+                "CV and Résumé Writing Class",
+            ],
+        ),
+        ("Ελένη Παπαδοπούλου", &["Carers' Café", "Community Choir"]),
+    ];
+    for (patient, services) in workflows {
+        let items: Vec<(&str, &str)> = services.iter().map(|s| (*s, "")).collect();
+        for (paper, country) in [(Paper::A4, Country::Uk), (Paper::Letter, Country::Us)] {
+            let sheet = common::sheet(patient, country, &items);
+            for large_print in [false, true] {
+                let rendered = render(&sheet, paper, large_print);
+                let most = if large_print { 3 } else { 2 };
+                assert!(
+                    rendered.pages <= most,
+                    "{patient}, {paper:?}, large print {large_print}: {} pages",
+                    rendered.pages
+                );
+                assert!(rendered.missing_glyphs.is_empty(), "{patient}");
+                let file = save(dir.path(), "workflow.pdf", &rendered);
+                run("qpdf", &["--check", file.to_str().unwrap()]);
+                assert!(
+                    reading(&file).contains(&format!("For {patient}")),
+                    "{patient}"
+                );
+                let t = text(&file, None);
+                for (n, service) in services.iter().enumerate() {
+                    let title = format!("{}. {service}", n + 1);
+                    assert!(t.contains(&title), "{title} missing for {patient}");
+                }
+                assert!(t.contains("Your next check-in"));
+            }
+        }
+    }
+}
+
 #[test]
 fn the_qr_codes_scan_to_each_activity_s_web_page() {
     let dir = tempfile::tempdir().unwrap();
