@@ -241,6 +241,14 @@ async fn print(c: &Client, rx: &Element) -> Result<(PathBuf, String)> {
     Ok((pdf, text))
 }
 
+/// How many PDFs are in `dir`.
+fn pdfs_in(dir: &std::path::Path) -> Result<usize> {
+    Ok(std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .count())
+}
+
 /// A PDF's text as laid out, with runs of white space made single.
 fn pdf_text(pdf: &std::path::Path) -> Result<String> {
     let out = std::process::Command::new("pdftotext")
@@ -1011,6 +1019,15 @@ async fn workflow_two_and_five_prescribe_then_follow_up_with_barriers() -> Resul
     // Workflow 5, weeks later (a new app process): what was started, declined, missed.
     with_app("workflow-5", |c| async move {
         enter(&c).await?;
+        // The printout of the first run was removed when this app process started.
+        let prints = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?).join("prints");
+        let start = Instant::now();
+        while pdfs_in(&prints)? > 0 {
+            if start.elapsed() > Duration::from_secs(20) {
+                bail!("printouts outlived a restart in {}", prints.display());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         search(&c, "phadraig").await?;
         open_row(&c, "Aoife").await?;
         wait_text(
