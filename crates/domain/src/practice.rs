@@ -26,16 +26,6 @@ impl Country {
         };
         date.format(format).to_string()
     }
-
-    /// A date with its weekday, for an appointment a patient must not miss:
-    /// "Wednesday 4 November 2026" in the UK, "Wednesday, November 4, 2026" in the US.
-    pub fn day_and_date(self, date: chrono::NaiveDate) -> String {
-        let format = match self {
-            Country::Uk => "%A %-d %B %Y",
-            Country::Us => "%A, %B %-d, %Y",
-        };
-        date.format(format).to_string()
-    }
 }
 
 /// The practice form as typed.
@@ -161,8 +151,6 @@ mod tests {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
         assert_eq!(Country::Uk.long_date(d), "4 November 2026");
         assert_eq!(Country::Us.long_date(d), "November 4, 2026");
-        assert_eq!(Country::Uk.day_and_date(d), "Wednesday 4 November 2026");
-        assert_eq!(Country::Us.day_and_date(d), "Wednesday, November 4, 2026");
     }
 
     /// A PNG header (signature and IHDR) of the given size; enough for `check_logo`.

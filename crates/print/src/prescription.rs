@@ -3,9 +3,10 @@
 //! own frame (never split across pages) with a QR code to its web page, the next
 //! check-in, and a referral slip for each service the link worker refers to directly.
 
+use chrono::{Datelike, NaiveDate};
 use qrcode::{Color as Module, EcLevel, QrCode};
 use waymark_domain::sheet::{printable, PrescriptionSheet, SheetItem};
-use waymark_domain::{CostBand, JoinMethod, Weekday};
+use waymark_domain::{CostBand, Country, JoinMethod, Weekday};
 
 use crate::layout::{Face, Fonts, Picture, Style, Writer};
 use crate::wording::PrescriptionWording;
@@ -152,6 +153,26 @@ impl Page<'_> {
         Style::new(Face::Bold, self.s.heading).after(self.s.heading * 0.3)
     }
 
+    /// A date in full, in the wording's language and the practice's country's order:
+    /// "24 November 2026", "November 24, 2026".
+    fn long_date(&self, d: NaiveDate) -> String {
+        let month = self.w.months[d.month0() as usize];
+        match self.sheet.practice.country {
+            Country::Uk => format!("{} {month} {}", d.day(), d.year()),
+            Country::Us => format!("{month} {}, {}", d.day(), d.year()),
+        }
+    }
+
+    /// A date with its weekday, for an appointment not to miss: "Tuesday 8 December
+    /// 2026", "Tuesday, December 8, 2026".
+    fn day_and_date(&self, d: NaiveDate) -> String {
+        let day = self.w.weekdays[d.weekday().num_days_from_monday() as usize];
+        match self.sheet.practice.country {
+            Country::Uk => format!("{day} {}", self.long_date(d)),
+            Country::Us => format!("{day}, {}", self.long_date(d)),
+        }
+    }
+
     fn practice_phone(&self) -> Option<String> {
         self.sheet.practice.phone.as_deref().map(printable)
     }
@@ -205,7 +226,7 @@ impl Page<'_> {
         );
         doc.paragraph(
             &w.date
-                .replace("{date}", &p.country.long_date(self.sheet.prescribed_date)),
+                .replace("{date}", &self.long_date(self.sheet.prescribed_date)),
             self.body().right(left),
         );
         doc.set_y(doc.y().min(letterhead_bottom));
@@ -251,7 +272,10 @@ impl Page<'_> {
         doc.keep_together(heading.line_height() + 3.0 * self.body().line_height());
         doc.paragraph(self.w.what_matters_heading, heading);
         if let Some(words) = &sheet.what_matters {
-            doc.paragraph(&format!("“{}”", printable(words).trim()), self.body());
+            doc.paragraph(
+                &self.w.quote.replace("{text}", printable(words).trim()),
+                self.body(),
+            );
         }
         let bullet = self.body().indent(self.s.body * 1.2);
         for goal in &sheet.goals {
@@ -260,9 +284,7 @@ impl Page<'_> {
                 .map(|d| {
                     format!(
                         " ({})",
-                        self.w
-                            .goal_by
-                            .replace("{date}", &sheet.practice.country.long_date(d))
+                        self.w.goal_by.replace("{date}", &self.long_date(d))
                     )
                 })
                 .unwrap_or_default();
@@ -498,9 +520,8 @@ impl Page<'_> {
     fn check_in(&self, doc: &mut Writer<'_>) {
         let s = self.s;
         let w = self.w;
-        let country = self.sheet.practice.country;
         let text = match self.sheet.next_checkin {
-            Some(d) => w.next_checkin.replace("{date}", &country.day_and_date(d)),
+            Some(d) => w.next_checkin.replace("{date}", &self.day_and_date(d)),
             None => w.no_checkin.to_owned(),
         };
         let heading = Style::new(Face::Bold, s.heading)
@@ -557,7 +578,7 @@ impl Page<'_> {
         let heading = Style::new(Face::Bold, s.item).after(2.0);
         let body = self.body();
         let code = Style::new(Face::MonoBold, s.heading).after(4.0);
-        let date = sheet.practice.country.long_date(sheet.prescribed_date);
+        let date = self.long_date(sheet.prescribed_date);
         let patient = w
             .slip_for
             .replace("{name}", &printable(&sheet.patient_name));

@@ -50,7 +50,8 @@ pub const RECOVERY_KIT_EN: RecoveryKitWording = RecoveryKitWording {
 };
 
 /// The social prescription's text. `{name}` is a person, `{phone}`/`{email}` the
-/// practice's, `{date}` a date, `{code}` the reference code, `{n}`/`{total}` pages.
+/// practice's, `{date}` a date, `{code}` the reference code, `{n}`/`{total}` pages,
+/// `{text}` the person's words. Dates are written with `weekdays` and `months`.
 #[derive(Debug, Clone, Copy)]
 pub struct PrescriptionWording {
     pub title: &'static str,
@@ -62,6 +63,8 @@ pub struct PrescriptionWording {
     pub reach_email: &'static str,
     pub reach_ask_for: &'static str,
     pub what_matters_heading: &'static str,
+    /// The person's own words, quoted.
+    pub quote: &'static str,
     pub goal_by: &'static str,
     pub activities_heading: &'static str,
     pub when: &'static str,
@@ -88,7 +91,11 @@ pub struct PrescriptionWording {
     pub slip_quote: &'static str,
     pub footer_reference: &'static str,
     pub page: &'static str,
+    /// When an activity runs, Monday first.
     pub days: [&'static str; 7],
+    /// Dates are written with these names, in the practice's country's order.
+    pub weekdays: [&'static str; 7],
+    pub months: [&'static str; 12],
 }
 
 pub const PRESCRIPTION_EN: PrescriptionWording = PrescriptionWording {
@@ -101,6 +108,7 @@ pub const PRESCRIPTION_EN: PrescriptionWording = PrescriptionWording {
     reach_email: "To reach us, email {email}.",
     reach_ask_for: "Ask for {name}.",
     what_matters_heading: "What matters to you",
+    quote: "“{text}”",
     goal_by: "by {date}",
     activities_heading: "Your activities",
     when: "When",
@@ -137,5 +145,28 @@ pub const PRESCRIPTION_EN: PrescriptionWording = PrescriptionWording {
         "Fridays",
         "Saturdays",
         "Sundays",
+    ],
+    weekdays: [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ],
 };
