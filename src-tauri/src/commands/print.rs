@@ -153,3 +153,85 @@ pub fn keep_print_folder_clear(data_dir: PathBuf) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use waymark_domain::{Country, PracticeFields, ServiceInput, SheetItem};
+
+    fn sheet(patient: &str, country: Country, needs_large_print: bool) -> PrescriptionSheet {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let service = ServiceInput {
+            name: "Community Choir".into(),
+            ..ServiceInput::default()
+        }
+        .validate(today)
+        .unwrap();
+        PrescriptionSheet {
+            practice: PracticeFields {
+                name: "Hollinsford Surgery".into(),
+                address: None,
+                phone: Some("01632 960000".into()),
+                email: None,
+                country,
+                logo_png: None,
+            },
+            patient_name: patient.into(),
+            needs_large_print,
+            link_worker: Some("Amara Okafor".into()),
+            prescribed_date: today,
+            message: None,
+            next_checkin: None,
+            reference_code: "WM-7K2M-9QXD".into(),
+            what_matters: None,
+            goals: Vec::new(),
+            items: vec![SheetItem {
+                service,
+                personal_note: None,
+            }],
+        }
+    }
+
+    fn choice(paper: Option<PaperSize>, allow_missing_glyphs: bool) -> PrintChoice {
+        PrintChoice {
+            paper,
+            large_print: None,
+            allow_missing_glyphs,
+        }
+    }
+
+    /// The page width in points from the PDF's MediaBox: 595 for A4, 612 for Letter.
+    fn page_width(pdf: &[u8]) -> u32 {
+        let text = String::from_utf8_lossy(pdf);
+        let at = text.find("/MediaBox").unwrap();
+        let numbers: Vec<f32> = text[at..]
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|s| !s.is_empty())
+            .take(4)
+            .map(|s| s.parse().unwrap())
+            .collect();
+        (numbers[2] - numbers[0]).round() as u32
+    }
+
+    #[test]
+    fn the_practice_s_paper_unless_chosen_otherwise() {
+        let uk = sheet("Zoë O'Brien", Country::Uk, false);
+        assert_eq!(page_width(&render(&uk, choice(None, false)).unwrap()), 595);
+        let letter = render(&uk, choice(Some(PaperSize::Letter), false)).unwrap();
+        assert_eq!(page_width(&letter), 612);
+        let us = sheet("Zoë O'Brien", Country::Us, false);
+        assert_eq!(page_width(&render(&us, choice(None, false)).unwrap()), 612);
+    }
+
+    #[test]
+    fn characters_the_font_lacks_are_refused_until_the_user_agrees() {
+        let li = sheet("李 小龙", Country::Uk, false);
+        let refused = render(&li, choice(None, false)).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::MissingGlyphs);
+        assert!(refused.message.contains("小 李 龙"), "{}", refused.message);
+        assert!(render(&li, choice(None, true))
+            .unwrap()
+            .starts_with(b"%PDF"));
+    }
+}
