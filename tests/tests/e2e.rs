@@ -844,6 +844,9 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
         )
         .await?;
         click(&c, "#save-what-matters").await?;
+        // Saving reloads the page; a click before the reload ends can land on the old
+        // page and be lost.
+        wait_text(&c, "[data-testid=what-matters]", "Being strong enough").await?;
         click(&c, "#add-goal").await?;
         type_into(&c, "#goalDescription", "Gentle exercise twice a week").await?;
         click(&c, "#save-goal").await?;
