@@ -215,8 +215,6 @@ async fn register(
     Ok(())
 }
 
-/// Runs `body` against a fresh app process and always ends the session (quitting the
-/// app), so the next launch is a real restart.
 /// Presses "Print" on the prescription `rx` and returns the PDF the system's viewer was
 /// handed (the stand-in viewer of `xtask/src/real.rs` lists each file it is given), and
 /// its text.
@@ -266,6 +264,8 @@ fn pdf_text(pdf: &std::path::Path) -> Result<String> {
         .join(" "))
 }
 
+/// Runs `body` against a fresh app process and always ends the session (quitting the
+/// app), so the next launch is a real restart.
 async fn with_app<T, F, Fut>(name: &str, body: F) -> Result<T>
 where
     F: FnOnce(Client) -> Fut,

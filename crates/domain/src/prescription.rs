@@ -93,10 +93,19 @@ pub struct PrescriptionFields {
 pub fn parse_reference_code(text: &str) -> Option<String> {
     let compact: String = text
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}'))
         .collect::<String>()
         .to_ascii_uppercase();
-    let body = compact.strip_prefix("WM")?;
+    // The code's alphabet has no I, L, O or U: read aloud or retyped, O is 0, I and L are 1.
+    let body: String = compact
+        .strip_prefix("WM")?
+        .chars()
+        .map(|c| match c {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
     (body.len() == 8 && body.chars().all(|c| c.is_ascii_alphanumeric()))
         .then(|| format!("WM-{}-{}", &body[..4], &body[4..]))
 }

@@ -108,12 +108,28 @@ pub fn prescription_pdf(
         .footer_reference
         .replace("{code}", &sheet.reference_code);
     let footer = Style::new(Face::Regular, s.footer);
+    // The left part gives way to the page number: a long practice name is shortened.
+    let widest_page = wording.page.replace("{n}", "99").replace("{total}", "99");
+    let room =
+        doc.text_width() - doc.width_of(&widest_page, footer.face, footer.size) - 2.0 * footer.size;
+    let mut left = format!("{practice} · {reference}");
+    if doc.width_of(&left, footer.face, footer.size) > room {
+        let mut name: Vec<char> = practice.chars().collect();
+        while !name.is_empty() {
+            name.pop();
+            let short: String = name.iter().collect();
+            left = format!("{}… · {reference}", short.trim_end());
+            if doc.width_of(&left, footer.face, footer.size) <= room {
+                break;
+            }
+        }
+    }
     Ok(doc.finish_with_footer(|n, total| {
         let page = wording
             .page
             .replace("{n}", &n.to_string())
             .replace("{total}", &total.to_string());
-        Some((format!("{practice} · {reference}"), page, footer))
+        Some((left.clone(), page, footer))
     }))
 }
 
@@ -421,6 +437,10 @@ impl Page<'_> {
         let qr_height = if qr.is_some() { s.qr } else { 0.0 };
         if height <= doc.page_room() {
             doc.keep_together(height);
+        } else {
+            // Taller than a page: it will flow, but its title stays with its QR code.
+            let first = blocks.first().map_or(0.0, |b| b.height);
+            doc.keep_together(first.max(qr_height) + 2.0 * s.pad);
         }
         let (top, page) = (doc.y(), doc.page());
         doc.space(s.pad);
@@ -428,7 +448,7 @@ impl Page<'_> {
             let x = doc.left() + doc.text_width() - s.pad - s.qr;
             draw_qr(doc, code, x, top - s.pad, s.qr);
         }
-        let label = Style::new(Face::Bold, s.body);
+        let label = Style::new(Face::Bold, s.body).leading(s.leading);
         for block in blocks {
             let (y0, page0) = (doc.y(), doc.page());
             match block.kind {
@@ -464,7 +484,7 @@ impl Page<'_> {
     fn plan(&self, doc: &Writer<'_>, pieces: Vec<Piece>, qr_height: f32) -> Vec<Planned> {
         let s = self.s;
         let label_w = self.label_width(doc);
-        let label = Style::new(Face::Bold, s.body);
+        let label = Style::new(Face::Bold, s.body).leading(s.leading);
         let mut out = Vec::new();
         let mut offset = 0.0;
         let mut pieces = pieces.into_iter().peekable();

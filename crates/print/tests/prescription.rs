@@ -327,22 +327,33 @@ fn twelve_activities_take_two_or_three_pages_and_no_activity_is_split() {
             let numbered = format!("Page {} of {}", p + 1, rendered.pages);
             assert!(t.contains(&numbered), "{numbered} missing");
         }
+        let titles: Vec<String> = sheet
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| format!("{}. {}", i + 1, item.service.name))
+            .collect();
         for (i, item) in sheet.items.iter().enumerate() {
-            let title = format!("{}. {}", i + 1, item.service.name);
+            let title = &titles[i];
             let on: Vec<usize> = (0..pages.len())
-                .filter(|&p| pages[p].contains(&title))
+                .filter(|&p| pages[p].contains(title.as_str()))
                 .collect();
             assert_eq!(on.len(), 1, "{title} on pages {on:?}");
-            // The activity's last row is on the page its title is on.
+            // From this title to the next one (or the page's end), the activity's own
+            // last row and its phone are there: nothing of it went to another page.
             let page = &pages[on[0]];
-            let after = &page[page.find(&title).unwrap()..];
-            let note = "Note Go with a friend the first time if you like.";
+            let from = &page[page.find(title.as_str()).unwrap()..];
+            let body = titles
+                .get(i + 1)
+                .and_then(|next| from.find(next.as_str()))
+                .map_or(from, |end| &from[..end]);
+            let note = format!("Note Take a friend to number {}.", i + 1);
             assert!(
-                after.contains(note),
-                "{paper:?}: {title} is split from its note: {after}"
+                body.contains(&note),
+                "{paper:?}: {title} is split from its note: {body}"
             );
             if let Some(phone) = &item.service.phone {
-                assert!(after.contains(phone.as_str()), "{title} split from {phone}");
+                assert!(body.contains(phone.as_str()), "{title} split from {phone}");
             }
         }
         let all = pages.join(" ");
@@ -396,6 +407,26 @@ fn every_sample_name_prints_and_missing_scripts_are_reported_not_hidden() {
         checked += 1;
     }
     assert_eq!(checked, 9, "nine of the ten sample names are in the font");
+}
+
+#[test]
+fn a_long_practice_name_is_shortened_in_the_footer_not_run_into_the_page_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = common::workflow_one(Country::Uk);
+    sheet.practice.name = "The Hollinsford and District Community Health Partnership ".repeat(3);
+    for large_print in [false, true] {
+        let file = save(
+            dir.path(),
+            "long.pdf",
+            &render(&sheet, Paper::A4, large_print),
+        );
+        let t = text(&file, Some(1));
+        let footer = &t[t.rfind("The Hollinsford").unwrap()..];
+        assert!(
+            footer.contains("… · Reference WM-7K2M-9QXD Page 1 of"),
+            "{footer}"
+        );
+    }
 }
 
 #[test]

@@ -28,9 +28,9 @@ impl PrintFolder {
         &self.dir
     }
 
-    /// Writes `pdf` as a new file named after `stem` (letters, digits and hyphens
-    /// only; anything else becomes a hyphen) and returns its path. The folder and the
-    /// file are readable by this user only.
+    /// Writes `pdf` as a new file `prescription-<stem>-<time>.pdf` (the stem keeps
+    /// letters, digits and hyphens; anything else becomes a hyphen) and returns its
+    /// path. The folder and the file are readable by this user only.
     pub fn write(&self, stem: &str, pdf: &[u8]) -> Result<PathBuf> {
         create_private_dir(&self.dir)?;
         let stem: String = stem
@@ -54,7 +54,7 @@ impl PrintFolder {
             } else {
                 format!("-{n}")
             };
-            let path = self.dir.join(format!("{stem}-{stamp}{suffix}.pdf"));
+            let path = self.dir.join(format!("{PREFIX}{stem}-{stamp}{suffix}.pdf"));
             match create_private_file(&path) {
                 Ok(mut file) => {
                     use std::io::Write;
@@ -68,8 +68,10 @@ impl PrintFolder {
         }
     }
 
-    /// Removes the folder's PDFs last written more than `older_than` ago (every one with
-    /// `Duration::ZERO`), and returns how many went. Other files are left alone.
+    /// Removes the printouts (`prescription-*.pdf`) last written more than `older_than`
+    /// ago (every one with `Duration::ZERO`), and returns how many went. Other files are
+    /// left alone; a file that cannot be removed now (a viewer on Windows may hold it
+    /// open) is skipped and tried again at the next sweep.
     pub fn sweep(&self, older_than: Duration) -> Result<usize> {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(entries) => entries,
@@ -78,27 +80,30 @@ impl PrintFolder {
         };
         let now = SystemTime::now();
         let mut removed = 0;
-        for entry in entries {
-            let entry = entry?;
+        for entry in entries.flatten() {
             let path = entry.path();
-            let meta = entry.metadata()?;
-            let is_pdf = path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-            if !meta.is_file() || !is_pdf {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let ours = name.starts_with(PREFIX) && name.ends_with(".pdf");
+            let Ok(meta) = entry.metadata() else { continue };
+            if !ours || !meta.is_file() {
                 continue;
             }
-            let age = now
-                .duration_since(meta.modified()?)
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
                 .unwrap_or(Duration::ZERO);
-            if age >= older_than {
-                std::fs::remove_file(&path)?;
+            if age >= older_than && std::fs::remove_file(&path).is_ok() {
                 removed += 1;
             }
         }
         Ok(removed)
     }
 }
+
+/// Every printout's file name starts with this.
+const PREFIX: &str = "prescription-";
 
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -158,6 +163,7 @@ mod tests {
             assert_eq!(mode(&a), 0o600);
         }
         std::fs::write(folder.path().join("notes.txt"), "not ours").unwrap();
+        std::fs::write(folder.path().join("letter.pdf"), "not ours either").unwrap();
 
         assert_eq!(folder.sweep(KEEP_FOR).unwrap(), 0, "fresh prints stay");
         let day_ago = SystemTime::now() - KEEP_FOR - Duration::from_secs(60);
@@ -176,5 +182,6 @@ mod tests {
         );
         assert!(!b.exists());
         assert!(folder.path().join("notes.txt").exists());
+        assert!(folder.path().join("letter.pdf").exists());
     }
 }

@@ -87,8 +87,9 @@ pub fn prescription_print(
         let _ = folder.sweep(KEEP_FOR);
         db.prescriptions().print(id, today(), |sheet| {
             let pdf = render(sheet, choice)?;
-            let stem = format!("prescription-{}", sheet.reference_code);
-            folder.write(&stem, &pdf).map_err(ApiError::from)
+            folder
+                .write(&sheet.reference_code, &pdf)
+                .map_err(ApiError::from)
         })
     })?;
     tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|e| {
@@ -113,7 +114,9 @@ pub fn prescription_save_pdf(
     id: i64,
     choice: PrintChoice,
 ) -> Result<Option<String>, ApiError> {
-    // Asked before the caseload is touched: the dialog must not hold the database.
+    // Nobody signed in (or a locked screen) gets no dialog.
+    state.with_staff_db(|_| Ok::<_, ApiError>(()))?;
+    // Asked before the caseload is locked: the dialog must not hold the database.
     let Some(path) = super::ask_where_to_save(
         &app,
         "Save the social prescription",

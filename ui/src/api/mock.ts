@@ -1050,8 +1050,8 @@ export class MockApi implements Api {
   /** Whether `text` is the reference code of one of the patient's prescriptions, typed
    * any way a provider might read it out. */
   private quotes(patientId: number, text: string): boolean {
-    const compact = text.replace(/[\s-]/g, "").toUpperCase();
-    const m = /^WM([0-9A-Z]{4})([0-9A-Z]{4})$/.exec(compact);
+    const compact = text.replace(/[\s\-\u2010-\u2015\u2212]/g, "").toUpperCase();
+    const m = /^WM([0-9A-Z]{4})([0-9A-Z]{4})$/.exec(compact.slice(0, 2) + compact.slice(2).replace(/O/g, "0").replace(/[IL]/g, "1"));
     if (!m) return false;
     const code = `WM-${m[1]}-${m[2]}`;
     return this.prescriptions.some((x) => x.patientId === patientId && x.referenceCode === code);

@@ -100,13 +100,15 @@ pub fn twelve(country: Country) -> PrescriptionSheet {
     s.items = services()
         .into_iter()
         .take(12)
-        .map(|mut service| {
+        .enumerate()
+        .map(|(i, mut service)| {
             if service.name == "Cooking on a Budget" {
                 service.join_method = JoinMethod::DirectReferral;
             }
             SheetItem {
                 service,
-                personal_note: Some("Go with a friend the first time if you like.".into()),
+                // Each note its own, so a test can tell which activity a line belongs to.
+                personal_note: Some(format!("Take a friend to number {}.", i + 1)),
             }
         })
         .collect();
