@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Referral } from "./api/bindings/Referral";
 import type { Service } from "./api/bindings/Service";
 import { addDays, MockApi } from "./api/mock";
+import { emptyServiceQuery } from "./lib/directoryLabels";
 import { formatDate, todayIso } from "./lib/format";
 import { HOSTILE, JOSE, LI, SIOBHAN, ZOE, seed } from "./test/fixtures";
 import { byId, startApp, type User } from "./test/dom";
@@ -172,18 +173,7 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
     await pick(user, "childcare", CO_OP);
     const yoga = await pick(user, "gentle yoga", YOGA);
     expect(api.calls.filter((c) => c.command === "service_list").at(-1)?.args).toEqual({
-      query: {
-        text: "gentle yoga",
-        category: null,
-        cost: null,
-        day: null,
-        language: null,
-        accessibility: "",
-        includeInactive: false,
-        staleOnly: false,
-        limit: 10,
-        offset: 0,
-      },
+      query: { ...emptyServiceQuery(10), text: "gentle yoga" },
     });
     // The discount is in view while the note is written.
     expect(yoga.textContent).toContain("50% off");

@@ -109,17 +109,7 @@ fn restore_on_a_new_machine_holds_every_record() {
     assert_eq!(restored.previous, None);
     let db2 = Database::open(elsewhere.path(), &new_store).unwrap();
     assert_eq!(total(&db2), 2);
-    let zoe = db2
-        .patients()
-        .list(
-            &PatientQuery {
-                text: "zoe".into(),
-                limit: 5,
-                ..Default::default()
-            },
-            today(),
-        )
-        .unwrap();
+    let zoe = search(&db2, "zoe");
     assert_eq!(
         db2.referrals()
             .list_for_patient(zoe.items[0].id)

@@ -460,17 +460,7 @@ fn caseload_filters_by_episode_overdue_and_silence() {
         ),
         ["Zoë", "Łukasz"]
     );
-    let zoe_row = db
-        .patients()
-        .list(
-            &PatientQuery {
-                text: "zoe".into(),
-                limit: 5,
-                ..Default::default()
-            },
-            today(),
-        )
-        .unwrap();
+    let zoe_row = search(&db, "zoe");
     assert!(zoe_row.items[0].checkin_overdue);
 
     // Any number of weeks is accepted (it comes over IPC): far past means "ever".
@@ -500,18 +490,7 @@ fn caseload_filters_by_episode_overdue_and_silence() {
         )
         .unwrap();
     assert!(overdue(&db).is_empty());
-    let row = &db
-        .patients()
-        .list(
-            &PatientQuery {
-                text: "zoe".into(),
-                limit: 5,
-                ..Default::default()
-            },
-            today(),
-        )
-        .unwrap()
-        .items[0];
+    let row = &search(&db, "zoe").items[0];
     assert_eq!((row.next_checkin, row.checkin_overdue), (None, false));
 
     // A new prescription sets the next one.

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use waymark_domain::{PatientInput, ReferralInput, ReferralReason, ReferralSource};
-use waymark_store::{CredentialVault, Database};
+use waymark_store::{CredentialVault, Database, PatientPage, PatientQuery};
 
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
@@ -15,6 +15,20 @@ pub fn mock_vault() -> CredentialVault {
 
 pub fn open(dir: &Path, vault: &CredentialVault) -> Database {
     Database::open(dir, vault).unwrap()
+}
+
+/// The first page of the caseload search for `text`, as typed in the search box.
+pub fn search(db: &Database, text: &str) -> PatientPage {
+    db.patients()
+        .list(
+            &PatientQuery {
+                text: text.into(),
+                limit: 5,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap()
 }
 
 pub fn patient(given: &str, family: &str, dob: &str, nhs: &str) -> PatientInput {
