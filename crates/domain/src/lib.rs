@@ -58,6 +58,7 @@ pub mod plan;
 pub mod practice;
 pub mod prescription;
 pub mod referral;
+pub mod report;
 pub mod search;
 pub mod sheet;
 pub mod staff;

@@ -1,5 +1,5 @@
 //! The caseload's summary columns on `patients` (episode status, next check-in, last
-//! contact), recomputed from their source tables inside every transaction that changes
+//! contact, the baseline awaiting follow-up measures), recomputed from their source tables inside every transaction that changes
 //! a referral, contact or prescription, so the caseload list reads one indexed table.
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -8,7 +8,9 @@ use crate::error::Result;
 
 /// Recomputes one patient's summary columns from referrals, contacts and prescriptions.
 /// The next check-in is the latest prescription's, unless the latest episode is closed
-/// or a conversation on or after that date has already been the check-in.
+/// or a conversation on or after that date has already been the check-in. Follow-up
+/// measures are awaited after a baseline with no follow-up since, unless the latest
+/// episode is closed.
 pub(crate) fn refresh(conn: &Connection, patient_id: i64) -> Result<()> {
     let episode: Option<String> = conn
         .query_row(
@@ -18,7 +20,13 @@ pub(crate) fn refresh(conn: &Connection, patient_id: i64) -> Result<()> {
             |r| r.get(0),
         )
         .optional()?;
-    let next_checkin: Option<String> = if episode.as_deref() == Some("closed") {
+    let closed = episode.as_deref() == Some("closed");
+    let measures_baseline = if closed {
+        None
+    } else {
+        crate::outcomes::open_baseline(conn, patient_id)?
+    };
+    let next_checkin: Option<String> = if closed {
         None
     } else {
         conn.query_row(
@@ -41,15 +49,22 @@ pub(crate) fn refresh(conn: &Connection, patient_id: i64) -> Result<()> {
         (due, _) => due,
     };
     conn.execute(
-        "UPDATE patients SET episode_status = ?2, next_checkin = ?3, last_contact = ?4
+        "UPDATE patients SET episode_status = ?2, next_checkin = ?3, last_contact = ?4,
+            measures_baseline = ?5
          WHERE id = ?1",
-        params![patient_id, episode, next_checkin, last_contact],
+        params![
+            patient_id,
+            episode,
+            next_checkin,
+            last_contact,
+            measures_baseline
+        ],
     )?;
     Ok(())
 }
 
 /// Everything the patient page shows, read in one transaction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PatientRecord {
     pub patient: crate::Patient,
     pub referrals: Vec<crate::Referral>,
@@ -57,6 +72,22 @@ pub struct PatientRecord {
     /// The newest contacts; older ones are paged through `contacts().list`.
     pub contacts: crate::contacts::ContactPage,
     pub prescriptions: Vec<crate::prescriptions::Prescription>,
+    /// Outcome measures, oldest first.
+    pub measures: Vec<crate::outcomes::Measure>,
+    /// When follow-up measures fall due, if a baseline awaits them.
+    pub measures_due: Option<chrono::NaiveDate>,
+}
+
+/// When a patient's follow-up measures fall due, from the summary column.
+fn measures_due(conn: &Connection, patient_id: i64) -> Result<Option<chrono::NaiveDate>> {
+    let baseline: Option<String> = conn.query_row(
+        "SELECT measures_baseline FROM patients WHERE id = ?1",
+        [patient_id],
+        |r| r.get(0),
+    )?;
+    let weeks = crate::outcomes::follow_up_weeks(conn)?;
+    Ok(crate::parse_optional_date(baseline)?
+        .map(|b| waymark_domain::outcomes::follow_up_due(b, weeks)))
 }
 
 impl crate::Database {
@@ -70,6 +101,8 @@ impl crate::Database {
             goals: crate::plan::goals_of_patient(&tx, id)?,
             contacts: crate::contacts::page(&tx, id, contacts_shown, 0)?,
             prescriptions: crate::prescriptions::of_patient(&tx, id)?,
+            measures: crate::outcomes::of_patient(&tx, id)?,
+            measures_due: measures_due(&tx, id)?,
         };
         crate::audit::record(
             &tx,

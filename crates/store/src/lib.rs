@@ -23,6 +23,7 @@ pub mod export;
 pub mod key;
 pub mod keycheck;
 pub mod migrations;
+pub mod outcomes;
 pub mod paths;
 pub mod patients;
 pub mod plan;
@@ -31,6 +32,7 @@ pub mod prescriptions;
 pub mod print_folder;
 pub mod recovery;
 pub mod referrals;
+pub mod reports;
 pub mod staff;
 
 pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditRow};

@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_casework.sql"),
         then: Some(fill_name_index),
     },
+    Migration {
+        version: 3,
+        name: "outcomes",
+        sql: include_str!("../migrations/0003_outcomes.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema this build knows.

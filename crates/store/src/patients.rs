@@ -42,6 +42,10 @@ pub struct PatientSummary {
     pub last_contact: Option<NaiveDate>,
     /// The next check-in date has passed.
     pub checkin_overdue: bool,
+    /// When follow-up outcome measures fall due, if a baseline awaits them.
+    pub measures_due: Option<NaiveDate>,
+    /// That date has passed.
+    pub measures_overdue: bool,
 }
 
 /// Which episodes the caseload shows.
@@ -62,6 +66,9 @@ pub struct PatientQuery {
     pub overdue: bool,
     /// Only patients with no contact logged in this many weeks (or none ever).
     pub no_contact_weeks: Option<u32>,
+    /// Only patients whose follow-up measures are overdue or due within
+    /// `outcomes::DUE_SOON_DAYS`, soonest first.
+    pub measures_due: bool,
     pub limit: u32,
     pub offset: u32,
 }
@@ -266,8 +273,23 @@ impl Patients<'_> {
                 args.len()
             ));
         }
+        let weeks = crate::outcomes::follow_up_weeks(&self.db.conn)?;
+        if query.measures_due {
+            // Due by `today + DUE_SOON_DAYS` means a baseline on or before that day less
+            // the follow-up interval.
+            let latest_baseline = today
+                .checked_add_signed(chrono::Duration::days(
+                    waymark_domain::outcomes::DUE_SOON_DAYS,
+                ))
+                .and_then(|d| d.checked_sub_signed(chrono::Duration::weeks(i64::from(weeks))))
+                .unwrap_or(NaiveDate::MIN);
+            args.push(Value::Text(date_text(latest_baseline)));
+            clauses.push(format!("measures_baseline <= ?{}", args.len()));
+        }
         let order = if query.overdue {
             "next_checkin, sort_key, id"
+        } else if query.measures_due {
+            "measures_baseline, sort_key, id"
         } else {
             "sort_key, id"
         };
@@ -296,7 +318,7 @@ impl Patients<'_> {
             let mut stmt = tx.prepare(&sql)?;
             let mut rows = stmt.query(params_from_iter(args.iter()))?;
             while let Some(r) = rows.next()? {
-                items.push(summary_row(r, &today_text)?);
+                items.push(summary_row(r, today, weeks)?);
             }
         }
         audit::record(&tx, self.db.actor, AuditAction::List, ENTITY, None, None)?;
@@ -319,7 +341,7 @@ impl Patients<'_> {
         let Ok(f) = input.validate(today) else {
             return Ok(Vec::new());
         };
-        let found = duplicates(&self.db.conn, &f, exclude, &date_text(today))?;
+        let found = duplicates(&self.db.conn, &f, exclude, today)?;
         if !found.is_empty() {
             audit::record(
                 &self.db.conn,
@@ -345,10 +367,13 @@ impl Patients<'_> {
 }
 
 const SUMMARY: &str = "id, given_name, family_name, preferred_name, date_of_birth, nhs_number,
-    status, episode_status, next_checkin, last_contact";
+    status, episode_status, next_checkin, last_contact, measures_baseline";
 
-fn summary_row(r: &Row<'_>, today: &str) -> Result<PatientSummary> {
-    let next_checkin: Option<String> = r.get(8)?;
+/// `weeks` is the practice's follow-up interval for outcome measures.
+fn summary_row(r: &Row<'_>, today: NaiveDate, weeks: u32) -> Result<PatientSummary> {
+    let next_checkin = parse_optional_date(r.get(8)?)?;
+    let measures_due =
+        parse_optional_date(r.get(10)?)?.map(|b| waymark_domain::outcomes::follow_up_due(b, weeks));
     Ok(PatientSummary {
         id: r.get(0)?,
         given_name: r.get(1)?,
@@ -361,9 +386,11 @@ fn summary_row(r: &Row<'_>, today: &str) -> Result<PatientSummary> {
             .get::<_, Option<String>>(7)?
             .map(|s| s.parse())
             .transpose()?,
-        checkin_overdue: next_checkin.as_deref().is_some_and(|d| d < today),
-        next_checkin: parse_optional_date(next_checkin)?,
+        checkin_overdue: next_checkin.is_some_and(|d| d < today),
+        next_checkin,
         last_contact: parse_optional_date(r.get(9)?)?,
+        measures_overdue: measures_due.is_some_and(|d| d < today),
+        measures_due,
     })
 }
 
@@ -371,8 +398,9 @@ fn duplicates(
     conn: &rusqlite::Connection,
     f: &PatientFields,
     exclude: Option<i64>,
-    today: &str,
+    today: NaiveDate,
 ) -> Result<Vec<PatientSummary>> {
+    let weeks = crate::outcomes::follow_up_weeks(conn)?;
     let nhs = f.nhs_number.as_ref().map(|n| n.digits().to_owned());
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SUMMARY} FROM patients
@@ -388,7 +416,7 @@ fn duplicates(
     ])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(summary_row(r, today)?);
+        out.push(summary_row(r, today, weeks)?);
     }
     Ok(out)
 }

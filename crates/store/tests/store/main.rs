@@ -13,6 +13,8 @@ mod common;
 mod directory;
 /// Opening: fresh, reopen, and the failures that must be told apart and change nothing.
 mod open;
+/// Outcome measures, their due dates on the caseload, and the period report.
+mod outcomes;
 /// Patients: round trip, search, archive, audit.
 mod patients;
 /// Patient data never reaches disk in plain text.
