@@ -127,6 +127,8 @@ pub struct Session {
     pub staff: StaffMember,
     pub locked: bool,
     pub idle_minutes: u32,
+    /// Weeks from a baseline outcome measure to its follow-up.
+    pub follow_up_weeks: u32,
     /// For admins: what needs doing about backups (no folder, a failure, an old one).
     pub backup_reminder: Option<String>,
 }
@@ -387,6 +389,9 @@ pub struct PatientSummary {
     pub next_checkin: Option<String>,
     pub last_contact: Option<String>,
     pub checkin_overdue: bool,
+    /// When follow-up outcome measures fall due, if a baseline awaits them.
+    pub measures_due: Option<String>,
+    pub measures_overdue: bool,
 }
 
 impl From<store::PatientSummary> for PatientSummary {
@@ -403,6 +408,8 @@ impl From<store::PatientSummary> for PatientSummary {
             next_checkin: p.next_checkin.map(iso),
             last_contact: p.last_contact.map(iso),
             checkin_overdue: p.checkin_overdue,
+            measures_due: p.measures_due.map(iso),
+            measures_overdue: p.measures_overdue,
         }
     }
 }
@@ -421,6 +428,9 @@ pub struct PatientQuery {
     pub overdue: bool,
     #[serde(default)]
     pub no_contact_weeks: Option<u32>,
+    /// Only patients whose follow-up measures are overdue or due within two weeks.
+    #[serde(default)]
+    pub measures_due: bool,
     pub limit: u32,
     pub offset: u32,
 }
@@ -452,6 +462,7 @@ impl From<PatientQuery> for store::PatientQuery {
             episode,
             overdue: q.overdue,
             no_contact_weeks: q.no_contact_weeks,
+            measures_due: q.measures_due,
             limit: q.limit,
             offset: q.offset,
         }
@@ -703,4 +714,6 @@ pub struct ExportResult {
 
 // After `mirror_enum!`, which the casework types use.
 mod casework;
+mod outcomes;
 pub use casework::*;
+pub use outcomes::*;

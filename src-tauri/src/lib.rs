@@ -37,6 +37,7 @@ macro_rules! app_commands {
             $m::staff::staff_set_active,
             $m::staff::staff_reset_passphrase,
             $m::staff::settings_set_idle_minutes,
+            $m::staff::settings_set_follow_up_weeks,
             $m::audit::audit_list,
             $m::backup::backup_overview,
             $m::backup::backup_settings_set,
@@ -68,6 +69,9 @@ macro_rules! app_commands {
             $m::directory::directory_facets,
             $m::directory::directory_import,
             $m::directory::directory_load_example,
+            $m::outcomes::outcome_record,
+            $m::outcomes::report_period,
+            $m::outcomes::report_export,
         ]
     };
 }

@@ -79,6 +79,7 @@ pub use prescription::{
 pub use referral::{
     ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus, StatusChange,
 };
+pub use report::{Period, ReportTable};
 pub use sheet::{PrescriptionSheet, SheetGoal, SheetItem};
 pub use staff::{Role, StaffFields, StaffInput};
 pub use validation::{FieldError, ValidationErrors};

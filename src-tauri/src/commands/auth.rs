@@ -22,6 +22,7 @@ pub(crate) fn session_dto(db: &Database, s: &state::Session) -> Result<Session, 
         staff: s.staff.clone().into(),
         locked: s.locked,
         idle_minutes: db.idle_minutes()?,
+        follow_up_weeks: db.follow_up_weeks()?,
         backup_reminder,
     })
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backup;
 pub mod casework;
 pub mod directory;
+pub mod outcomes;
 pub mod patients;
 pub mod print;
 pub mod referrals;

@@ -57,6 +57,21 @@ pub fn settings_set_idle_minutes(
     minutes: u32,
 ) -> Result<Session, ApiError> {
     state.with_admin_db(|db| db.set_idle_minutes(minutes))?;
+    current_session(&state)
+}
+
+/// Sets the weeks from a baseline outcome measure to its follow-up (1 to 52).
+#[tauri::command(async)]
+pub fn settings_set_follow_up_weeks(
+    state: State<'_, AppState>,
+    weeks: u32,
+) -> Result<Session, ApiError> {
+    state.with_admin_db(|db| db.set_follow_up_weeks(weeks))?;
+    current_session(&state)
+}
+
+/// The session after a settings change, so the UI picks up the new values.
+fn current_session(state: &AppState) -> Result<Session, ApiError> {
     state.with_db(|db, session| match session {
         Some(s) => session_dto(db, s),
         None => Err(ApiError::new(

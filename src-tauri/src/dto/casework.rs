@@ -543,6 +543,10 @@ pub struct PatientRecord {
     pub goals: Vec<Goal>,
     pub contacts: ContactPage,
     pub prescriptions: Vec<Prescription>,
+    /// Outcome measures, oldest first.
+    pub measures: Vec<super::Measure>,
+    /// When follow-up measures fall due, if a baseline awaits them.
+    pub measures_due: Option<String>,
 }
 
 impl From<store::PatientRecord> for PatientRecord {
@@ -553,6 +557,8 @@ impl From<store::PatientRecord> for PatientRecord {
             goals: r.goals.into_iter().map(Into::into).collect(),
             contacts: r.contacts.into(),
             prescriptions: r.prescriptions.into_iter().map(Into::into).collect(),
+            measures: r.measures.into_iter().map(Into::into).collect(),
+            measures_due: r.measures_due.map(iso),
         }
     }
 }

@@ -8,4 +8,8 @@ export type PatientQuery = { text: string, includeArchived: boolean,
 /**
  * The latest episode's status, or `none` for patients with no referral.
  */
-episode: EpisodeFilter | null, overdue: boolean, noContactWeeks: number | null, limit: number, offset: number, };
+episode: EpisodeFilter | null, overdue: boolean, noContactWeeks: number | null, 
+/**
+ * Only patients whose follow-up measures are overdue or due within two weeks.
+ */
+measuresDue: boolean, limit: number, offset: number, };

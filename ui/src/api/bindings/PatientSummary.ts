@@ -9,4 +9,8 @@ export type PatientSummary = { id: number, givenName: string, familyName: string
 /**
  * The latest episode's status; `null` when no referral is recorded.
  */
-episodeStatus: ReferralStatus | null, nextCheckin: string | null, lastContact: string | null, checkinOverdue: boolean, };
+episodeStatus: ReferralStatus | null, nextCheckin: string | null, lastContact: string | null, checkinOverdue: boolean, 
+/**
+ * When follow-up outcome measures fall due, if a baseline awaits them.
+ */
+measuresDue: string | null, measuresOverdue: boolean, };

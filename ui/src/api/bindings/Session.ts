@@ -7,6 +7,10 @@ import type { StaffMember } from "./StaffMember";
  */
 export type Session = { staff: StaffMember, locked: boolean, idleMinutes: number, 
 /**
+ * Weeks from a baseline outcome measure to its follow-up.
+ */
+followUpWeeks: number, 
+/**
  * For admins: what needs doing about backups (no folder, a failure, an old one).
  */
 backupReminder: string | null, };
