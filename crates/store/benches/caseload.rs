@@ -4,12 +4,14 @@
 //! `--small` for a quick run on a tenth of the data.
 //!
 //! Targets (issue 4): caseload search p95 under 10 ms; a full patient page under 20 ms.
+//! Issue 6: every period report (and each table's CSV export) under 300 ms.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is the report
 
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use waymark_domain::{Period, ReportTable};
 use waymark_store::bench_seed::{name_parts, nhs_from_stem, Rng, Size};
 use waymark_store::{CredentialVault, Database, EpisodeFilter, PatientQuery};
 
@@ -137,6 +139,72 @@ fn main() {
     }
     println!();
     report("patient page (record + audit row)", &mut pages, 20.0);
+
+    reports(&db, today, size.patients > 50_000);
+}
+
+/// The period report over periods of growing length, then each table's CSV export for
+/// the last twelve months.
+fn reports(db: &Database, today: NaiveDate, full: bool) {
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let periods = [
+        ("last 30 days", today - chrono::Duration::days(29), today),
+        (
+            "last quarter (Jul-Sep 2026)",
+            day(2026, 7, 1),
+            day(2026, 9, 30),
+        ),
+        ("last 12 months", today - chrono::Duration::days(364), today),
+        ("everything (since 2024)", day(2024, 1, 1), today),
+    ];
+    println!();
+    let runs = 20;
+    for (name, from, to) in periods {
+        let period = Period::parse(&iso(from), &iso(to)).unwrap();
+        let first = db.reports().period(period).unwrap();
+        let mut samples = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            db.reports().period(period).unwrap();
+            samples.push(t.elapsed());
+        }
+        report(&format!("report: {name}"), &mut samples, 300.0);
+        let ucla = first.outcomes.last().map_or(0, |o| o.pairs);
+        println!(
+            "    {} referrals, {} people seen, {} activities, {} barriers, {} UCLA-3 pairs",
+            first.referrals,
+            first.people_seen,
+            first.items,
+            first.barriers.iter().map(|b| b.count).sum::<u64>(),
+            ucla
+        );
+        if full {
+            assert!(
+                first.referrals > 0 && ucla > 0,
+                "the benchmark must measure real work"
+            );
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let year = Period::parse(&iso(today - chrono::Duration::days(364)), &iso(today)).unwrap();
+    for table in ReportTable::ALL {
+        let path = out.path().join(format!("{}.csv", table.as_str()));
+        let mut samples = Vec::new();
+        for _ in 0..runs / 2 {
+            let t = Instant::now();
+            db.reports().export_csv(year, *table, &path).unwrap();
+            samples.push(t.elapsed());
+        }
+        report(
+            &format!("export CSV: {}", table.as_str()),
+            &mut samples,
+            300.0,
+        );
+    }
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 fn query(text: &str) -> PatientQuery {

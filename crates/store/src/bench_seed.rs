@@ -143,9 +143,68 @@ pub fn nhs_from_stem(stem: u64) -> Option<String> {
     (check != 10).then(|| format!("{digits}{check}"))
 }
 
+const CATEGORIES: &[&str] = &[
+    "Physical activity",
+    "Arts and creativity",
+    "Gardening and nature",
+    "Money and debt",
+    "Employment",
+    "Food and cooking",
+    "Peer support",
+    "Carers",
+];
+const SOURCES: &[&str] = &[
+    "gp",
+    "gp",
+    "gp",
+    "nurse",
+    "other_clinician",
+    "self",
+    "other",
+];
+const REASONS: &[&str] = &[
+    "loneliness",
+    "mental_wellbeing",
+    "long_term_condition",
+    "physical_activity",
+    "finance",
+    "employment",
+    "housing",
+    "carer_support",
+    "bereavement",
+    "diet",
+    "other",
+];
+const ITEM_STATUSES: &[&str] = &[
+    "suggested",
+    "referred",
+    "started",
+    "started",
+    "completed",
+    "declined",
+    "did_not_attend",
+];
+const BARRIERS: &[&str] = &[
+    "cost",
+    "transport",
+    "eligibility",
+    "waiting_list",
+    "confidence",
+    "timing",
+    "no_such_service",
+];
+/// Instrument, items, lowest answer, how many answers.
+const MEASURES: [(&str, u64, u64, u64); 3] =
+    [("ons4", 4, 0, 11), ("swemwbs", 7, 1, 5), ("ucla3", 3, 1, 3)];
+
+fn pick(rng: &mut Rng, from: &[&'static str]) -> &'static str {
+    from[usize::try_from(rng.below(from.len() as u64)).unwrap_or(0)]
+}
+
 impl Database {
-    /// Fills an empty caseload with synthetic patients, referrals, contacts, services and
-    /// prescriptions, then computes the caseload summary columns.
+    /// Fills an empty caseload with synthetic patients, referrals (with outcome measures),
+    /// contacts, services and prescriptions (with follow-up statuses and barriers), then
+    /// computes the caseload summary columns.
     pub fn bench_seed(&self, size: Size, today: NaiveDate) -> Result<()> {
         let mut rng = Rng::new(20_261_124);
         let tx = self.conn.unchecked_transaction()?;
@@ -154,7 +213,7 @@ impl Database {
             let mut svc = tx.prepare(
                 "INSERT INTO services (name, description, category, days, cost_band, status,
                     search_text, last_verified, created_at, updated_at)
-                 VALUES (?1, 'A community activity.', 'Physical activity', 'MO,WE', 'free',
+                 VALUES (?1, 'A community activity.', ?5, 'MO,WE', 'free',
                     'active', ?2, ?3, ?4, ?4)",
             )?;
             for i in 0..size.services {
@@ -163,7 +222,8 @@ impl Database {
                     name,
                     format!(" {}", waymark_domain::search::fold(&name)),
                     date_text(today - Duration::days(30)),
-                    ts
+                    ts,
+                    CATEGORIES[usize::try_from(i).unwrap_or(0) % CATEGORIES.len()]
                 ])?;
             }
             let mut patient = tx.prepare(
@@ -174,10 +234,15 @@ impl Database {
             let mut referral = tx.prepare(
                 "INSERT INTO referrals (patient_id, received_date, source, status, closure_reason,
                     created_at, updated_at)
-                 VALUES (?1, ?2, 'gp', ?3, ?4, ?5, ?5)",
+                 VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?5)",
             )?;
             let mut reason = tx.prepare(
-                "INSERT INTO referral_reasons (referral_id, reason) VALUES (?1, 'loneliness')",
+                "INSERT OR IGNORE INTO referral_reasons (referral_id, reason) VALUES (?1, ?2)",
+            )?;
+            let mut measure = tx.prepare(
+                "INSERT INTO outcome_measures (patient_id, referral_id, instrument, timepoint,
+                    recorded_date, answers, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut goal = tx.prepare(
                 "INSERT INTO goals (referral_id, description, status, position, created_at, updated_at)
@@ -230,10 +295,46 @@ impl Database {
                     date_text(received),
                     status,
                     (status == "closed").then_some("Goals met"),
-                    ts
+                    ts,
+                    pick(&mut rng, SOURCES)
                 ])?;
                 let rid = tx.last_insert_rowid();
-                reason.execute([rid])?;
+                for _ in 0..1 + rng.below(2) {
+                    reason.execute(params![rid, pick(&mut rng, REASONS)])?;
+                }
+                // Most people answer the three measures at the start; over half of
+                // those again twelve weeks on, if that day has come.
+                if rng.below(10) < 7 {
+                    let baseline = received + Duration::days(7);
+                    let follow_up = baseline + Duration::weeks(12);
+                    let again = rng.below(10) < 7 && follow_up <= today;
+                    for (instrument, items, lo, span) in MEASURES {
+                        let answers = |rng: &mut Rng| -> String {
+                            let a: Vec<u64> = (0..items).map(|_| lo + rng.below(span)).collect();
+                            serde_json::to_string(&a).unwrap_or_default()
+                        };
+                        measure.execute(params![
+                            pid,
+                            rid,
+                            instrument,
+                            "baseline",
+                            date_text(baseline.min(today)),
+                            answers(&mut rng),
+                            ts
+                        ])?;
+                        if again {
+                            measure.execute(params![
+                                pid,
+                                rid,
+                                instrument,
+                                "follow_up",
+                                date_text(follow_up),
+                                answers(&mut rng),
+                                ts
+                            ])?;
+                        }
+                    }
+                }
                 goal.execute(params![rid, ts])?;
             }
             let mut contact = tx.prepare(
@@ -253,8 +354,8 @@ impl Database {
             )?;
             let mut item = tx.prepare(
                 "INSERT INTO prescription_items (prescription_id, service_id, personal_note,
-                    status, position)
-                 VALUES (?1, ?2, 'Ask for Maria.', 'suggested', ?3)",
+                    status, barrier, position)
+                 VALUES (?1, ?2, 'Ask for Maria.', ?4, ?5, ?3)",
             )?;
             for i in 0..size.prescriptions {
                 let pid = 1 + i64::try_from(rng.below(u64::from(size.patients))).unwrap_or(0);
@@ -270,7 +371,10 @@ impl Database {
                 for position in 0..3_i64 {
                     let service =
                         1 + i64::try_from(rng.below(u64::from(size.services.max(1)))).unwrap_or(0);
-                    item.execute(params![id, service, position])?;
+                    let status = pick(&mut rng, ITEM_STATUSES);
+                    let barrier = matches!(status, "declined" | "did_not_attend")
+                        .then(|| pick(&mut rng, BARRIERS));
+                    item.execute(params![id, service, position, status, barrier])?;
                 }
             }
         }

@@ -161,18 +161,28 @@ pub(crate) fn parse_answers(text: &str) -> Result<Vec<u8>> {
 }
 
 /// The latest baseline date with no follow-up recorded on or after it, for the
-/// caseload's reminder.
+/// caseload's reminder. Read through the patient's own rows (a handful), so the planner
+/// cannot pick the practice-wide date index instead.
 pub(crate) fn open_baseline(conn: &Connection, patient_id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT b.d FROM
-            (SELECT max(recorded_date) AS d FROM outcome_measures
-             WHERE patient_id = ?1 AND timepoint = 'baseline') AS b
-         WHERE b.d IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM outcome_measures
-            WHERE patient_id = ?1 AND timepoint = 'follow_up' AND recorded_date >= b.d)",
-            [patient_id],
-            |r| r.get(0),
-        )
-        .optional()?)
+    let mut stmt = conn.prepare_cached(
+        "SELECT timepoint, recorded_date FROM outcome_measures INDEXED BY outcome_measures_patient
+         WHERE patient_id = ?1",
+    )?;
+    let mut rows = stmt.query([patient_id])?;
+    let (mut baseline, mut follow_up): (Option<String>, Option<String>) = (None, None);
+    while let Some(r) = rows.next()? {
+        let latest = match r.get::<_, String>(0)?.as_str() {
+            "baseline" => &mut baseline,
+            _ => &mut follow_up,
+        };
+        let date: String = r.get(1)?;
+        // ISO dates compare as text.
+        if latest.as_ref().is_none_or(|d| *d < date) {
+            *latest = Some(date);
+        }
+    }
+    Ok(match (baseline, follow_up) {
+        (Some(b), Some(f)) if f >= b => None,
+        (b, _) => b,
+    })
 }

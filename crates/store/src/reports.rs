@@ -167,24 +167,33 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
         |r| r.get(0),
     )?;
 
-    // Every activity on the period's prescriptions, grouped once by category, status
-    // and barrier; the three tables are sums over these groups.
+    // Every activity on the period's prescriptions, grouped once by service, status
+    // and barrier (from a covering index); the three tables are sums over these
+    // groups, with each service's category looked up here rather than joined per row.
+    let category_of: HashMap<i64, String> = {
+        let mut stmt = conn.prepare_cached("SELECT id, coalesce(category, '') FROM services")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
     let mut categories: HashMap<String, u64> = HashMap::new();
     let mut statuses: HashMap<&'static str, u64> = HashMap::new();
     let mut barriers: HashMap<String, u64> = HashMap::new();
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT coalesce(s.category, ''), i.status, i.barrier, count(*)
+            "SELECT i.service_id, i.status, i.barrier, count(*)
              FROM prescriptions p
              JOIN prescription_items i ON i.prescription_id = p.id
-             JOIN services s ON s.id = i.service_id
              WHERE p.prescribed_date BETWEEN ?1 AND ?2
              GROUP BY 1, 2, 3",
         )?;
         let mut rows = stmt.query(params![from, to])?;
         while let Some(r) = rows.next()? {
             let n = u64::try_from(r.get::<_, i64>(3)?).unwrap_or_default();
-            *categories.entry(r.get(0)?).or_default() += n;
+            let category = category_of
+                .get(&r.get::<_, i64>(0)?)
+                .cloned()
+                .unwrap_or_default();
+            *categories.entry(category).or_default() += n;
             let status: ItemStatus = r.get::<_, String>(1)?.parse()?;
             *statuses.entry(status.as_str()).or_default() += n;
             if let Some(b) = r.get::<_, Option<String>>(2)? {
@@ -247,6 +256,8 @@ fn ranked(counts: HashMap<String, u64>) -> Vec<Count> {
 
 /// For each patient and instrument: the latest follow-up recorded in the period and
 /// the latest baseline on or before it. A follow-up with no baseline makes no pair.
+/// The baseline is found through the patient's own rows (`INDEXED BY`): the planner
+/// could otherwise take the date index and scan every baseline for each follow-up.
 fn paired_change(conn: &Connection, from: &str, to: &str) -> Result<Vec<OutcomeChange>> {
     #[derive(Default)]
     struct Sums {
@@ -258,7 +269,7 @@ fn paired_change(conn: &Connection, from: &str, to: &str) -> Result<Vec<OutcomeC
     let mut sums: HashMap<Scale, Sums> = HashMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT f.instrument, f.answers,
-            (SELECT b.answers FROM outcome_measures b
+            (SELECT b.answers FROM outcome_measures b INDEXED BY outcome_measures_patient
              WHERE b.patient_id = f.patient_id AND b.instrument = f.instrument
                AND b.timepoint = 'baseline' AND b.recorded_date <= f.recorded_date
              ORDER BY b.recorded_date DESC, b.id DESC LIMIT 1)

@@ -252,8 +252,14 @@ fn follow_up_measures_come_due_on_the_caseload() {
     );
 
     // The practice's interval moves every due date; bad values are refused.
-    assert!(matches!(db.set_follow_up_weeks(0), Err(Error::Validation(_))));
-    assert!(matches!(db.set_follow_up_weeks(53), Err(Error::Validation(_))));
+    assert!(matches!(
+        db.set_follow_up_weeks(0),
+        Err(Error::Validation(_))
+    ));
+    assert!(matches!(
+        db.set_follow_up_weeks(53),
+        Err(Error::Validation(_))
+    ));
     assert_eq!(db.follow_up_weeks().unwrap(), 12);
     db.set_follow_up_weeks(1).unwrap();
     assert_eq!(db.follow_up_weeks().unwrap(), 1);
