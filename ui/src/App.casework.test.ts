@@ -5,11 +5,11 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Referral } from "./api/bindings/Referral";
 import type { Service } from "./api/bindings/Service";
-import { addDays, MockApi } from "./api/mock";
+import { MockApi } from "./api/mock";
 import { emptyServiceQuery } from "./lib/directoryLabels";
-import { formatDate, todayIso } from "./lib/format";
+import { addDays, formatDate, todayIso } from "./lib/format";
 import { HOSTILE, JOSE, LI, SIOBHAN, ZOE, seed } from "./test/fixtures";
-import { byId, startApp, type User } from "./test/dom";
+import { byId, openPatient, startApp, type User } from "./test/dom";
 
 
 const CO_OP = "Community Childcare Co-op";
@@ -45,14 +45,6 @@ async function refer(api: MockApi, patientId: number, over: Partial<Parameters<M
   });
   api.calls.length = 0;
   return r;
-}
-
-async function openPatient(user: User, name: RegExp) {
-  const rows = await screen.findAllByTestId("patient-row");
-  const row = rows.find((r) => name.test(r.textContent ?? ""));
-  if (!row) throw new Error(`no row matching ${name}`);
-  await user.click(within(row).getByRole("button"));
-  return screen.findByTestId("patient-name");
 }
 
 /** The element with `testId` whose text contains `text`. */

@@ -1,22 +1,14 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import { MockApi } from "./api/mock";
 import { todayIso } from "./lib/format";
 import { emptyPatientInput } from "./lib/forms";
 import { HOSTILE, JOSE, SIOBHAN, ZOE, seed } from "./test/fixtures";
-import { byId, startApp } from "./test/dom";
+import { byId, openPatient, startApp } from "./test/dom";
 
 async function rows(): Promise<HTMLElement[]> {
   return screen.findAllByTestId("patient-row");
-}
-
-async function openPatient(user: ReturnType<typeof userEvent.setup>, name: RegExp) {
-  const row = (await rows()).find((r) => name.test(r.textContent ?? ""));
-  if (!row) throw new Error(`no row matching ${name}`);
-  await user.click(within(row).getByRole("button"));
-  return screen.findByTestId("patient-name");
 }
 
 describe("caseload", () => {
@@ -59,7 +51,7 @@ describe("caseload", () => {
     await waitFor(() => expect(screen.getAllByTestId("patient-row")).toHaveLength(1));
     expect(screen.getByTestId("patient-row").textContent).toContain("Zoë O'Brien (Zo)");
     const last = api.calls.filter((c) => c.command === "patient_list").at(-1);
-    expect(last?.args).toEqual({ query: { text: "zoe obr", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, limit: 50, offset: 0 } });
+    expect(last?.args).toEqual({ query: { text: "zoe obr", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, measuresDue: false, limit: 50, offset: 0 } });
     // Debounced: far fewer requests than keystrokes.
     expect(api.calls.filter((c) => c.command === "patient_list").length).toBeLessThan(7);
 

@@ -16,9 +16,9 @@ describe("tauriApi", () => {
     expect(invoke).toHaveBeenLastCalledWith("referral_list", { patientId: 7 });
     await tauriApi.referralSetStatus(3, "closed", "Moved away");
     expect(invoke).toHaveBeenLastCalledWith("referral_set_status", { id: 3, status: "closed", closureReason: "Moved away" });
-    await tauriApi.patientList({ text: "zo", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, limit: 50, offset: 0 });
+    await tauriApi.patientList({ text: "zo", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, measuresDue: false, limit: 50, offset: 0 });
     expect(invoke).toHaveBeenLastCalledWith("patient_list", {
-      query: { text: "zo", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, limit: 50, offset: 0 },
+      query: { text: "zo", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, measuresDue: false, limit: 50, offset: 0 },
     });
     await tauriApi.appStatus();
     expect(invoke).toHaveBeenLastCalledWith("app_status", undefined);
@@ -67,6 +67,15 @@ describe("tauriApi", () => {
     expect(invoke).toHaveBeenLastCalledWith("recovery_kit_save", { code: "AAAA-BBBB" });
     await tauriApi.chooseFolder("Pick");
     expect(invoke).toHaveBeenLastCalledWith("choose_folder", { title: "Pick" });
+    await tauriApi.settingsSetFollowUpWeeks(8);
+    expect(invoke).toHaveBeenLastCalledWith("settings_set_follow_up_weeks", { weeks: 8 });
+    const measure = { instrument: "ucla3" as const, timepoint: "baseline" as const, recordedDate: "2026-11-24", answers: [1, 2, null] };
+    await tauriApi.outcomeRecord(5, measure);
+    expect(invoke).toHaveBeenLastCalledWith("outcome_record", { patientId: 5, input: measure });
+    await tauriApi.reportPeriod("2026-10-01", "2026-10-31");
+    expect(invoke).toHaveBeenLastCalledWith("report_period", { from: "2026-10-01", to: "2026-10-31" });
+    await tauriApi.reportExport("2026-10-01", "2026-10-31", "barriers");
+    expect(invoke).toHaveBeenLastCalledWith("report_export", { from: "2026-10-01", to: "2026-10-31", table: "barriers" });
   });
 
   it("rethrows backend errors as they are", async () => {

@@ -11,11 +11,15 @@ import type { Goal } from "./bindings/Goal";
 import type { GoalInput } from "./bindings/GoalInput";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { ItemStatus } from "./bindings/ItemStatus";
+import type { Measure } from "./bindings/Measure";
+import type { MeasureInput } from "./bindings/MeasureInput";
 import type { PatientRecord } from "./bindings/PatientRecord";
 import type { PatientSummary } from "./bindings/PatientSummary";
+import type { PeriodReport } from "./bindings/PeriodReport";
 import type { Prescription } from "./bindings/Prescription";
 import type { PrescriptionInput } from "./bindings/PrescriptionInput";
 import type { PrintChoice } from "./bindings/PrintChoice";
+import type { ReportTable } from "./bindings/ReportTable";
 import type { Service } from "./bindings/Service";
 import type { ServiceInput } from "./bindings/ServiceInput";
 import type { ServicePage } from "./bindings/ServicePage";
@@ -54,6 +58,8 @@ export interface Api {
   staffSetActive(id: number, active: boolean): Promise<StaffMember>;
   staffResetPassphrase(id: number, passphrase: string): Promise<StaffMember>;
   settingsSetIdleMinutes(minutes: number): Promise<Session>;
+  /** Weeks after a baseline that follow-up measures fall due (1–52). */
+  settingsSetFollowUpWeeks(weeks: number): Promise<Session>;
   auditList(query: AuditQuery): Promise<AuditPage>;
   /** Saves the filtered log as CSV where the admin chooses; `null` if cancelled. */
   auditExport(query: AuditQuery): Promise<ExportResult | null>;
@@ -103,6 +109,13 @@ export interface Api {
   prescriptionPrint(id: number, choice: PrintChoice): Promise<string>;
   /** Asks where to save the prescription's PDF and saves it; `null` if cancelled. */
   prescriptionSavePdf(id: number, choice: PrintChoice): Promise<string | null>;
+  /** Records a wellbeing measure; the backend scores it. */
+  outcomeRecord(patientId: number, input: MeasureInput): Promise<Measure>;
+  /** The counts of the period `from`–`to` (ISO dates, inclusive). */
+  reportPeriod(from: string, to: string): Promise<PeriodReport>;
+  /** Saves one of the period's tables as CSV where the user chooses (numbers under 5
+   * written as "<5"); `null` if cancelled. */
+  reportExport(from: string, to: string, table: ReportTable): Promise<ExportResult | null>;
   serviceList(query: ServiceQuery): Promise<ServicePage>;
   serviceCreate(input: ServiceInput): Promise<Service>;
   serviceUpdate(id: number, input: ServiceInput): Promise<Service>;
@@ -185,6 +198,7 @@ export const tauriApi: Api = {
   staffSetActive: (id, active) => call("staff_set_active", { id, active }),
   staffResetPassphrase: (id, passphrase) => call("staff_reset_passphrase", { id, passphrase }),
   settingsSetIdleMinutes: (minutes) => call("settings_set_idle_minutes", { minutes }),
+  settingsSetFollowUpWeeks: (weeks) => call("settings_set_follow_up_weeks", { weeks }),
   auditList: (query) => call("audit_list", { query }),
   auditExport: (query) => call("audit_export", { query }),
   backupOverview: () => call("backup_overview", {}),
@@ -221,6 +235,9 @@ export const tauriApi: Api = {
     call("prescription_item_set_status", { itemId, status, barrier, barrierNote }),
   prescriptionPrint: (id, choice) => call("prescription_print", { id, choice }),
   prescriptionSavePdf: (id, choice) => call("prescription_save_pdf", { id, choice }),
+  outcomeRecord: (patientId, input) => call("outcome_record", { patientId, input }),
+  reportPeriod: (from, to) => call("report_period", { from, to }),
+  reportExport: (from, to, table) => call("report_export", { from, to, table }),
   serviceList: (query) => call("service_list", { query }),
   serviceCreate: (input) => call("service_create", { input }),
   serviceUpdate: (id, input) => call("service_update", { id, input }),
@@ -241,8 +258,11 @@ export type {
   GoalInput,
   ImportReport,
   ItemStatus,
+  Measure,
+  MeasureInput,
   PatientRecord,
   PatientSummary,
+  PeriodReport,
   Prescription,
   PrescriptionInput,
   Service,
@@ -265,6 +285,7 @@ export type {
   Referral,
   ReferralInput,
   ReferralStatus,
+  ReportTable,
   Session,
   SetupInput,
   SetupResult,

@@ -79,7 +79,7 @@ describe("MockApi validation", () => {
     await api.patientCreate({ ...emptyPatientInput(), givenName: "Zoë", familyName: "O'Brien", dateOfBirth: "1987-03-14", nhsNumber: "9995260182" });
     await api.patientCreate({ ...emptyPatientInput(), givenName: "José", familyName: "Muñoz García", dateOfBirth: "1963-09-17" });
     const names = async (text: string) =>
-      (await api.patientList({ text, includeArchived: false, episode: null, overdue: false, noContactWeeks: null, limit: 50, offset: 0 })).items.map((i) => i.givenName);
+      (await api.patientList({ text, includeArchived: false, episode: null, overdue: false, noContactWeeks: null, measuresDue: false, limit: 50, offset: 0 })).items.map((i) => i.givenName);
     expect(await names("zoe obrien")).toEqual(["Zoë"]);
     expect(await names("garcia")).toEqual(["José"]);
     expect(await names("999 526")).toEqual(["Zoë"]);
@@ -118,7 +118,7 @@ describe("MockApi sessions", () => {
   it("needs setup first, then a signed-in, unlocked session", async () => {
     const api = new MockApi();
     expect(await api.appStatus()).toMatchObject({ ready: true, setupNeeded: true, session: null });
-    await expect(api.patientList({ text: "", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, limit: 50, offset: 0 })).rejects.toMatchObject({
+    await expect(api.patientList({ text: "", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, measuresDue: false, limit: 50, offset: 0 })).rejects.toMatchObject({
       code: "not_signed_in",
     });
     const { session, recoveryCode } = await api.setupComplete({

@@ -1,7 +1,7 @@
 // In-memory twin of the backend for tests: same commands, same shapes, and the same
 // validation messages as `crates/domain` for the obvious cases.
 import type { Api } from "./index";
-import { todayIso } from "../lib/format";
+import { addDays, addMonths, todayIso } from "../lib/format";
 import type { ApiError } from "./bindings/ApiError";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { AuditAction } from "./bindings/AuditAction";
@@ -46,7 +46,13 @@ import type { PatientRecord } from "./bindings/PatientRecord";
 import type { PrescriptionInput } from "./bindings/PrescriptionInput";
 import type { PrintChoice } from "./bindings/PrintChoice";
 import type { StepInput } from "./bindings/StepInput";
+import type { Measure } from "./bindings/Measure";
+import type { MeasureInput } from "./bindings/MeasureInput";
+import type { PeriodReport } from "./bindings/PeriodReport";
+import type { ReportTable } from "./bindings/ReportTable";
+import { dueSoon } from "../lib/instruments";
 import { MockDirectory } from "./mockDirectory";
+import { exportRows, measuresDue, periodReport, scoreMeasure, sortMeasures, validateMeasure, validatePeriod } from "./mockOutcomes";
 
 export const VALIDATION_MESSAGE = "Please correct the highlighted fields.";
 const MAX_PAGE = 200;
@@ -246,7 +252,7 @@ export function validatePatient(input: PatientInput, today: string): PatientFiel
   };
 }
 
-const REASON_ORDER: ReferralReason[] = [
+export const REASON_ORDER: ReferralReason[] = [
   "loneliness",
   "mental_wellbeing",
   "long_term_condition",
@@ -339,6 +345,8 @@ export interface MockOptions {
   staff?: StaffInput[];
   /** Minutes of inactivity before the app locks itself (5 by default, as the backend). */
   idleMinutes?: number;
+  /** Weeks after a baseline that follow-up measures fall due (12 by default). */
+  followUpWeeks?: number;
   /** The caseload's recovery code (setup makes one when not given). */
   recoveryCode?: string;
   /** Backups that exist on disk, e.g. another mock's `backups` (a "USB drive"). */
@@ -437,16 +445,17 @@ function err(code: ApiError["code"], message: string): ApiError {
   return { code, message, fields: [] };
 }
 
+/** A setting's whole number within `min`–`max`, or the validation error on `field`. */
+function wholeNumber(field: string, value: number, min: number, max: number, message: string) {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const e = new Errors();
+    e.push(field, message);
+    e.throwIfAny();
+  }
+}
 
 // Values cross IPC as JSON, so the mock copies them the same way (this also turns a
 // Svelte state proxy into plain data, as serialisation does for the real backend).
-/** `iso` moved by `days` (negative: earlier), as an ISO date. */
-export function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
@@ -495,6 +504,11 @@ export class MockApi implements Api {
   saved: { path: string; what: "audit_csv" | "recovery_kit" | "prescription"; rows?: number }[] = [];
   /** Prescriptions sent to the PDF viewer, with how they were printed. */
   printed: { id: number; choice: PrintChoice; path: string }[] = [];
+  /** Outcome measures, as recorded. */
+  measures: Measure[] = [];
+  followUpWeeks: number;
+  /** Report tables saved as CSV through the save dialog (`nextSavePath` null cancels). */
+  exported: { from: string; to: string; table: ReportTable; path: string; rows: number }[] = [];
   /** The community directory. */
   dir: MockDirectory;
   /** What the next "import a directory file" picker answers: the file's text, or `null`
@@ -511,11 +525,13 @@ export class MockApi implements Api {
   private nextStepId = 1;
   private nextPrescriptionId = 1;
   private nextItemId = 1;
+  private nextMeasureId = 1;
 
   constructor(options: MockOptions = {}) {
     this.status = options.status ?? { ready: true, dataDir: "/home/practice/.local/share/org.waymark.app", error: null };
     this.today = options.today ?? todayIso();
     this.idleMinutes = options.idleMinutes ?? 5;
+    this.followUpWeeks = options.followUpWeeks ?? 12;
     this.recoveryCode = options.recoveryCode ?? null;
     this.backups = options.backups ?? [];
     this.dir = new MockDirectory(this.today);
@@ -569,6 +585,7 @@ export class MockApi implements Api {
       staff: publicStaff(me),
       locked: this.locked,
       idleMinutes: this.idleMinutes,
+      followUpWeeks: this.followUpWeeks,
       backupReminder: me.role === "admin" ? this.backupReminder() : null,
     };
   }
@@ -805,12 +822,17 @@ export class MockApi implements Api {
   async settingsSetIdleMinutes(minutes: number): Promise<Session> {
     this.log("settings_set_idle_minutes", { minutes });
     this.requireAdmin();
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
-      const e = new Errors();
-      e.push("idleMinutes", "Choose between 1 and 60 minutes.");
-      e.throwIfAny();
-    }
+    wholeNumber("idleMinutes", minutes, 1, 60, "Choose between 1 and 60 minutes.");
     this.idleMinutes = minutes;
+    this.record("admin", "settings", null, null);
+    return clone(this.session() as Session);
+  }
+
+  async settingsSetFollowUpWeeks(weeks: number): Promise<Session> {
+    this.log("settings_set_follow_up_weeks", { weeks });
+    this.requireAdmin();
+    wholeNumber("followUpWeeks", weeks, 1, 52, "Choose between 1 and 52 weeks.");
+    this.followUpWeeks = weeks;
     this.record("admin", "settings", null, null);
     return clone(this.session() as Session);
   }
@@ -1040,9 +1062,13 @@ export class MockApi implements Api {
       })
       .filter((p) => !query.overdue || p.checkinOverdue)
       .filter((p) => cutoff === null || p.lastContact === null || p.lastContact <= cutoff)
-      .sort((a, b) =>
-        query.overdue && a.nextCheckin !== b.nextCheckin ? ((a.nextCheckin ?? "") < (b.nextCheckin ?? "") ? -1 : 1) : byName(a, b),
-      );
+      .filter((p) => !query.measuresDue || dueSoon(p.measuresDue, this.today))
+      .sort((a, b) => {
+        // The due filters list the soonest first; otherwise by name.
+        const key = query.overdue ? "nextCheckin" : query.measuresDue ? "measuresDue" : null;
+        const [ka, kb] = key === null ? ["", ""] : [a[key] ?? "", b[key] ?? ""];
+        return ka !== kb ? (ka < kb ? -1 : 1) : byName(a, b);
+      });
     const limit = Math.min(Math.max(query.limit, 1), MAX_PAGE);
     return { items: all.slice(query.offset, query.offset + limit), total: all.length };
   }
@@ -1076,6 +1102,7 @@ export class MockApi implements Api {
     const lastContact = contactDates.length > 0 ? contactDates.sort().reverse()[0] : null;
     // As the backend: a conversation on or after the check-in date was the check-in.
     const nextCheckin = due !== null && lastContact !== null && lastContact >= due ? null : due;
+    const measuresDue = this.measuresDueOf(p.id);
     return {
       id: p.id,
       givenName: p.givenName,
@@ -1088,7 +1115,15 @@ export class MockApi implements Api {
       nextCheckin,
       lastContact,
       checkinOverdue: nextCheckin !== null && nextCheckin < this.today,
+      measuresDue,
+      measuresOverdue: measuresDue !== null && measuresDue < this.today,
     };
+  }
+
+  /** As the backend: none while the latest episode is closed. */
+  private measuresDueOf(patientId: number): string | null {
+    if (this.referralsOf(patientId)[0]?.status === "closed") return null;
+    return measuresDue(this.measures.filter((m) => m.patientId === patientId), this.followUpWeeks);
   }
 
   async patientDuplicates(input: PatientInput, excludeId: number | null): Promise<PatientSummary[]> {
@@ -1271,9 +1306,58 @@ export class MockApi implements Api {
           a.prescribedDate === b.prescribedDate ? b.id - a.id : a.prescribedDate < b.prescribedDate ? 1 : -1,
         )
         .map((p) => this.readPrescription(p)),
+      measures: sortMeasures(this.measures.filter((m) => m.patientId === id)),
+      measuresDue: this.measuresDueOf(id),
     };
     this.record("view", "patient", id, id);
     return clone(record);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Outcomes and reports, as crates/store/src/{outcomes,reports}.rs
+
+  async outcomeRecord(patientId: number, input: MeasureInput): Promise<Measure> {
+    this.log("outcome_record", { patientId, input });
+    const me = this.requireSession();
+    const f = validateMeasure(clone(input), this.today);
+    this.find(patientId);
+    const m: Measure = {
+      id: this.nextMeasureId++,
+      patientId,
+      referralId: this.referralsOf(patientId)[0]?.id ?? null,
+      ...f,
+      ...scoreMeasure(f.instrument, f.answers),
+      staffName: me.displayName,
+    };
+    this.measures.push(m);
+    this.record("create", "outcome_measure", m.id, patientId);
+    return clone(m);
+  }
+
+  // As the commands: the period is checked first, then the session (then the dialog).
+  async reportPeriod(from: string, to: string): Promise<PeriodReport> {
+    this.log("report_period", { from, to });
+    const report = this.report(from, to);
+    this.record("view", "report", null, null);
+    return clone(report);
+  }
+
+  async reportExport(from: string, to: string, table: ReportTable): Promise<ExportResult | null> {
+    this.log("report_export", { from, to, table });
+    const report = this.report(from, to);
+    if (this.nextSavePath === null) return null;
+    const path = `${this.nextSavePath}/waymark-${table.replace(/_/g, "-")}-${report.from}-to-${report.to}.csv`;
+    const rows = exportRows(report, table);
+    this.exported.push({ from: report.from, to: report.to, table, path, rows });
+    this.record("export", `report_${table}`, null, null);
+    return { path, rows };
+  }
+
+  private report(from: string, to: string): PeriodReport {
+    const period = validatePeriod(from, to);
+    this.requireSession();
+    const { referrals, contacts, prescriptions, measures } = this;
+    return periodReport({ referrals, contacts, prescriptions, measures, services: this.dir.services }, period.from, period.to);
   }
 
   async contactCreate(patientId: number, input: ContactInput): Promise<Contact> {
@@ -1565,16 +1649,6 @@ const CONTACTS_SHOWN = 20;
 const MAX_MINUTES = 1440;
 /** Most activities one prescription may carry: it must fit on two printed pages. */
 const MAX_ITEMS = 12;
-
-/** `iso` moved by `months`, the day clamped to the month's end (as chrono). */
-function addMonths(iso: string, months: number): string {
-  const [y, m, d] = iso.split("-").map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
-}
 
 /** As `optional_date`: empty is none; otherwise a date from 1900 to ten years ahead. */
 function optionalDate(e: Errors, field: string, label: string, value: string, today: string): string | null {

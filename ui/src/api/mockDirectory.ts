@@ -13,6 +13,7 @@ import type { ServiceStatus } from "./bindings/ServiceStatus";
 import type { Weekday } from "./bindings/Weekday";
 // mock.ts imports this module too: only functions and classes are used from it, and only
 // when a method runs, so the cycle is harmless.
+import { addMonths } from "../lib/format";
 import { Errors, fold, isRealDate, optionalEmail, optionalPhone, optionalText, pastDate, requiredText } from "./mock";
 
 /** Most services one page may hold (crates/store/src/patients.rs `MAX_PAGE`). */
@@ -33,13 +34,7 @@ type ServiceFields = Omit<Service, "id" | "hsdsId" | "status" | "stale">;
 
 /** `iso` minus `months`, clamping the day to the month's end (chrono's `checked_sub_months`). */
 export function subMonths(iso: string, months: number): string {
-  const [y, m, d] = iso.split("-").map(Number);
-  const total = y * 12 + (m - 1) - months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-  return `${pad(year, 4)}-${pad(month)}-${pad(Math.min(d, last))}`;
+  return addMonths(iso, -months);
 }
 
 /** True when the service was never verified, or not within the last 12 months. */

@@ -25,6 +25,29 @@ export function formatDate(iso: string | null | undefined): string {
   return `${Number(m[3])} ${month} ${m[1]}`;
 }
 
+/** `2027-02-03` → `3 Feb`, for dates that are close enough not to need the year. */
+export function formatDayMonth(iso: string): string {
+  return formatDate(iso).replace(/ \d{4}$/, "");
+}
+
+/** `iso` moved by `days` (negative: earlier), as an ISO date. */
+export function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** `iso` moved by `months`, the day clamped to the month's end (as chrono). */
+export function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${pad(year, 4)}-${pad(month)}-${pad(Math.min(d, last))}`;
+}
+
 /** Ten digits shown 3-3-4 (the backend already sends `nhsNumberDisplay`; this is a fallback). */
 export function formatNhsNumber(digits: string | null | undefined): string {
   if (!digits) return "";

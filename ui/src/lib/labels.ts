@@ -1,5 +1,6 @@
 // Plain words for every enum the backend sends, in the order they are offered.
 import type { AuditAction } from "../api/bindings/AuditAction";
+import type { Band } from "../api/bindings/Band";
 import type { Barrier } from "../api/bindings/Barrier";
 import type { ContactKind } from "../api/bindings/ContactKind";
 import type { Country } from "../api/bindings/Country";
@@ -12,6 +13,7 @@ import type { ReferralReason } from "../api/bindings/ReferralReason";
 import type { ReferralSource } from "../api/bindings/ReferralSource";
 import type { ReferralStatus } from "../api/bindings/ReferralStatus";
 import type { Role } from "../api/bindings/Role";
+import type { Timepoint } from "../api/bindings/Timepoint";
 
 export const PREFERRED_CONTACT_LABELS: Record<PreferredContact, string> = {
   phone: "Phone call",
@@ -87,6 +89,20 @@ export const BARRIER_LABELS: Record<Barrier, string> = {
   timing: "Timing",
   no_such_service: "No such service",
   other: "Other",
+};
+
+export const TIMEPOINT_LABELS: Record<Timepoint, string> = {
+  baseline: "Baseline",
+  follow_up: "Follow-up",
+};
+
+/** An ONS4 score's band (ONS's published thresholds). */
+export const BAND_LABELS: Record<Band, string> = {
+  very_low: "Very low",
+  low: "Low",
+  medium: "Medium",
+  high: "High",
+  very_high: "Very high",
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

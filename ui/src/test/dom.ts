@@ -1,5 +1,5 @@
 // DOM helpers shared by the App tests.
-import { render, screen } from "@testing-library/svelte";
+import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../App.svelte";
 import type { MockApi } from "../api/mock";
@@ -19,4 +19,13 @@ export async function startApp(api: MockApi): Promise<User> {
   render(App, { props: { api } });
   await screen.findByRole("heading", { level: 1, name: "Caseload" });
   return user;
+}
+
+/** Opens the patient whose caseload row matches `name`; the page's heading. */
+export async function openPatient(user: User, name: RegExp): Promise<HTMLElement> {
+  const rows = await screen.findAllByTestId("patient-row");
+  const row = rows.find((r) => name.test(r.textContent ?? ""));
+  if (!row) throw new Error(`no row matching ${name}`);
+  await user.click(within(row).getByRole("button"));
+  return screen.findByTestId("patient-name");
 }
