@@ -795,6 +795,26 @@ async fn wait_item_status(c: &Client, service: &str, status: &str) -> Result<()>
     }
 }
 
+/// Records a UCLA-3 loneliness measure on the open patient page.
+async fn record_ucla3(c: &Client, date: &str, timepoint: &str, answers: &[u8]) -> Result<()> {
+    let before = count(c, "[data-testid=measure-row]").await?;
+    click(c, "[data-testid=measure-record-ucla3]").await?;
+    set_value(c, "[data-testid=measure-date]", date).await?;
+    click(c, &format!("[data-testid=measure-timepoint-{timepoint}]")).await?;
+    for (n, a) in answers.iter().enumerate() {
+        click(c, &format!("[data-testid=measure-q{}-{a}]", n + 1)).await?;
+    }
+    click(c, "[data-testid=measure-save]").await?;
+    let start = Instant::now();
+    while count(c, "[data-testid=measure-row]").await? <= before {
+        if start.elapsed() > Duration::from_secs(20) {
+            bail!("the {timepoint} measure never appeared");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
 /// The element matching `css` whose text contains `text`, found inside `within`.
 async fn child_with_text(within: &Element, css: &str, text: &str) -> Result<Element> {
     for el in within.find_all(Locator::Css(css)).await? {
@@ -1066,6 +1086,53 @@ async fn workflow_two_and_five_prescribe_then_follow_up_with_barriers() -> Resul
         click_in(&item, "[data-testid=save-item-status]").await?;
         wait_item_status(&c, "Drop-in Art Class", "Transport").await?;
         shot(&c, "w5-01-follow-up").await?;
+
+        // Wellbeing at baseline (UCLA-3 loneliness 9 of 9, three months ago) and now
+        // (4): the reminder was overdue, and the page and the report show the change.
+        let today = chrono::Local::now().date_naive();
+        let baseline = today - chrono::Duration::days(90);
+        record_ucla3(
+            &c,
+            &baseline.format("%Y-%m-%d").to_string(),
+            "baseline",
+            &[3, 3, 3],
+        )
+        .await?;
+        wait_text(&c, "[data-testid=measures-due]", "overdue").await?;
+        // An unanswered question is refused and records nothing.
+        click(&c, "[data-testid=measure-record-ucla3]").await?;
+        click(&c, "[data-testid=measure-q1-2]").await?;
+        click(&c, "[data-testid=measure-save]").await?;
+        wait_text(&c, "[data-testid=measure-form]", "Answer question 2").await?;
+        click_button(&c, "Cancel").await?;
+        record_ucla3(
+            &c,
+            &today.format("%Y-%m-%d").to_string(),
+            "follow_up",
+            &[2, 1, 1],
+        )
+        .await?;
+        let change = wait_text(&c, "[data-testid=measure-change-ucla3]", "better").await?;
+        let change = change.text().await?;
+        assert!(
+            change.contains('5') && change.contains("9") && change.contains('4'),
+            "{change}"
+        );
+        assert_eq!(
+            count(&c, "[data-testid=measures-due]").await?,
+            0,
+            "follow-up recorded"
+        );
+        wait_css(&c, "[data-testid=measure-chart-ucla3] svg").await?;
+        shot(&c, "w5-02-wellbeing").await?;
+
+        click(&c, "#nav-reports").await?;
+        let outcome = wait_text(&c, "[data-testid=report-outcome-ucla3]", "5.0").await?;
+        let outcome = outcome.text().await?;
+        assert!(outcome.contains("100%"), "one pair, improved: {outcome}");
+        let barriers = wait_text(&c, "[data-testid=report-table-barriers]", "Confidence").await?;
+        assert!(barriers.text().await?.contains("Transport"));
+        shot(&c, "w5-03-report").await?;
         Ok(())
     })
     .await?;

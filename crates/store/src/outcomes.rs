@@ -56,14 +56,7 @@ impl Database {
 }
 
 pub(crate) fn follow_up_weeks(conn: &Connection) -> Result<u32> {
-    let stored: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [FOLLOW_UP_WEEKS_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(stored
+    Ok(crate::practice::setting(conn, FOLLOW_UP_WEEKS_KEY)?
         .and_then(|v| v.parse().ok())
         .unwrap_or(outcomes::DEFAULT_FOLLOW_UP_WEEKS))
 }

@@ -106,13 +106,17 @@ impl Database {
 
     /// One row of the settings table.
     pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        setting(&self.conn, key)
     }
+}
+
+/// One row of the settings table, on any connection (inside a transaction too).
+pub(crate) fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
 }
 
 /// Sets (or with `None`, removes) one row of the settings table.
