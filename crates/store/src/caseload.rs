@@ -12,14 +12,7 @@ use crate::error::Result;
 /// measures are awaited after a baseline with no follow-up since, unless the latest
 /// episode is closed.
 pub(crate) fn refresh(conn: &Connection, patient_id: i64) -> Result<()> {
-    let episode: Option<String> = conn
-        .query_row(
-            "SELECT status FROM referrals WHERE patient_id = ?1
-             ORDER BY received_date DESC, id DESC LIMIT 1",
-            [patient_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let episode = crate::referrals::latest_episode(conn, patient_id)?.map(|(_, status)| status);
     let closed = episode.as_deref() == Some("closed");
     let measures_baseline = if closed {
         None

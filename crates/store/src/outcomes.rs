@@ -3,7 +3,7 @@
 //! rules and never stored. Audited.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use waymark_domain::outcomes::{self, Instrument, Scores, Timepoint};
 use waymark_domain::MeasureInput;
 
@@ -74,14 +74,7 @@ impl Outcomes<'_> {
         let f = input.validate(today)?;
         let tx = self.db.conn.unchecked_transaction()?;
         crate::ensure_exists(&tx, "patient", patient_id)?;
-        let referral_id: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM referrals WHERE patient_id = ?1
-                 ORDER BY received_date DESC, id DESC LIMIT 1",
-                [patient_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let referral_id = crate::referrals::latest_episode(&tx, patient_id)?.map(|(id, _)| id);
         let answers = serde_json::to_string(&f.answers)
             .map_err(|e| Error::Corrupt(format!("answers: {e}")))?;
         tx.execute(
@@ -109,9 +102,8 @@ impl Outcomes<'_> {
             Some(id),
             Some(patient_id),
         )?;
-        let measure = of_patient(&tx, patient_id)?
-            .into_iter()
-            .find(|m| m.id == id)
+        let measure = select(&tx, "m.id = ?1", id)?
+            .pop()
             .ok_or(Error::NotFound { entity: ENTITY, id })?;
         tx.commit()?;
         Ok(measure)
@@ -120,19 +112,22 @@ impl Outcomes<'_> {
 
 /// A patient's measures, oldest first.
 pub(crate) fn of_patient(conn: &Connection, patient_id: i64) -> Result<Vec<Measure>> {
-    let mut stmt = conn.prepare_cached(
+    select(conn, "m.patient_id = ?1", patient_id)
+}
+
+/// The measures matching `clause` (one `?1` parameter), oldest first.
+fn select(conn: &Connection, clause: &str, param: i64) -> Result<Vec<Measure>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT m.id, m.patient_id, m.referral_id, m.instrument, m.timepoint, m.recorded_date,
             m.answers, s.display_name
          FROM outcome_measures m LEFT JOIN staff s ON s.id = m.staff_id
-         WHERE m.patient_id = ?1 ORDER BY m.recorded_date, m.id",
-    )?;
-    let mut rows = stmt.query([patient_id])?;
+         WHERE {clause} ORDER BY m.recorded_date, m.id"
+    ))?;
+    let mut rows = stmt.query([param])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let instrument: Instrument = r.get::<_, String>(3)?.parse()?;
-        let answers = parse_answers(&r.get::<_, String>(6)?)?;
-        let scores =
-            outcomes::score(instrument, &answers).map_err(|e| Error::Corrupt(e.to_string()))?;
+        let (answers, scores) = scored(instrument, &r.get::<_, String>(6)?)?;
         out.push(Measure {
             id: r.get(0)?,
             patient_id: r.get(1)?,
@@ -148,9 +143,14 @@ pub(crate) fn of_patient(conn: &Connection, patient_id: i64) -> Result<Vec<Measu
     Ok(out)
 }
 
-/// Stored answers: a JSON array of small integers.
-pub(crate) fn parse_answers(text: &str) -> Result<Vec<u8>> {
-    serde_json::from_str(text).map_err(|e| Error::Corrupt(format!("stored answers: {e}")))
+/// Stored answers (a JSON array of small integers) and their scores; answers that no
+/// longer fit the instrument mean the row was damaged.
+pub(crate) fn scored(instrument: Instrument, text: &str) -> Result<(Vec<u8>, Scores)> {
+    let answers: Vec<u8> =
+        serde_json::from_str(text).map_err(|e| Error::Corrupt(format!("stored answers: {e}")))?;
+    let scores =
+        outcomes::score(instrument, &answers).map_err(|e| Error::Corrupt(e.to_string()))?;
+    Ok((answers, scores))
 }
 
 /// The latest baseline date with no follow-up recorded on or after it, for the

@@ -213,6 +213,18 @@ pub(crate) fn check_referral_of(
     }
 }
 
+/// The patient's latest episode (by received date): its id and status.
+pub(crate) fn latest_episode(conn: &Connection, patient_id: i64) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, status FROM referrals WHERE patient_id = ?1
+             ORDER BY received_date DESC, id DESC LIMIT 1",
+            [patient_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
 /// A patient's referrals, newest first.
 pub(crate) fn of_patient(conn: &Connection, patient_id: i64) -> Result<Vec<Referral>> {
     let ids: Vec<i64> = {

@@ -7,16 +7,16 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use rusqlite::{params, Connection};
-use waymark_domain::outcomes::{self, Instrument, Scale};
+use waymark_domain::outcomes::{Instrument, Scale};
 use waymark_domain::report::{self, Period, ReportTable};
 use waymark_domain::{Barrier, ItemStatus, ReferralReason, ReferralSource};
 
 use crate::audit::{self, AuditAction};
 use crate::date_text;
 use crate::db::Database;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::{spreadsheet_cell, write_csv_file};
-use crate::outcomes::parse_answers;
+use crate::outcomes::scored;
 
 /// A count under a key (an enum's text form, or a service category).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,12 +286,8 @@ fn paired_change(conn: &Connection, from: &str, to: &str) -> Result<Vec<OutcomeC
             continue;
         };
         let instrument: Instrument = r.get::<_, String>(0)?.parse()?;
-        let score = |text: &str| -> Result<outcomes::Scores> {
-            outcomes::score(instrument, &parse_answers(text)?)
-                .map_err(|e| Error::Corrupt(e.to_string()))
-        };
-        let before = score(&baseline)?;
-        let after = score(&r.get::<_, String>(1)?)?;
+        let (_, before) = scored(instrument, &baseline)?;
+        let (_, after) = scored(instrument, &r.get::<_, String>(1)?)?;
         for (b, a) in before.scales.iter().zip(&after.scales) {
             let s = sums.entry(b.scale).or_default();
             s.pairs += 1;
