@@ -11,6 +11,7 @@
 
 use std::fs;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use rusqlite::config::DbConfig;
@@ -216,6 +217,7 @@ pub(crate) enum Create {
 /// Opens a connection and hands it the key before anything else reads the file. Only
 /// the staging file of a brand-new database is ever opened with `Create::Yes`.
 pub(crate) fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Connection> {
+    sqlcipher_ready()?;
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create == Create::Yes {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -229,6 +231,40 @@ pub(crate) fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Con
     }
     conn.execute_batch(&key.sqlcipher_pragma())?;
     Ok(conn)
+}
+
+/// Waits, once per process, until SQLCipher takes keys.
+///
+/// SQLCipher sets itself up (its private heap, its crypto provider) at the very end of
+/// `sqlite3_initialize`, after SQLite already counts as initialised. A thread whose first
+/// connection opens in that window is refused its key ("An error occurred with PRAGMA
+/// key"), which is how two threads opening their first connections at once failed now
+/// and then. So the first keyed open in a process holds every other one back until a
+/// throwaway in-memory connection accepts a key. Nothing is derived or written by that
+/// key: the in-memory connection is never read.
+fn sqlcipher_ready() -> Result<()> {
+    static READY: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    let ready = READY.get_or_init(|| {
+        let mut last = String::new();
+        // Whichever thread started SQLite's initialisation finishes SQLCipher's within
+        // microseconds; a second is far past any wait seen, and keeps a real failure
+        // (SQLCipher unable to set up at all) from hanging the open.
+        for _ in 0..100 {
+            match Connection::open_in_memory()
+                .and_then(|conn| conn.execute_batch("PRAGMA key = 'readiness check';"))
+            {
+                Ok(()) => return Ok(()),
+                Err(e) => last = e.to_string(),
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Err(last)
+    });
+    ready.clone().map_err(|e| {
+        Error::Io(std::io::Error::other(format!(
+            "the encryption library could not be set up: {e}"
+        )))
+    })
 }
 
 /// The first read: with a wrong key or a damaged first page SQLCipher fails here.
