@@ -8,6 +8,8 @@
 //!   the key-check file) and each is its own error; none of them changes any file.
 //! - Every connection is keyed before anything else touches the file, then set up the
 //!   same way: WAL, `synchronous=FULL`, foreign keys, busy timeout, temp data in memory.
+//! - No key is given before SQLCipher has finished setting itself up in this process
+//!   (`sqlcipher_ready`), so threads opening their first connections at once all succeed.
 
 use std::fs;
 use std::path::Path;

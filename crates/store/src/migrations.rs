@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0003_outcomes.sql"),
         then: None,
     },
+    Migration {
+        version: 4,
+        name: "report counts",
+        sql: include_str!("../migrations/0004_report_counts.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema this build knows.
@@ -61,6 +67,11 @@ fn fill_name_index(conn: &Connection) -> Result<()> {
 }
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<()> {
+    apply_through(conn, latest_version())
+}
+
+/// Applies the migrations up to and including `version` (tests build older schemas).
+pub(crate) fn apply_through(conn: &mut Connection, version: i64) -> Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version     INTEGER PRIMARY KEY,
@@ -75,7 +86,10 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<()> {
             supported: latest_version(),
         });
     }
-    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > current && m.version <= version)
+    {
         let tx = conn.transaction()?;
         tx.execute_batch(m.sql)?;
         if let Some(then) = m.then {

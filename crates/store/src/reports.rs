@@ -134,73 +134,32 @@ impl Reports<'_> {
 fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
     let from = date_text(period.from);
     let to = date_text(period.to);
-    let grouped = |sql: &str| -> Result<HashMap<String, u64>> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let rows = stmt.query_map(params![from, to], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        let mut out = HashMap::new();
-        for row in rows {
-            let (k, n) = row?;
-            out.insert(k, u64::try_from(n).unwrap_or_default());
-        }
-        Ok(out)
-    };
-    let sources = grouped(
-        "SELECT source, count(*) FROM referrals
-         WHERE received_date BETWEEN ?1 AND ?2 GROUP BY source",
-    )?;
-    let reasons = grouped(
-        "SELECT rr.reason, count(*) FROM referrals r
-         JOIN referral_reasons rr ON rr.referral_id = r.id
-         WHERE r.received_date BETWEEN ?1 AND ?2 GROUP BY rr.reason",
-    )?;
-    let (people_seen, contacts): (i64, i64) = conn.query_row(
-        "SELECT count(DISTINCT patient_id), count(*) FROM contacts
-         WHERE contact_date BETWEEN ?1 AND ?2",
-        params![from, to],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let prescriptions: i64 = conn.query_row(
-        "SELECT count(*) FROM prescriptions WHERE prescribed_date BETWEEN ?1 AND ?2",
-        params![from, to],
-        |r| r.get(0),
-    )?;
-
-    // Every activity on the period's prescriptions, grouped once by service, status
-    // and barrier (from a covering index); the three tables are sums over these
-    // groups, with each service's category looked up here rather than joined per row.
-    let category_of: HashMap<i64, String> = {
-        let mut stmt = conn.prepare_cached("SELECT id, coalesce(category, '') FROM services")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let mut categories: HashMap<String, u64> = HashMap::new();
-    let mut statuses: HashMap<&'static str, u64> = HashMap::new();
-    let mut barriers: HashMap<String, u64> = HashMap::new();
+    // Everything but people seen and outcome change is a sum over the day tallies the
+    // schema keeps (migration 4): a few rows per day whatever the caseload's size.
+    let mut tallies: HashMap<(String, String), u64> = HashMap::new();
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT i.service_id, i.status, i.barrier, count(*)
-             FROM prescriptions p
-             JOIN prescription_items i ON i.prescription_id = p.id
-             WHERE p.prescribed_date BETWEEN ?1 AND ?2
-             GROUP BY 1, 2, 3",
+            "SELECT kind, key, sum(n) FROM report_counts
+             WHERE day BETWEEN ?1 AND ?2 GROUP BY kind, key",
         )?;
         let mut rows = stmt.query(params![from, to])?;
         while let Some(r) = rows.next()? {
-            let n = u64::try_from(r.get::<_, i64>(3)?).unwrap_or_default();
-            let category = category_of
-                .get(&r.get::<_, i64>(0)?)
-                .cloned()
-                .unwrap_or_default();
-            *categories.entry(category).or_default() += n;
-            let status: ItemStatus = r.get::<_, String>(1)?.parse()?;
-            *statuses.entry(status.as_str()).or_default() += n;
-            if let Some(b) = r.get::<_, Option<String>>(2)? {
-                *barriers.entry(b).or_default() += n;
+            let n = u64::try_from(r.get::<_, i64>(2)?).unwrap_or_default();
+            if n > 0 {
+                tallies.insert((r.get(0)?, r.get(1)?), n);
             }
         }
     }
+    let kind = |k: &str| -> HashMap<String, u64> {
+        tallies
+            .iter()
+            .filter(|((kind, _), _)| kind == k)
+            .map(|((_, key), n)| (key.clone(), *n))
+            .collect()
+    };
+    let single = |k: &str| kind(k).values().sum::<u64>();
+    let sources = kind("source");
+    let statuses = kind("status");
     let at = |s: ItemStatus| statuses.get(s.as_str()).copied().unwrap_or_default();
     let completed = at(ItemStatus::Completed);
     let started = completed + at(ItemStatus::Started);
@@ -213,22 +172,47 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
         declined: at(ItemStatus::Declined),
         did_not_attend: at(ItemStatus::DidNotAttend),
     };
-    let items = funnel.suggested;
 
     Ok(PeriodReport {
         period,
         referrals: sources.values().sum(),
         referral_sources: every(ReferralSource::ALL.iter().map(|s| s.as_str()), &sources),
-        referral_reasons: every(ReferralReason::ALL.iter().map(|s| s.as_str()), &reasons),
-        people_seen: u64::try_from(people_seen).unwrap_or_default(),
-        contacts: u64::try_from(contacts).unwrap_or_default(),
-        prescriptions: u64::try_from(prescriptions).unwrap_or_default(),
-        items,
-        service_categories: ranked(categories),
+        referral_reasons: every(
+            ReferralReason::ALL.iter().map(|s| s.as_str()),
+            &kind("reason"),
+        ),
+        people_seen: people_seen(conn, &from, &to)?,
+        contacts: single("contact"),
+        prescriptions: single("prescription"),
+        items: funnel.suggested,
+        service_categories: ranked(kind("category")),
         funnel,
-        barriers: ranked(barriers),
+        barriers: ranked(kind("barrier")),
         outcomes: paired_change(conn, &from, &to)?,
     })
+}
+
+/// Distinct patients with a conversation in the period, read off the date index into a
+/// bit per patient: a set that cannot be tallied per day, and quicker to gather here
+/// than through SQL's DISTINCT.
+fn people_seen(conn: &Connection, from: &str, to: &str) -> Result<u64> {
+    let mut seen: Vec<u64> = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT patient_id FROM contacts INDEXED BY contacts_date
+         WHERE contact_date BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = stmt.query(params![from, to])?;
+    while let Some(r) = rows.next()? {
+        let Ok(id) = usize::try_from(r.get::<_, i64>(0)?) else {
+            continue;
+        };
+        let (word, bit) = (id / 64, id % 64);
+        if word >= seen.len() {
+            seen.resize(word + 1, 0);
+        }
+        seen[word] |= 1 << bit;
+    }
+    Ok(seen.iter().map(|w| u64::from(w.count_ones())).sum())
 }
 
 /// Every key in its given order with its count (zero when absent), most first; the
@@ -256,8 +240,9 @@ fn ranked(counts: HashMap<String, u64>) -> Vec<Count> {
 
 /// For each patient and instrument: the latest follow-up recorded in the period and
 /// the latest baseline on or before it. A follow-up with no baseline makes no pair.
-/// The baseline is found through the patient's own rows (`INDEXED BY`): the planner
-/// could otherwise take the date index and scan every baseline for each follow-up.
+/// Both are kept on each follow-up row by the schema's triggers (migration 4): its
+/// baseline, and the date of the next follow-up, so the latest in the period is the
+/// one whose next follow-up (if any) falls after the period.
 fn paired_change(conn: &Connection, from: &str, to: &str) -> Result<Vec<OutcomeChange>> {
     #[derive(Default)]
     struct Sums {
@@ -268,23 +253,15 @@ fn paired_change(conn: &Connection, from: &str, to: &str) -> Result<Vec<OutcomeC
     }
     let mut sums: HashMap<Scale, Sums> = HashMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT f.instrument, f.answers,
-            (SELECT b.answers FROM outcome_measures b INDEXED BY outcome_measures_patient
-             WHERE b.patient_id = f.patient_id AND b.instrument = f.instrument
-               AND b.timepoint = 'baseline' AND b.recorded_date <= f.recorded_date
-             ORDER BY b.recorded_date DESC, b.id DESC LIMIT 1)
-         FROM (SELECT patient_id, instrument, recorded_date, answers,
-                  row_number() OVER (PARTITION BY patient_id, instrument
-                                     ORDER BY recorded_date DESC, id DESC) AS nth
-               FROM outcome_measures
-               WHERE timepoint = 'follow_up' AND recorded_date BETWEEN ?1 AND ?2) AS f
-         WHERE f.nth = 1",
+        "SELECT f.instrument, f.answers, b.answers
+         FROM outcome_measures f INDEXED BY outcome_measures_pairs
+         JOIN outcome_measures b ON b.id = f.baseline_id
+         WHERE f.timepoint = 'follow_up' AND f.recorded_date BETWEEN ?1 AND ?2
+           AND (f.next_follow_up IS NULL OR f.next_follow_up > ?2)",
     )?;
     let mut rows = stmt.query(params![from, to])?;
     while let Some(r) = rows.next()? {
-        let Some(baseline) = r.get::<_, Option<String>>(2)? else {
-            continue;
-        };
+        let baseline: String = r.get(2)?;
         let instrument: Instrument = r.get::<_, String>(0)?.parse()?;
         let (_, before) = scored(instrument, &baseline)?;
         let (_, after) = scored(instrument, &r.get::<_, String>(1)?)?;
@@ -425,5 +402,390 @@ fn table_rows(r: &PeriodReport, table: ReportTable) -> Vec<Vec<String>> {
                 ]
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrations;
+
+    /// A small deterministic generator, so a failing sequence replays exactly.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: i64) -> i64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            i64::try_from(self.0 >> 33).unwrap() % n.max(1)
+        }
+
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[usize::try_from(self.below(from.len() as i64)).unwrap()]
+        }
+
+        fn day(&mut self) -> String {
+            format!("2026-10-{:02}", 1 + self.below(6))
+        }
+    }
+
+    /// The tallies counted afresh from the rows they summarise.
+    const RECOUNT: &str = "SELECT day, kind, key, n FROM (
+        SELECT received_date AS day, 'source' AS kind, source AS key, count(*) AS n
+            FROM referrals GROUP BY 1, 3
+        UNION ALL SELECT r.received_date, 'reason', rr.reason, count(*)
+            FROM referrals r JOIN referral_reasons rr ON rr.referral_id = r.id GROUP BY 1, 3
+        UNION ALL SELECT contact_date, 'contact', '', count(*) FROM contacts GROUP BY 1
+        UNION ALL SELECT prescribed_date, 'prescription', '', count(*)
+            FROM prescriptions GROUP BY 1
+        UNION ALL SELECT p.prescribed_date, 'status', i.status, count(*)
+            FROM prescriptions p JOIN prescription_items i ON i.prescription_id = p.id
+            GROUP BY 1, 3
+        UNION ALL SELECT p.prescribed_date, 'barrier', i.barrier, count(*)
+            FROM prescriptions p JOIN prescription_items i ON i.prescription_id = p.id
+            WHERE i.barrier IS NOT NULL GROUP BY 1, 3
+        UNION ALL SELECT p.prescribed_date, 'category', coalesce(s.category, ''), count(*)
+            FROM prescriptions p JOIN prescription_items i ON i.prescription_id = p.id
+            JOIN services s ON s.id = i.service_id GROUP BY 1, 3)
+        ORDER BY 1, 2, 3";
+    const KEPT: &str = "SELECT day, kind, key, n FROM report_counts WHERE n != 0 ORDER BY 1, 2, 3";
+    /// Each follow-up's baseline and next follow-up, worked out afresh.
+    const REPAIRED: &str = "SELECT f.id, p.baseline_id, p.next_follow_up
+        FROM outcome_measures f LEFT JOIN outcome_pairing p ON p.id = f.id ORDER BY f.id";
+    const PAIRED: &str = "SELECT id, baseline_id, next_follow_up FROM outcome_measures ORDER BY id";
+
+    type Tally = (String, String, String, i64);
+    type Pairing = (i64, Option<i64>, Option<String>);
+
+    fn tallies(conn: &Connection, sql: &str) -> Vec<Tally> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    fn pairings(conn: &Connection, sql: &str) -> Vec<Pairing> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    fn assert_kept_right(conn: &Connection, step: usize) {
+        assert_eq!(
+            tallies(conn, KEPT),
+            tallies(conn, RECOUNT),
+            "tallies after step {step}"
+        );
+        let negative: i64 = conn
+            .query_row("SELECT count(*) FROM report_counts WHERE n < 0", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(negative, 0, "a negative tally after step {step}");
+        assert_eq!(
+            pairings(conn, PAIRED),
+            pairings(conn, REPAIRED),
+            "outcome pairs after step {step}"
+        );
+    }
+
+    fn nth_id(conn: &Connection, table: &str, rng: &mut Lcg) -> Option<i64> {
+        let count: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        (count > 0).then(|| {
+            conn.query_row(
+                &format!("SELECT id FROM {table} ORDER BY id LIMIT 1 OFFSET ?1"),
+                [rng.below(count)],
+                |r| r.get(0),
+            )
+            .unwrap()
+        })
+    }
+
+    const SOURCES: &[&str] = &["gp", "nurse", "self"];
+    const REASONS: &[&str] = &["loneliness", "finance", "housing"];
+    const STATUSES: &[&str] = &["suggested", "referred", "started", "completed", "declined"];
+    const BARRIERS: &[&str] = &["cost", "transport"];
+
+    /// Caseload set-up the scramble draws on: three patients and four services, one
+    /// with no category.
+    fn set_up(conn: &Connection) {
+        conn.execute_batch(
+            "INSERT INTO patients (id, given_name, family_name, date_of_birth, search_text,
+                sort_key, created_at, updated_at)
+             VALUES (1, 'A', 'One', '1980-01-01', ' a one', 'one', 'x', 'x'),
+                    (2, 'B', 'Two', '1980-01-01', ' b two', 'two', 'x', 'x'),
+                    (3, 'C', 'Three', '1980-01-01', ' c three', 'three', 'x', 'x');
+             INSERT INTO services (id, name, category, search_text, created_at, updated_at)
+             VALUES (1, 'Walk', 'Physical activity', ' walk', 'x', 'x'),
+                    (2, 'Choir', 'Arts', ' choir', 'x', 'x'),
+                    (3, 'Advice', 'Money', ' advice', 'x', 'x'),
+                    (4, 'Other', NULL, ' other', 'x', 'x');",
+        )
+        .unwrap();
+    }
+
+    /// One random write of any kind the schema allows: inserts, edits of every counted
+    /// column, deletes (with their cascades) and a service changing category.
+    fn scramble_once(conn: &Connection, rng: &mut Lcg) {
+        let patient = 1 + rng.below(3);
+        match rng.below(16) {
+            0 | 1 => {
+                conn.execute(
+                    "INSERT INTO referrals (patient_id, received_date, source, created_at,
+                        updated_at) VALUES (?1, ?2, ?3, 'x', 'x')",
+                    params![patient, rng.day(), rng.pick(SOURCES)],
+                )
+                .unwrap();
+                let id = conn.last_insert_rowid();
+                for _ in 0..rng.below(3) {
+                    conn.execute(
+                        "INSERT OR IGNORE INTO referral_reasons VALUES (?1, ?2)",
+                        params![id, rng.pick(REASONS)],
+                    )
+                    .unwrap();
+                }
+            }
+            2 => {
+                if let Some(id) = nth_id(conn, "referrals", rng) {
+                    let (day, source) = (rng.day(), rng.pick(SOURCES));
+                    let sql = match rng.below(3) {
+                        0 => {
+                            "UPDATE referrals SET received_date = ?2 WHERE id = ?1 AND ?3 IS NOT NULL"
+                        }
+                        1 => "UPDATE referrals SET source = ?3 WHERE id = ?1 AND ?2 IS NOT NULL",
+                        _ => "UPDATE referrals SET received_date = ?2, source = ?3 WHERE id = ?1",
+                    };
+                    conn.execute(sql, params![id, day, source]).unwrap();
+                }
+            }
+            3 => {
+                if let Some(id) = nth_id(conn, "referrals", rng) {
+                    conn.execute("DELETE FROM referral_reasons WHERE referral_id = ?1", [id])
+                        .unwrap();
+                    conn.execute(
+                        "INSERT OR IGNORE INTO referral_reasons VALUES (?1, ?2)",
+                        params![id, rng.pick(REASONS)],
+                    )
+                    .unwrap();
+                }
+            }
+            4 => {
+                if let Some(id) = nth_id(conn, "referrals", rng) {
+                    conn.execute("DELETE FROM referrals WHERE id = ?1", [id])
+                        .unwrap();
+                }
+            }
+            5 | 6 => {
+                conn.execute(
+                    "INSERT INTO contacts (patient_id, contact_date, kind, created_at,
+                        updated_at) VALUES (?1, ?2, 'phone', 'x', 'x')",
+                    params![patient, rng.day()],
+                )
+                .unwrap();
+            }
+            7 => {
+                if let Some(id) = nth_id(conn, "contacts", rng) {
+                    if rng.below(2) == 0 {
+                        conn.execute("DELETE FROM contacts WHERE id = ?1", [id])
+                            .unwrap();
+                    } else {
+                        conn.execute(
+                            "UPDATE contacts SET contact_date = ?2 WHERE id = ?1",
+                            params![id, rng.day()],
+                        )
+                        .unwrap();
+                    }
+                }
+            }
+            8 | 9 => {
+                conn.execute(
+                    "INSERT INTO prescriptions (patient_id, prescribed_date, created_at,
+                        updated_at) VALUES (?1, ?2, 'x', 'x')",
+                    params![patient, rng.day()],
+                )
+                .unwrap();
+                let id = conn.last_insert_rowid();
+                for position in 0..1 + rng.below(3) {
+                    let barrier = (rng.below(2) == 0).then(|| rng.pick(BARRIERS));
+                    conn.execute(
+                        "INSERT INTO prescription_items (prescription_id, service_id, status,
+                            barrier, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![id, 1 + rng.below(4), rng.pick(STATUSES), barrier, position],
+                    )
+                    .unwrap();
+                }
+            }
+            10 => {
+                if let Some(id) = nth_id(conn, "prescriptions", rng) {
+                    if rng.below(2) == 0 {
+                        conn.execute("DELETE FROM prescriptions WHERE id = ?1", [id])
+                            .unwrap();
+                    } else {
+                        conn.execute(
+                            "UPDATE prescriptions SET prescribed_date = ?2 WHERE id = ?1",
+                            params![id, rng.day()],
+                        )
+                        .unwrap();
+                    }
+                }
+            }
+            11 => {
+                if let Some(id) = nth_id(conn, "prescription_items", rng) {
+                    let barrier = (rng.below(2) == 0).then(|| rng.pick(BARRIERS));
+                    match rng.below(4) {
+                        0 => conn
+                            .execute("DELETE FROM prescription_items WHERE id = ?1", [id])
+                            .unwrap(),
+                        1 => conn
+                            .execute(
+                                "UPDATE prescription_items SET service_id = ?2 WHERE id = ?1",
+                                params![id, 1 + rng.below(4)],
+                            )
+                            .unwrap(),
+                        _ => conn
+                            .execute(
+                                "UPDATE prescription_items SET status = ?2, barrier = ?3
+                                 WHERE id = ?1",
+                                params![id, rng.pick(STATUSES), barrier],
+                            )
+                            .unwrap(),
+                    };
+                }
+            }
+            12 => {
+                let category = (rng.below(3) > 0).then(|| rng.pick(&["Arts", "Money", "Nature"]));
+                conn.execute(
+                    "UPDATE services SET category = ?2 WHERE id = ?1",
+                    params![1 + rng.below(4), category],
+                )
+                .unwrap();
+            }
+            13 | 14 => {
+                let (instrument, answers) = if rng.below(2) == 0 {
+                    ("ucla3", format!("[{},2,3]", 1 + rng.below(3)))
+                } else {
+                    ("ons4", format!("[{},6,7,2]", rng.below(11)))
+                };
+                conn.execute(
+                    "INSERT INTO outcome_measures (patient_id, instrument, timepoint,
+                        recorded_date, answers, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'x')",
+                    params![
+                        patient,
+                        instrument,
+                        rng.pick(&["baseline", "follow_up", "follow_up"]),
+                        rng.day(),
+                        answers
+                    ],
+                )
+                .unwrap();
+            }
+            _ => {
+                if let Some(id) = nth_id(conn, "outcome_measures", rng) {
+                    let sql = match rng.below(4) {
+                        0 => "DELETE FROM outcome_measures WHERE id = ?1 AND ?2 IS NOT NULL",
+                        1 => "UPDATE outcome_measures SET recorded_date = ?2 WHERE id = ?1",
+                        2 => {
+                            "UPDATE outcome_measures SET patient_id = 1 + (patient_id % 3)
+                              WHERE id = ?1 AND ?2 IS NOT NULL"
+                        }
+                        _ => {
+                            "UPDATE outcome_measures SET timepoint = CASE timepoint
+                                WHEN 'baseline' THEN 'follow_up' ELSE 'baseline' END
+                              WHERE id = ?1 AND ?2 IS NOT NULL"
+                        }
+                    };
+                    conn.execute(sql, params![id, rng.day()]).unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tallies_and_pairs_follow_every_kind_of_write() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+        migrations::apply(&mut conn).unwrap();
+        set_up(&conn);
+        let mut rng = Lcg(6);
+        for step in 0..1_500 {
+            scramble_once(&conn, &mut rng);
+            if step % 10 == 0 {
+                assert_kept_right(&conn, step);
+            }
+        }
+        assert_kept_right(&conn, 1_500);
+        let kept: i64 = conn
+            .query_row("SELECT count(*) FROM report_counts WHERE n > 0", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(kept > 20, "the scramble must leave something to count");
+
+        // The report built from them agrees with counting the rows directly.
+        let period = Period::parse("2026-10-02", "2026-10-04").unwrap();
+        let report = build(&conn, period).unwrap();
+        let direct = |sql: &str| -> u64 {
+            conn.query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| u64::try_from(n).unwrap())
+                .unwrap()
+        };
+        let within = "BETWEEN '2026-10-02' AND '2026-10-04'";
+        assert_eq!(
+            report.people_seen,
+            direct(&format!(
+                "SELECT count(DISTINCT patient_id) FROM contacts WHERE contact_date {within}"
+            ))
+        );
+        assert_eq!(
+            report.contacts,
+            direct(&format!(
+                "SELECT count(*) FROM contacts WHERE contact_date {within}"
+            ))
+        );
+        assert_eq!(
+            report.items,
+            direct(&format!(
+                "SELECT count(*) FROM prescription_items i JOIN prescriptions p
+                 ON p.id = i.prescription_id WHERE p.prescribed_date {within}"
+            ))
+        );
+        assert_eq!(
+            report.referrals,
+            direct(&format!(
+                "SELECT count(*) FROM referrals WHERE received_date {within}"
+            ))
+        );
+    }
+
+    #[test]
+    fn upgrading_to_schema_four_counts_what_is_already_there() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+        migrations::apply_through(&mut conn, 3).unwrap();
+        set_up(&conn);
+        let mut rng = Lcg(11);
+        for _ in 0..600 {
+            scramble_once(&conn, &mut rng);
+        }
+        migrations::apply(&mut conn).unwrap();
+        let kept = tallies(&conn, KEPT);
+        assert!(kept.len() > 20, "the upgrade must have something to count");
+        assert_kept_right(&conn, 600);
+        let paired: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM outcome_measures WHERE baseline_id IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(paired > 0, "some follow-ups must pair");
     }
 }
