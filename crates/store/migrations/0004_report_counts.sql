@@ -134,32 +134,27 @@ WHEN old.prescribed_date IS NOT new.prescribed_date BEGIN
         ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
+-- An activity counts under its status, its barrier (if any) and its service's category.
 CREATE TRIGGER report_item_insert AFTER INSERT ON prescription_items BEGIN
     INSERT INTO report_counts
-        SELECT prescribed_date, 'status', new.status, 1 FROM prescriptions
-        WHERE id = new.prescription_id
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO report_counts
-        SELECT prescribed_date, 'barrier', new.barrier, 1 FROM prescriptions
-        WHERE id = new.prescription_id AND new.barrier IS NOT NULL
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO report_counts
-        SELECT p.prescribed_date, 'category', coalesce(s.category, ''), 1
-        FROM prescriptions p, services s WHERE p.id = new.prescription_id AND s.id = new.service_id
+        SELECT p.prescribed_date, k.kind, k.key, 1
+        FROM prescriptions p,
+             (SELECT 'status' AS kind, new.status AS key
+              UNION ALL SELECT 'barrier', new.barrier
+              UNION ALL SELECT 'category', coalesce(s.category, '') FROM services s
+                  WHERE s.id = new.service_id) AS k
+        WHERE p.id = new.prescription_id AND k.key IS NOT NULL
         ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER report_item_delete AFTER DELETE ON prescription_items BEGIN
     INSERT INTO report_counts
-        SELECT prescribed_date, 'status', old.status, -1 FROM prescriptions
-        WHERE id = old.prescription_id
-        ON CONFLICT DO UPDATE SET n = n - 1;
-    INSERT INTO report_counts
-        SELECT prescribed_date, 'barrier', old.barrier, -1 FROM prescriptions
-        WHERE id = old.prescription_id AND old.barrier IS NOT NULL
-        ON CONFLICT DO UPDATE SET n = n - 1;
-    INSERT INTO report_counts
-        SELECT p.prescribed_date, 'category', coalesce(s.category, ''), -1
-        FROM prescriptions p, services s WHERE p.id = old.prescription_id AND s.id = old.service_id
+        SELECT p.prescribed_date, k.kind, k.key, -1
+        FROM prescriptions p,
+             (SELECT 'status' AS kind, old.status AS key
+              UNION ALL SELECT 'barrier', old.barrier
+              UNION ALL SELECT 'category', coalesce(s.category, '') FROM services s
+                  WHERE s.id = old.service_id) AS k
+        WHERE p.id = old.prescription_id AND k.key IS NOT NULL
         ON CONFLICT DO UPDATE SET n = n - 1;
 END;
 CREATE TRIGGER report_item_update
@@ -167,28 +162,22 @@ AFTER UPDATE OF prescription_id, service_id, status, barrier ON prescription_ite
 WHEN old.prescription_id IS NOT new.prescription_id OR old.service_id IS NOT new.service_id
   OR old.status IS NOT new.status OR old.barrier IS NOT new.barrier BEGIN
     INSERT INTO report_counts
-        SELECT prescribed_date, 'status', old.status, -1 FROM prescriptions
-        WHERE id = old.prescription_id
+        SELECT p.prescribed_date, k.kind, k.key, -1
+        FROM prescriptions p,
+             (SELECT 'status' AS kind, old.status AS key
+              UNION ALL SELECT 'barrier', old.barrier
+              UNION ALL SELECT 'category', coalesce(s.category, '') FROM services s
+                  WHERE s.id = old.service_id) AS k
+        WHERE p.id = old.prescription_id AND k.key IS NOT NULL
         ON CONFLICT DO UPDATE SET n = n - 1;
     INSERT INTO report_counts
-        SELECT prescribed_date, 'barrier', old.barrier, -1 FROM prescriptions
-        WHERE id = old.prescription_id AND old.barrier IS NOT NULL
-        ON CONFLICT DO UPDATE SET n = n - 1;
-    INSERT INTO report_counts
-        SELECT p.prescribed_date, 'category', coalesce(s.category, ''), -1
-        FROM prescriptions p, services s WHERE p.id = old.prescription_id AND s.id = old.service_id
-        ON CONFLICT DO UPDATE SET n = n - 1;
-    INSERT INTO report_counts
-        SELECT prescribed_date, 'status', new.status, 1 FROM prescriptions
-        WHERE id = new.prescription_id
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO report_counts
-        SELECT prescribed_date, 'barrier', new.barrier, 1 FROM prescriptions
-        WHERE id = new.prescription_id AND new.barrier IS NOT NULL
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO report_counts
-        SELECT p.prescribed_date, 'category', coalesce(s.category, ''), 1
-        FROM prescriptions p, services s WHERE p.id = new.prescription_id AND s.id = new.service_id
+        SELECT p.prescribed_date, k.kind, k.key, 1
+        FROM prescriptions p,
+             (SELECT 'status' AS kind, new.status AS key
+              UNION ALL SELECT 'barrier', new.barrier
+              UNION ALL SELECT 'category', coalesce(s.category, '') FROM services s
+                  WHERE s.id = new.service_id) AS k
+        WHERE p.id = new.prescription_id AND k.key IS NOT NULL
         ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 
