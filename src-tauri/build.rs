@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "outcome_record",
     "report_period",
     "report_export",
+    "diagnostics",
     "audit_list",
     "backup_overview",
     "backup_settings_set",

@@ -63,6 +63,16 @@ impl ApiError {
     }
 }
 
+impl ErrorCode {
+    /// The code as the UI sees it (`key_missing` …), for logs and diagnostics.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
@@ -98,6 +108,10 @@ impl From<StoreError> for ApiError {
             }
             _ => Vec::new(),
         };
+        // The log names the kind of failure only: a message can quote what was typed.
+        if !matches!(code, ErrorCode::Validation | ErrorCode::NotFound) {
+            tracing::warn!(code = %code.name(), "a request failed");
+        }
         Self {
             code,
             message: e.to_string(),

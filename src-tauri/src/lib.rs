@@ -5,11 +5,13 @@
 //! store know nothing of it.
 
 pub mod commands;
+pub mod desktop;
 pub mod dto;
 pub mod error;
 pub mod state;
 
 use tauri::Manager;
+use tauri_plugin_window_state::StateFlags;
 
 /// Every command the UI may call; `build.rs` generates a permission for each and
 /// `capabilities/main.json` grants exactly these to the main window.
@@ -72,6 +74,7 @@ macro_rules! app_commands {
             $m::outcomes::outcome_record,
             $m::outcomes::report_period,
             $m::outcomes::report_export,
+            $m::support::diagnostics,
         ]
     };
 }
@@ -104,14 +107,54 @@ fn schedule_backups(app: tauri::AppHandle) {
     });
 }
 
+/// Keeps the log writer alive (and flushing) for the app's lifetime.
+struct LogGuard {
+    _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
+}
+
 /// Starts the app and runs until its window closes.
 pub fn run() -> tauri::Result<()> {
     tauri::Builder::default()
+        // First: a second launch hands over to the running app and exits before it
+        // opens anything, so the caseload is never opened twice.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            desktop::focus_main(app);
+        }))
+        // Restores the window's size, position and maximised state, saved as it closes.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
+            let log_dir = desktop::log_dir(app.handle());
+            let guard = log_dir
+                .as_deref()
+                .and_then(|dir| desktop::start_logging(dir).ok());
+            app.manage(LogGuard { _writer: guard });
+            tracing::info!(
+                version = desktop::VERSION,
+                os = std::env::consts::OS,
+                arch = std::env::consts::ARCH,
+                "Waymark started"
+            );
             let state = state::AppState::open();
+            match state.open_error() {
+                None => tracing::info!(data_dir = %state.data_dir().display(), "caseload opened"),
+                Some(e) => tracing::warn!(
+                    data_dir = %state.data_dir().display(),
+                    code = %e.code.name(),
+                    "the caseload did not open"
+                ),
+            }
+            let installation = desktop::Installation {
+                data_dir: state.data_dir().to_path_buf(),
+                log_dir,
+            };
             commands::print::keep_print_folder_clear(state.data_dir().to_path_buf());
             app.manage(state);
+            app.set_menu(desktop::menu(app.handle(), &installation)?)?;
             main_window(app)?;
             schedule_backups(app.handle().clone());
             Ok(())

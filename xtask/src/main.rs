@@ -4,12 +4,16 @@
 //!   default data folder (or `WAYMARK_DATA_DIR`).
 //! - `cargo xtask test`: install what the tests need, then every check CI runs: fmt,
 //!   clippy, the UI's type check, vitest, `cargo test`, the bindings-are-fresh check,
-//!   and on Linux the real credential store and the real app window.
+//!   and on Linux the real credential store, the real app window, and the release deb
+//!   (built, unpacked, started; see `bundle`).
 //! - `cargo xtask bindings`: regenerate the TypeScript IPC types in `ui/src/api/bindings/`.
 //! - `cargo xtask bench [--small]`: the benchmarks (release build): printing a social
 //!   prescription (time and size), then the caseload (search and patient-page timings),
 //!   each printed against its targets.
+//! - `cargo xtask bundle`: the release app and this platform's installers (Tauri CLI);
+//!   on Linux the deb, then checks that it unpacks and starts, and prints the sizes.
 
+mod bundle;
 mod real;
 mod setup;
 
@@ -53,11 +57,17 @@ fn main() -> Result<()> {
                     .args(&args[1..]),
             )
         }),
+        Some("bundle") => bundle::run(&root),
+        // Internal: the part of `bundle` that runs inside a D-Bus session.
+        Some("bundle-check") => match args.get(1) {
+            Some(deb) => bundle::check_deb(&root, Path::new(deb)),
+            None => bail!("bundle-check needs the deb's path"),
+        },
         Some("setup") => setup::install(&root, setup::Purpose::Test),
         // Internal: the part of `test` that runs inside a D-Bus session.
         Some("real-tests") => real::inside_session(&root),
         _ => {
-            eprintln!("usage: cargo xtask <run | test | bindings | bench | setup>");
+            eprintln!("usage: cargo xtask <run | test | bindings | bench | bundle | setup>");
             std::process::exit(2);
         }
     }
@@ -96,7 +106,7 @@ fn ui_dir(root: &Path) -> PathBuf {
     root.join("ui")
 }
 
-fn build_ui(root: &Path) -> Result<()> {
+pub(crate) fn build_ui(root: &Path) -> Result<()> {
     step(
         "Build the UI",
         npm().arg("run").arg("build").current_dir(ui_dir(root)),
@@ -165,6 +175,8 @@ fn test(root: &Path) -> Result<()> {
     )?;
     if cfg!(target_os = "linux") {
         real::run_in_session(root)?;
+        // Last: the release build is the slowest step.
+        bundle::build_and_check(root)?;
     } else {
         eprintln!(
             "\nNote: the real credential store and real-window tests run on Linux only \

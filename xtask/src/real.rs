@@ -16,16 +16,25 @@ use crate::{cargo, step, tempdir};
 /// Re-runs this tool inside a fresh D-Bus session, so the keyring and the app under test
 /// never touch the user's own session or a practice's real keys.
 pub fn run_in_session(root: &Path) -> Result<()> {
+    in_private_session(
+        root,
+        "Real credential store and real-window tests (private D-Bus session)",
+        &["real-tests"],
+    )
+}
+
+/// Runs `cargo xtask <args>` inside a fresh D-Bus session.
+pub fn in_private_session(root: &Path, title: &str, args: &[&str]) -> Result<()> {
     let me = std::env::current_exe().context("locating xtask")?;
     // gnome-keyring keeps its keyrings under $XDG_DATA_HOME/keyrings: a folder of the
     // run's own gives a fresh test keyring every time and leaves the user's untouched.
     let keyring_home = tempdir(root, "keyring-home")?;
     step(
-        "Real credential store and real-window tests (private D-Bus session)",
+        title,
         Command::new("dbus-run-session")
             .arg("--")
             .arg(me)
-            .arg("real-tests")
+            .args(args)
             .env("XDG_DATA_HOME", &keyring_home)
             .current_dir(root),
     )
@@ -90,27 +99,9 @@ pub fn inside_session(root: &Path) -> Result<()> {
     }
     let data_dir = tempdir(root, "e2e-data")?;
     let shots = tempdir(root, "e2e-screenshots")?;
+    let logs = tempdir(root, "e2e-logs")?;
     let (viewer_path, opened) = stand_in_pdf_viewer(root)?;
-    let display = free_display();
-    let _xvfb = Guard(
-        Command::new("Xvfb")
-            .args([
-                &format!(":{display}"),
-                "-screen",
-                "0",
-                "1280x900x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("starting Xvfb")?,
-    );
-    wait_for(
-        || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists(),
-        "Xvfb",
-    )?;
+    let (_xvfb, display) = start_xvfb()?;
 
     let port = free_port()?;
     let driver = crate::setup::which("tauri-driver").context("tauri-driver is not installed")?;
@@ -121,6 +112,7 @@ pub fn inside_session(root: &Path) -> Result<()> {
             // The app under test, started by WebKitWebDriver, inherits this environment:
             // its data folder (and so its credential entry) is the test's own.
             .env("WAYMARK_DATA_DIR", &data_dir)
+            .env("WAYMARK_LOG_DIR", &logs)
             // "Print" opens the PDF with xdg-open: a stand-in notes which file it was.
             .env("PATH", &viewer_path)
             .env("WAYMARK_E2E_OPENED", &opened)
@@ -145,11 +137,14 @@ pub fn inside_session(root: &Path) -> Result<()> {
                 "--",
                 "--ignored",
                 "--test-threads=1",
+                // The start-up figures are printed for the reader.
+                "--nocapture",
             ])
             .env("WAYMARK_E2E_APP", &app)
             .env("WAYMARK_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
             .env("WAYMARK_E2E_DATA_DIR", &data_dir)
             .env("WAYMARK_E2E_SCREENSHOTS", &shots)
+            .env("WAYMARK_E2E_LOG_DIR", &logs)
             .env("WAYMARK_E2E_OPENED", &opened)
             .current_dir(root),
     )?;
@@ -184,7 +179,7 @@ fn stand_in_pdf_viewer(root: &Path) -> Result<(std::ffi::OsString, std::path::Pa
 
 /// Starts gnome-keyring's Secret Service in this session with its login keyring
 /// unlocked by a throwaway password.
-fn unlock_keyring() -> Result<()> {
+pub(crate) fn unlock_keyring() -> Result<()> {
     let mut child = Command::new("gnome-keyring-daemon")
         .args(["--unlock", "--components=secrets"])
         .stdin(Stdio::piped())
@@ -201,8 +196,33 @@ fn unlock_keyring() -> Result<()> {
     Ok(())
 }
 
+/// A virtual display for the app's window; it stops when the guard is dropped.
+pub(crate) fn start_xvfb() -> Result<(Guard, u32)> {
+    let display = free_display();
+    let xvfb = Guard(
+        Command::new("Xvfb")
+            .args([
+                &format!(":{display}"),
+                "-screen",
+                "0",
+                "1280x900x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting Xvfb")?,
+    );
+    wait_for(
+        || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists(),
+        "Xvfb",
+    )?;
+    Ok((xvfb, display))
+}
+
 /// Kills the child when dropped, so a failing step never leaves Xvfb or a driver behind.
-struct Guard(Child);
+pub(crate) struct Guard(pub(crate) Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -224,7 +244,7 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-fn wait_for(ready: impl Fn() -> bool, what: &str) -> Result<()> {
+pub(crate) fn wait_for(ready: impl Fn() -> bool, what: &str) -> Result<()> {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(30) {
         if ready() {

@@ -12,6 +12,7 @@ pub mod patients;
 pub mod print;
 pub mod referrals;
 pub mod staff;
+pub mod support;
 
 /// Today's date on this computer, for rules such as "not in the future".
 pub(crate) fn today() -> chrono::NaiveDate {

@@ -48,6 +48,8 @@ import type { StaffMember } from "./bindings/StaffMember";
 
 export interface Api {
   appStatus(): Promise<AppStatus>;
+  /** Facts about the installation and recent log lines for support; no patient data. */
+  diagnostics(): Promise<string>;
   setupComplete(input: SetupInput): Promise<SetupResult>;
   signIn(username: string, passphrase: string): Promise<Session>;
   signOut(): Promise<null>;
@@ -188,6 +190,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const tauriApi: Api = {
   appStatus: () => call("app_status"),
+  diagnostics: () => call("diagnostics"),
   setupComplete: (input) => call("setup_complete", { input }),
   signIn: (username, passphrase) => call("sign_in", { username, passphrase }),
   signOut: () => call("sign_out", {}),

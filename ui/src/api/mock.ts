@@ -566,7 +566,14 @@ export class MockApi implements Api {
     this.calls.push({ command, args: clone(args) });
     // As the backend: a caseload that did not open still answers these, which are the
     // ways out of that state.
-    const anyState = ["app_status", "recover_with_code", "backup_inspect", "backup_restore", "choose_folder"];
+    const anyState = [
+      "app_status",
+      "recover_with_code",
+      "backup_inspect",
+      "backup_restore",
+      "choose_folder",
+      "diagnostics",
+    ];
     if (!anyState.includes(command) && !this.status.ready) throw notReady(this.status);
   }
 
@@ -652,6 +659,18 @@ export class MockApi implements Api {
     const r = this.referrals.find((x) => x.id === id);
     if (!r) throw notFound("referral", id);
     return r;
+  }
+
+  async diagnostics(): Promise<string> {
+    this.log("diagnostics");
+    return [
+      "Waymark diagnostics (no patient data)",
+      "Version: 0.1.0",
+      `Data folder: ${this.status.dataDir}`,
+      `Caseload: ${this.status.ready ? "open" : "not open"}`,
+      "",
+      "Recent log lines:",
+    ].join("\n");
   }
 
   async appStatus(): Promise<AppStatus> {
