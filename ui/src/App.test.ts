@@ -192,10 +192,12 @@ describe("start-up", () => {
     expect(screenEl.textContent).toContain("The key for this caseload is not in the credential store.");
     expect(screenEl.textContent).toContain("key_missing");
     expect(screenEl.textContent).toContain("/home/practice/.local/share/org.waymark.app");
-    // The only ways on are the recovery code and a backup: nothing starts a new caseload.
+    // The only ways on are the recovery code and a backup (and help from support):
+    // nothing starts a new caseload.
     expect(screen.getAllByRole("button").map((b) => b.textContent)).toEqual([
       "Open the caseload",
       "Restore from a backup",
+      "Copy diagnostics",
     ]);
     expect(document.getElementById("register-patient")).toBeNull();
     expect(screen.queryByText(/Caseload$/)).toBeNull();
