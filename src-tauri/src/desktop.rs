@@ -13,13 +13,17 @@ use tauri::menu::{AboutMetadataBuilder, Menu, PredefinedMenuItem, Submenu};
 use tauri::{AppHandle, Manager, Runtime};
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Log files are named `waymark.<date>.log`, one a day.
 const LOG_PREFIX: &str = "waymark";
 const LOG_SUFFIX: &str = "log";
 /// Days of logs kept; older files are removed as new ones start.
 pub const LOG_DAYS: usize = 14;
-pub const LICENCE: &str = "AGPL-3.0-or-later";
+/// From the workspace manifest, as the version is.
+pub const LICENCE: &str = env!("CARGO_PKG_LICENSE");
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Where the logs go: `WAYMARK_LOG_DIR` (the end-to-end tests read it), else the
@@ -33,8 +37,10 @@ pub fn log_dir<R: Runtime>(app: &AppHandle<R>) -> Option<PathBuf> {
 }
 
 /// Starts logging to daily files in `dir`, keeping [`LOG_DAYS`] of them. The returned
-/// guard flushes the writer when dropped, so the app keeps it for its lifetime. Level
-/// `info` unless `WAYMARK_LOG` names another (`debug`, `warn` …).
+/// guard flushes the writer when dropped, so the app keeps it for its lifetime. Only the
+/// app's own events are written, at `info` unless `WAYMARK_LOG` names another level:
+/// other libraries' debug output can carry what they handle (the credential store's
+/// D-Bus messages hold the database key).
 pub fn start_logging(dir: &Path) -> Result<WorkerGuard, String> {
     fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let files = RollingFileAppender::builder()
@@ -47,28 +53,31 @@ pub fn start_logging(dir: &Path) -> Result<WorkerGuard, String> {
     let (writer, guard) = tracing_appender::non_blocking(files);
     let level = std::env::var("WAYMARK_LOG")
         .ok()
-        .and_then(|l| l.parse::<tracing::Level>().ok())
-        .unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_target(false)
-        .with_max_level(level)
+        .and_then(|l| l.parse::<LevelFilter>().ok())
+        .unwrap_or(LevelFilter::INFO);
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(writer)
+                .with_ansi(false)
+                .with_target(false),
+        )
+        .with(Targets::new().with_target(env!("CARGO_CRATE_NAME"), level))
         .try_init()
         .map_err(|e| e.to_string())?;
-    log_panics();
     Ok(guard)
 }
 
-/// A panic is logged by where it happened only: its message could quote data.
-fn log_panics() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
+/// Replaces the default panic report, which prints the panic's message (it can quote
+/// data, and a desktop session may keep stderr on disk), with where it happened: in
+/// the log when logging has started, and on stderr. Called first thing at start-up.
+pub fn keep_panics_quiet() {
+    std::panic::set_hook(Box::new(|info| {
         let place = info
             .location()
             .map_or_else(|| "an unknown place".to_owned(), ToString::to_string);
         tracing::error!(%place, "the app stopped on an internal error");
-        previous(info);
+        eprintln!("Waymark stopped on an internal error at {place}");
     }));
 }
 

@@ -114,6 +114,7 @@ struct LogGuard {
 
 /// Starts the app and runs until its window closes.
 pub fn run() -> tauri::Result<()> {
+    desktop::keep_panics_quiet();
     tauri::Builder::default()
         // First: a second launch hands over to the running app and exits before it
         // opens anything, so the caseload is never opened twice.

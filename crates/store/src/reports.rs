@@ -136,7 +136,7 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
     let to = date_text(period.to);
     // Everything but people seen and outcome change is a sum over the day tallies the
     // schema keeps (migration 4): a few rows per day whatever the caseload's size.
-    let mut tallies: HashMap<(String, String), u64> = HashMap::new();
+    let mut tallies: HashMap<String, HashMap<String, u64>> = HashMap::new();
     {
         let mut stmt = conn.prepare_cached(
             "SELECT kind, key, sum(n) FROM report_counts
@@ -146,19 +146,17 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
         while let Some(r) = rows.next()? {
             let n = u64::try_from(r.get::<_, i64>(2)?).unwrap_or_default();
             if n > 0 {
-                tallies.insert((r.get(0)?, r.get(1)?), n);
+                tallies.entry(r.get(0)?).or_default().insert(r.get(1)?, n);
             }
         }
     }
-    let kind = |k: &str| -> HashMap<String, u64> {
-        tallies
-            .iter()
-            .filter(|((kind, _), _)| kind == k)
-            .map(|((_, key), n)| (key.clone(), *n))
-            .collect()
-    };
-    let single = |k: &str| kind(k).values().sum::<u64>();
+    let mut kind = |k: &str| tallies.remove(k).unwrap_or_default();
     let sources = kind("source");
+    let reasons = kind("reason");
+    let contacts: u64 = kind("contact").values().sum();
+    let prescriptions: u64 = kind("prescription").values().sum();
+    let categories = kind("category");
+    let barriers = kind("barrier");
     let statuses = kind("status");
     let at = |s: ItemStatus| statuses.get(s.as_str()).copied().unwrap_or_default();
     let completed = at(ItemStatus::Completed);
@@ -177,17 +175,14 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
         period,
         referrals: sources.values().sum(),
         referral_sources: every(ReferralSource::ALL.iter().map(|s| s.as_str()), &sources),
-        referral_reasons: every(
-            ReferralReason::ALL.iter().map(|s| s.as_str()),
-            &kind("reason"),
-        ),
+        referral_reasons: every(ReferralReason::ALL.iter().map(|s| s.as_str()), &reasons),
         people_seen: people_seen(conn, &from, &to)?,
-        contacts: single("contact"),
-        prescriptions: single("prescription"),
+        contacts,
+        prescriptions,
         items: funnel.suggested,
-        service_categories: ranked(kind("category")),
+        service_categories: ranked(categories),
         funnel,
-        barriers: ranked(kind("barrier")),
+        barriers: ranked(barriers),
         outcomes: paired_change(conn, &from, &to)?,
     })
 }

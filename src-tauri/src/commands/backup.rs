@@ -173,7 +173,7 @@ pub fn recovery_kit_save(
             code: &grouped,
             made_on: &made_on,
             data_folder: &data_dir,
-            version: env!("CARGO_PKG_VERSION"),
+            version: crate::desktop::VERSION,
             paper: Paper::for_country(practice.country),
             wording: &RECOVERY_KIT_EN,
         },

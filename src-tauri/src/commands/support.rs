@@ -3,8 +3,6 @@
 //! (see `desktop`), so it is offered even when the caseload did not open or nobody is
 //! signed in.
 
-use std::fmt::Write as _;
-
 use tauri::{AppHandle, State};
 use waymark_store::migrations;
 
@@ -17,30 +15,6 @@ const LOG_LINES: usize = 60;
 #[tauri::command]
 pub fn diagnostics(app: AppHandle, state: State<'_, AppState>) -> String {
     let log_dir = desktop::log_dir(&app);
-    let mut out = String::new();
-    // Writing to a String cannot fail.
-    let _ = writeln!(out, "Waymark diagnostics (no patient data)");
-    let _ = writeln!(out, "Version: {VERSION}");
-    let _ = writeln!(out, "Licence: {LICENCE}");
-    let _ = writeln!(
-        out,
-        "System: {} {}",
-        std::env::consts::OS,
-        std::env::consts::ARCH
-    );
-    let _ = writeln!(
-        out,
-        "WebView: {}",
-        tauri::webview_version().unwrap_or_else(|_| "unknown".into())
-    );
-    let _ = writeln!(out, "Data folder: {}", state.data_dir().display());
-    let _ = writeln!(
-        out,
-        "Log folder: {}",
-        log_dir
-            .as_ref()
-            .map_or_else(|| "none".to_owned(), |d| d.display().to_string())
-    );
     let caseload = match state.open_error() {
         Some(e) => format!("not open ({})", e.code.name()),
         None => state
@@ -73,13 +47,28 @@ pub fn diagnostics(app: AppHandle, state: State<'_, AppState>) -> String {
             })
             .unwrap_or_else(|e| format!("open, but could not be read ({})", e.code.name())),
     };
-    let _ = writeln!(out, "Caseload: {caseload}");
-    let _ = writeln!(out, "\nRecent log lines:");
-    for line in log_dir
-        .map(|d| desktop::recent_log_lines(&d, LOG_LINES))
-        .unwrap_or_default()
-    {
-        let _ = writeln!(out, "{line}");
-    }
-    out
+    let log_lines = log_dir
+        .as_deref()
+        .map(|d| desktop::recent_log_lines(d, LOG_LINES))
+        .unwrap_or_default();
+    format!(
+        "Waymark diagnostics (no patient data)\n\
+         Version: {VERSION}\n\
+         Licence: {LICENCE}\n\
+         System: {} {}\n\
+         WebView: {}\n\
+         Data folder: {}\n\
+         Log folder: {}\n\
+         Caseload: {caseload}\n\
+         \n\
+         Recent log lines:\n{}\n",
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        tauri::webview_version().unwrap_or_else(|_| "unknown".into()),
+        state.data_dir().display(),
+        log_dir
+            .as_ref()
+            .map_or_else(|| "none".to_owned(), |d| d.display().to_string()),
+        log_lines.join("\n"),
+    )
 }
