@@ -11,9 +11,17 @@ use printpdf::{
 
 use crate::{Error, Rendered};
 
-const SANS: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
-const SANS_BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
-const MONO_BOLD: &[u8] = include_bytes!("../fonts/DejaVuSansMono-Bold.ttf");
+// Brotli-compressed by build.rs from `fonts/`: the TrueType files would be a tenth
+// of the app's binary.
+const SANS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans.ttf.br"));
+const SANS_BOLD: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans-Bold.ttf.br"));
+const MONO_BOLD: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSansMono-Bold.ttf.br"));
+
+fn expand(mut compressed: &[u8]) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    brotli_decompressor::BrotliDecompress(&mut compressed, &mut bytes).ok()?;
+    Some(bytes)
+}
 
 /// Paper sizes: A4 for the UK, US Letter for the US.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +65,9 @@ pub struct Fonts {
 
 impl Fonts {
     pub fn load() -> Result<Self, Error> {
-        let parse = |bytes: &[u8], name: &'static str| {
-            ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(Error::Font(name))
+        let parse = |compressed: &[u8], name: &'static str| {
+            let bytes = expand(compressed).ok_or(Error::Font(name))?;
+            ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()).ok_or(Error::Font(name))
         };
         Ok(Self {
             regular: parse(SANS, "DejaVuSans")?,
@@ -600,5 +609,34 @@ impl<'f> Writer<'f> {
             pages: count,
             missing_glyphs: self.missing.into_iter().collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_fonts_expand_to_the_files_in_fonts() {
+        for (embedded, file) in [
+            (SANS, &include_bytes!("../fonts/DejaVuSans.ttf")[..]),
+            (
+                SANS_BOLD,
+                &include_bytes!("../fonts/DejaVuSans-Bold.ttf")[..],
+            ),
+            (
+                MONO_BOLD,
+                &include_bytes!("../fonts/DejaVuSansMono-Bold.ttf")[..],
+            ),
+        ] {
+            assert!(embedded.len() < file.len() * 6 / 10, "stored compressed");
+            assert!(expand(embedded).unwrap() == file, "same bytes, same face");
+        }
+    }
+
+    #[test]
+    fn damaged_font_data_is_refused() {
+        assert!(expand(&SANS[..SANS.len() / 2]).is_none());
+        assert!(expand(b"not brotli at all").is_none());
     }
 }

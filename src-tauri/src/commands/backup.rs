@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use waymark_print::wording::RECOVERY_KIT_EN;
-use waymark_print::{recovery_kit_pdf, Fonts, Paper, RecoveryKit};
+use waymark_print::{recovery_kit_pdf, Paper, RecoveryKit};
 use waymark_store::backup;
 use waymark_store::backup_settings::BackupTrigger;
 use waymark_store::recovery::RecoveryCode;
@@ -161,12 +161,12 @@ pub fn recovery_kit_save(
     let practice = practice.ok_or_else(|| {
         ApiError::new(ErrorCode::NotReady, "Finish setting up the practice first.")
     })?;
-    let fonts = Fonts::load().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let fonts = super::print::fonts()?;
     let data_dir = state.data_dir().display().to_string();
     let made_on = practice.country.long_date(super::today());
     let grouped = code.grouped();
     let rendered = recovery_kit_pdf(
-        &fonts,
+        fonts,
         &RecoveryKit {
             practice_name: &practice.name,
             practice_address: practice.address.as_deref(),

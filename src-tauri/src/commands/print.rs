@@ -4,6 +4,7 @@
 //! chooses. The store audits each print that lands.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use tauri::{AppHandle, State};
@@ -39,6 +40,16 @@ pub struct PrintChoice {
     pub allow_missing_glyphs: bool,
 }
 
+/// The embedded fonts, expanded and parsed on the first print and kept for the rest
+/// of the run (about 1.8 MB; loading takes longer than rendering a page).
+pub(super) fn fonts() -> Result<&'static Fonts, ApiError> {
+    static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| Fonts::load().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.clone()))
+}
+
 /// Renders the sheet as the user chose; refuses (before anything is written or
 /// audited) when characters would print as boxes and the user has not agreed.
 fn render(sheet: &PrescriptionSheet, choice: PrintChoice) -> Result<Vec<u8>, ApiError> {
@@ -51,8 +62,7 @@ fn render(sheet: &PrescriptionSheet, choice: PrintChoice) -> Result<Vec<u8>, Api
         },
         large_print: choice.large_print.unwrap_or(defaults.large_print),
     };
-    let fonts = Fonts::load().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    let rendered = prescription_pdf(&fonts, sheet, options, &PRESCRIPTION_EN)
+    let rendered = prescription_pdf(fonts()?, sheet, options, &PRESCRIPTION_EN)
         .map_err(|e| ApiError::new(ErrorCode::Storage, e.to_string()))?;
     if !rendered.missing_glyphs.is_empty() && !choice.allow_missing_glyphs {
         let chars: Vec<String> = rendered
