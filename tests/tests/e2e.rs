@@ -1,4 +1,5 @@
-//! Real-window end-to-end tests: the debug app in Xvfb, driven through tauri-driver and
+//! Real-window end-to-end tests: the debug app in Xvfb (and, for workflow 1, the
+//! release binary installed from the deb), driven through tauri-driver and
 //! WebKitWebDriver. `cargo xtask test` starts those and sets:
 //! - `WAYMARK_E2E_APP`: the app binary,
 //! - `WAYMARK_E2E_WEBDRIVER`: tauri-driver's URL,

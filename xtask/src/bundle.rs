@@ -4,7 +4,8 @@
 //! .app and DMG, Windows the MSI and NSIS installers. On Linux the deb is then checked:
 //! unpacked into a temporary root (`dpkg -x`), its binary started under Xvfb in a private
 //! D-Bus session, where it must open a fresh caseload and hand a second launch over to
-//! the first. The sizes are printed against the targets.
+//! the first, then driven through workflow 1 in the real window (WebDriver). The sizes
+//! are printed against the targets.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -72,7 +73,7 @@ pub fn build_and_check(root: &Path) -> Result<()> {
         let deb = deb.display().to_string();
         real::in_private_session(
             root,
-            "The installed deb starts (private D-Bus session, Xvfb)",
+            "The installed deb starts, hands over and runs workflow 1 (private D-Bus session, Xvfb)",
             &["bundle-check", &deb],
         )?;
     }
@@ -129,7 +130,8 @@ fn installers(bundle: &Path) -> Result<Vec<PathBuf>> {
 
 /// Inside the private D-Bus session: unpack the deb, start its binary on a fresh data
 /// folder, wait until its log says the caseload opened, launch it again and see the
-/// second launch hand over and exit while the first keeps running.
+/// second launch hand over and exit while the first keeps running; then run workflow 1
+/// against it in the real window.
 pub fn check_deb(root: &Path, deb: &Path) -> Result<()> {
     real::unlock_keyring()?;
     let unpacked = tempdir(root, "deb-root")?;
@@ -212,5 +214,20 @@ pub fn check_deb(root: &Path, deb: &Path) -> Result<()> {
         bail!("the first app stopped when a second was launched ({status})");
     }
     eprintln!("a second launch handed over to the first and exited; the first kept running");
-    Ok(())
+    drop(first);
+
+    // The release build differs from the debug one the other real-window tests drive
+    // (size-optimised code, compressed fonts, permissions resolved at build time), so
+    // the installed binary goes through a whole workflow too: first-run setup, the
+    // example directory, a patient, a referral, a prescription, and printing it.
+    real::real_window_tests(
+        root,
+        "The installed binary through workflow 1 (real window)",
+        "deb-e2e",
+        &binary,
+        &[
+            "--exact",
+            "workflow_one_referral_to_prescription_with_the_discount_note",
+        ],
+    )
 }

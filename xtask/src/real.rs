@@ -91,16 +91,31 @@ pub fn inside_session(root: &Path) -> Result<()> {
     } else {
         "waymark"
     });
+    real_window_tests(root, "Real-window end-to-end tests", "e2e", &app, &[])
+}
+
+/// The real-window tests (`tests/tests/e2e.rs`, all of them or those `filter` names)
+/// against the app binary `app`, on a fresh data folder: Xvfb, tauri-driver, and the
+/// stand-in PDF viewer. The run's folders are `target/xtask/<name>-*`.
+pub(crate) fn real_window_tests(
+    root: &Path,
+    title: &str,
+    name: &str,
+    app: &Path,
+    filter: &[&str],
+) -> Result<()> {
     if !app.is_file() {
         bail!(
             "the app binary {} is missing: build it first",
             app.display()
         );
     }
-    let data_dir = tempdir(root, "e2e-data")?;
-    let shots = tempdir(root, "e2e-screenshots")?;
-    let logs = tempdir(root, "e2e-logs")?;
-    let (viewer_path, opened) = stand_in_pdf_viewer(root)?;
+    let data_dir = tempdir(root, &format!("{name}-data"))?;
+    let shots = tempdir(root, &format!("{name}-screenshots"))?;
+    let logs = tempdir(root, &format!("{name}-logs"))?;
+    // Where the window-state plugin keeps the window's size and place.
+    let config = tempdir(root, &format!("{name}-config"))?;
+    let (viewer_path, opened) = stand_in_pdf_viewer(root, name)?;
     let (_xvfb, display) = start_xvfb()?;
 
     let port = free_port()?;
@@ -113,6 +128,7 @@ pub fn inside_session(root: &Path) -> Result<()> {
             // its data folder (and so its credential entry) is the test's own.
             .env("WAYMARK_DATA_DIR", &data_dir)
             .env("WAYMARK_LOG_DIR", &logs)
+            .env("XDG_CONFIG_HOME", &config)
             // "Print" opens the PDF with xdg-open: a stand-in notes which file it was.
             .env("PATH", &viewer_path)
             .env("WAYMARK_E2E_OPENED", &opened)
@@ -126,7 +142,7 @@ pub fn inside_session(root: &Path) -> Result<()> {
     )?;
 
     step(
-        "Real-window end-to-end tests",
+        title,
         cargo()
             .args([
                 "test",
@@ -140,7 +156,8 @@ pub fn inside_session(root: &Path) -> Result<()> {
                 // The start-up figures are printed for the reader.
                 "--nocapture",
             ])
-            .env("WAYMARK_E2E_APP", &app)
+            .args(filter)
+            .env("WAYMARK_E2E_APP", app)
             .env("WAYMARK_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
             .env("WAYMARK_E2E_DATA_DIR", &data_dir)
             .env("WAYMARK_E2E_SCREENSHOTS", &shots)
@@ -156,8 +173,11 @@ pub fn inside_session(root: &Path) -> Result<()> {
 /// plugin runs) that appends the path it is given to a list instead of starting a PDF
 /// viewer; the real-window tests read the printed PDF from there. Returns the `PATH`
 /// that finds it first, and the list's path.
-fn stand_in_pdf_viewer(root: &Path) -> Result<(std::ffi::OsString, std::path::PathBuf)> {
-    let dir = tempdir(root, "e2e-viewer")?;
+fn stand_in_pdf_viewer(
+    root: &Path,
+    name: &str,
+) -> Result<(std::ffi::OsString, std::path::PathBuf)> {
+    let dir = tempdir(root, &format!("{name}-viewer"))?;
     let opened = dir.join("opened.txt");
     let script = dir.join("xdg-open");
     // Called without a file, it is being probed: answer as xdg-open does (usage error).
