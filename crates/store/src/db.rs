@@ -13,7 +13,7 @@
 
 use std::fs;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use rusqlite::config::DbConfig;
@@ -235,7 +235,7 @@ pub(crate) fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Con
     Ok(conn)
 }
 
-/// Waits, once per process, until SQLCipher takes keys.
+/// Waits until SQLCipher takes keys (checked until it first does, once per process).
 ///
 /// SQLCipher sets itself up (its private heap, its crypto provider) at the very end of
 /// `sqlite3_initialize`, after SQLite already counts as initialised. A thread whose first
@@ -245,28 +245,33 @@ pub(crate) fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Con
 /// throwaway in-memory connection accepts a key. Nothing is derived or written by that
 /// key: the in-memory connection is never read.
 fn sqlcipher_ready() -> Result<()> {
-    static READY: OnceLock<std::result::Result<(), String>> = OnceLock::new();
-    let ready = READY.get_or_init(|| {
-        let mut last = String::new();
-        // Whichever thread started SQLite's initialisation finishes SQLCipher's within
-        // microseconds; a second is far past any wait seen, and keeps a real failure
-        // (SQLCipher unable to set up at all) from hanging the open.
-        for _ in 0..100 {
-            match Connection::open_in_memory()
-                .and_then(|conn| conn.execute_batch("PRAGMA key = 'readiness check';"))
-            {
-                Ok(()) => return Ok(()),
-                Err(e) => last = e.to_string(),
+    // A lock, not a `OnceLock` of the outcome: it holds other first opens back just as
+    // well, and a failure is not kept, so a later open tries again.
+    static READY: Mutex<bool> = Mutex::new(false);
+    // The flag is only ever set after a success, so a poisoned lock still holds truth.
+    let mut ready = READY.lock().unwrap_or_else(PoisonError::into_inner);
+    if *ready {
+        return Ok(());
+    }
+    let mut last = String::new();
+    // Whichever thread started SQLite's initialisation finishes SQLCipher's within
+    // microseconds; a second is far past any wait seen, and keeps a real failure
+    // (SQLCipher unable to set up at all) from hanging the open.
+    for _ in 0..100 {
+        match Connection::open_in_memory()
+            .and_then(|conn| conn.execute_batch("PRAGMA key = 'readiness check';"))
+        {
+            Ok(()) => {
+                *ready = true;
+                return Ok(());
             }
-            std::thread::sleep(Duration::from_millis(10));
+            Err(e) => last = e.to_string(),
         }
-        Err(last)
-    });
-    ready.clone().map_err(|e| {
-        Error::Io(std::io::Error::other(format!(
-            "the encryption library could not be set up: {e}"
-        )))
-    })
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Err(Error::Io(std::io::Error::other(format!(
+        "the encryption library could not be set up: {last}"
+    ))))
 }
 
 /// The first read: with a wrong key or a damaged first page SQLCipher fails here.

@@ -244,14 +244,7 @@ fn sheet(conn: &Connection, id: i64, today: NaiveDate) -> Result<(PrescriptionSh
     )?;
     let referral: Option<i64> = match p.referral_id {
         Some(r) => Some(r),
-        None => conn
-            .query_row(
-                "SELECT id FROM referrals WHERE patient_id = ?1
-                 ORDER BY received_date DESC, id DESC LIMIT 1",
-                [p.patient_id],
-                |r| r.get(0),
-            )
-            .optional()?,
+        None => crate::referrals::latest_episode(conn, p.patient_id)?.map(|(id, _)| id),
     };
     let (what_matters, goals) = match referral {
         Some(r) => {

@@ -14,7 +14,7 @@ use waymark_domain::{Barrier, ItemStatus, ReferralReason, ReferralSource};
 use crate::audit::{self, AuditAction};
 use crate::date_text;
 use crate::db::Database;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::{spreadsheet_cell, write_csv_file};
 use crate::outcomes::scored;
 
@@ -144,7 +144,12 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
         )?;
         let mut rows = stmt.query(params![from, to])?;
         while let Some(r) = rows.next()? {
-            let n = u64::try_from(r.get::<_, i64>(2)?).unwrap_or_default();
+            let sum: i64 = r.get(2)?;
+            // Triggers keep every tally at zero or more; a negative sum means they were
+            // bypassed, and the report must say so rather than leave the row out.
+            let n = u64::try_from(sum)
+                .map_err(|_| Error::Corrupt(format!("a report tally is negative ({sum})")))?;
+            // Tallies that went back to zero stay as rows; they are not counts.
             if n > 0 {
                 tallies.entry(r.get(0)?).or_default().insert(r.get(1)?, n);
             }
@@ -527,7 +532,8 @@ mod tests {
     }
 
     /// One random write of any kind the schema allows: inserts, edits of every counted
-    /// column, deletes (with their cascades) and a service changing category.
+    /// column (a referral's reasons, an item's prescription, a measure's instrument
+    /// included), deletes (with their cascades) and a service changing category.
     fn scramble_once(conn: &Connection, rng: &mut Lcg) {
         let patient = 1 + rng.below(3);
         match rng.below(16) {
@@ -562,13 +568,22 @@ mod tests {
             }
             3 => {
                 if let Some(id) = nth_id(conn, "referrals", rng) {
-                    conn.execute("DELETE FROM referral_reasons WHERE referral_id = ?1", [id])
+                    if rng.below(2) == 0 {
+                        conn.execute("DELETE FROM referral_reasons WHERE referral_id = ?1", [id])
+                            .unwrap();
+                        conn.execute(
+                            "INSERT OR IGNORE INTO referral_reasons VALUES (?1, ?2)",
+                            params![id, rng.pick(REASONS)],
+                        )
                         .unwrap();
-                    conn.execute(
-                        "INSERT OR IGNORE INTO referral_reasons VALUES (?1, ?2)",
-                        params![id, rng.pick(REASONS)],
-                    )
-                    .unwrap();
+                    } else {
+                        conn.execute(
+                            "UPDATE OR IGNORE referral_reasons SET reason = ?2
+                             WHERE referral_id = ?1",
+                            params![id, rng.pick(REASONS)],
+                        )
+                        .unwrap();
+                    }
                 }
             }
             4 => {
@@ -634,10 +649,21 @@ mod tests {
             11 => {
                 if let Some(id) = nth_id(conn, "prescription_items", rng) {
                     let barrier = (rng.below(2) == 0).then(|| rng.pick(BARRIERS));
-                    match rng.below(4) {
+                    match rng.below(5) {
                         0 => conn
                             .execute("DELETE FROM prescription_items WHERE id = ?1", [id])
                             .unwrap(),
+                        // Moved to another prescription, maybe of another day.
+                        4 => match nth_id(conn, "prescriptions", rng) {
+                            Some(to) => conn
+                                .execute(
+                                    "UPDATE prescription_items SET prescription_id = ?2
+                                     WHERE id = ?1",
+                                    params![id, to],
+                                )
+                                .unwrap(),
+                            None => 0,
+                        },
                         1 => conn
                             .execute(
                                 "UPDATE prescription_items SET service_id = ?2 WHERE id = ?1",
@@ -684,8 +710,17 @@ mod tests {
             }
             _ => {
                 if let Some(id) = nth_id(conn, "outcome_measures", rng) {
-                    let sql = match rng.below(4) {
+                    let sql = match rng.below(5) {
                         0 => "DELETE FROM outcome_measures WHERE id = ?1 AND ?2 IS NOT NULL",
+                        // Filed under the other instrument, with answers that fit it.
+                        4 => {
+                            "UPDATE outcome_measures
+                                SET instrument = CASE instrument
+                                        WHEN 'ucla3' THEN 'ons4' ELSE 'ucla3' END,
+                                    answers = CASE instrument
+                                        WHEN 'ucla3' THEN '[5,6,7,2]' ELSE '[1,2,3]' END
+                              WHERE id = ?1 AND ?2 IS NOT NULL"
+                        }
                         1 => "UPDATE outcome_measures SET recorded_date = ?2 WHERE id = ?1",
                         2 => {
                             "UPDATE outcome_measures SET patient_id = 1 + (patient_id % 3)
@@ -782,5 +817,19 @@ mod tests {
             )
             .unwrap();
         assert!(paired > 0, "some follow-ups must pair");
+    }
+
+    #[test]
+    fn a_negative_tally_is_reported_as_damage_not_left_out() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations::apply(&mut conn).unwrap();
+        let period = Period::parse("2026-10-01", "2026-10-31").unwrap();
+        assert!(build(&conn, period).is_ok());
+        conn.execute(
+            "INSERT INTO report_counts (day, kind, key, n) VALUES ('2026-10-05', 'source', 'gp', -1)",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(build(&conn, period), Err(Error::Corrupt(_))));
     }
 }

@@ -433,14 +433,16 @@ fn fixture() -> Fixture {
     use Instrument::*;
     use Timepoint::*;
     let m = |p, i, t, date, a: &[i64]| record(&db, p, i, t, date, a);
-    // UCLA-3: P1 9 → 5 (an earlier follow-up in October is superseded), P2 5 → 6;
-    // P3 has no baseline, P6's baseline comes after its follow-up, P4's follow-up is
-    // after the period.
+    // UCLA-3: P1 9 → 5 (an earlier follow-up in October is superseded), P2 5 → 6
+    // (a later follow-up in November does not displace October's latest); P3 has no
+    // baseline, P6's baseline comes after its follow-up, P4's follow-up is after the
+    // period.
     m(p1, Ucla3, Baseline, "2026-09-01", &[3, 3, 3]);
     m(p1, Ucla3, FollowUp, "2026-10-02", &[3, 3, 2]);
     m(p1, Ucla3, FollowUp, "2026-10-15", &[2, 2, 1]);
     m(p2, Ucla3, Baseline, "2026-10-01", &[1, 2, 2]);
     m(p2, Ucla3, FollowUp, "2026-10-30", &[2, 2, 2]);
+    m(p2, Ucla3, FollowUp, "2026-11-10", &[3, 3, 3]);
     m(p3, Ucla3, FollowUp, "2026-10-10", &[2, 2, 2]);
     m(p6, Ucla3, FollowUp, "2026-10-20", &[2, 2, 2]);
     m(p6, Ucla3, Baseline, "2026-11-01", &[3, 3, 3]);
