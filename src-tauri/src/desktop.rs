@@ -113,7 +113,7 @@ pub fn recent_log_lines(dir: &Path, lines: usize) -> Vec<String> {
     out.split_off(skip)
 }
 
-/// Facts for the About box and diagnostics.
+/// Facts for the About box.
 #[derive(Debug, Clone)]
 pub struct Installation {
     pub data_dir: PathBuf,

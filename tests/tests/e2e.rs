@@ -1230,7 +1230,8 @@ async fn start_up_time_is_measured() -> Result<()> {
     let worst = |v: &[Duration]| v.iter().map(ms).fold(0.0, f64::max);
     println!(
         "start-up: launch to the sign-in screen {:?} ms (worst {:.0} ms); \
-         to the caseload after signing in {:?} ms (worst {:.0} ms); target < 1500 ms: {}",
+         to the caseload after signing in {:?} ms (worst {:.0} ms); \
+         target < 1500 ms to the caseload: {}",
         to_screen.iter().map(|d| ms(d).round()).collect::<Vec<_>>(),
         worst(&to_screen),
         to_caseload
@@ -1238,7 +1239,7 @@ async fn start_up_time_is_measured() -> Result<()> {
             .map(|d| ms(d).round())
             .collect::<Vec<_>>(),
         worst(&to_caseload),
-        if worst(&to_screen) < 1500.0 {
+        if worst(&to_caseload) < 1500.0 {
             "met"
         } else {
             "MISSED"

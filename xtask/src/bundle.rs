@@ -4,8 +4,9 @@
 //! .app and DMG, Windows the MSI and NSIS installers. On Linux the deb is then checked:
 //! unpacked into a temporary root (`dpkg -x`), its binary started under Xvfb in a private
 //! D-Bus session, where it must open a fresh caseload and hand a second launch over to
-//! the first, then driven through workflow 1 in the real window (WebDriver). The sizes
-//! are printed against the targets.
+//! the first, then driven through workflow 1 in the real window (WebDriver), after which
+//! its logs and diagnostics must hold none of the patient's details. The sizes are
+//! printed against the targets.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -219,15 +220,17 @@ pub fn check_deb(root: &Path, deb: &Path) -> Result<()> {
     // The release build differs from the debug one the other real-window tests drive
     // (size-optimised code, compressed fonts, permissions resolved at build time), so
     // the installed binary goes through a whole workflow too: first-run setup, the
-    // example directory, a patient, a referral, a prescription, and printing it.
+    // example directory, a patient, a referral, a prescription, and printing it; then
+    // its logs and diagnostics are searched for that patient's details.
     real::real_window_tests(
         root,
-        "The installed binary through workflow 1 (real window)",
+        "The installed binary through workflow 1, then its logs (real window)",
         "deb-e2e",
         &binary,
         &[
             "--exact",
             "workflow_one_referral_to_prescription_with_the_discount_note",
+            "zz_after_the_others_logs_and_diagnostics_hold_no_patient_data",
         ],
     )
 }

@@ -5,13 +5,14 @@
 //! - `cargo xtask test`: install what the tests need, then every check CI runs: fmt,
 //!   clippy, the UI's type check, vitest, `cargo test`, the bindings-are-fresh check,
 //!   and on Linux the real credential store, the real app window, and the release deb
-//!   (built, unpacked, started; see `bundle`).
+//!   (built, unpacked, started, driven through workflow 1; see `bundle`).
 //! - `cargo xtask bindings`: regenerate the TypeScript IPC types in `ui/src/api/bindings/`.
 //! - `cargo xtask bench [--small]`: the benchmarks (release build): printing a social
 //!   prescription (time and size), then the caseload (search and patient-page timings),
 //!   each printed against its targets.
 //! - `cargo xtask bundle`: the release app and this platform's installers (Tauri CLI);
-//!   on Linux the deb, then checks that it unpacks and starts, and prints the sizes.
+//!   on Linux the deb, then checks that it unpacks, starts, hands a second launch over
+//!   and runs workflow 1 in the real window, and prints the sizes.
 
 mod bundle;
 mod real;
