@@ -17,10 +17,14 @@ pub struct PrintFolder {
 }
 
 impl PrintFolder {
-    /// The folder inside `data_dir`; created when the first PDF is written.
+    /// The folder inside `data_dir`; created when the first PDF is written. Its path is
+    /// absolute and, on Windows, without the `\\?\` prefix where the path allows: the
+    /// PDF viewer is started by another program (PowerShell, else Explorer), which
+    /// neither resolves our relative paths nor reads verbatim ones.
     pub fn new(data_dir: &Path) -> Self {
+        let dir = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
         Self {
-            dir: data_dir.join("prints"),
+            dir: dunce::simplified(&dir).join("prints"),
         }
     }
 
@@ -32,7 +36,7 @@ impl PrintFolder {
     /// letters, digits and hyphens; anything else becomes a hyphen) and returns its
     /// path. The folder and the file are readable by this user only.
     pub fn write(&self, stem: &str, pdf: &[u8]) -> Result<PathBuf> {
-        create_private_dir(&self.dir)?;
+        waymark_private_fs::create_dir(&self.dir)?;
         let stem: String = stem
             .chars()
             .map(|c| {
@@ -55,7 +59,7 @@ impl PrintFolder {
                 format!("-{n}")
             };
             let path = self.dir.join(format!("{PREFIX}{stem}-{stamp}{suffix}.pdf"));
-            match create_private_file(&path) {
+            match waymark_private_fs::create_file(&path) {
                 Ok(mut file) => {
                     use std::io::Write;
                     file.write_all(pdf)?;
@@ -104,34 +108,6 @@ impl PrintFolder {
 
 /// Every printout's file name starts with this.
 const PREFIX: &str = "prescription-";
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
-    // An older folder made with looser permissions is tightened.
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    // On Windows the data folder sits in the user's profile, which only they can read.
-    std::fs::create_dir_all(dir)
-}
-
-fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
-}
 
 #[cfg(test)]
 mod tests {
