@@ -24,6 +24,8 @@ pub enum ErrorCode {
     RecoveryCodeWrong,
     RecoveryFileMissing,
     BackupInvalid,
+    /// Another Waymark (or program) holds the caseload's files.
+    CaseloadInUse,
     ImportInvalid,
     /// A printout would show some characters as empty boxes; the user decides.
     MissingGlyphs,
@@ -89,6 +91,7 @@ impl From<StoreError> for ApiError {
             StoreError::RecoveryCodeWrong => ErrorCode::RecoveryCodeWrong,
             StoreError::RecoveryFileMissing => ErrorCode::RecoveryFileMissing,
             StoreError::BackupInvalid(_) => ErrorCode::BackupInvalid,
+            StoreError::CaseloadInUse { .. } => ErrorCode::CaseloadInUse,
             StoreError::ImportInvalid(_) => ErrorCode::ImportInvalid,
             StoreError::SignInFailed => ErrorCode::SignInFailed,
             StoreError::AlreadySetUp => ErrorCode::Forbidden,

@@ -165,41 +165,88 @@ pub fn restore(
 ) -> Result<RestoreReport> {
     let key = backup_key(backup, code)?;
     let manifest = verify_backup_with_key(backup, &key)?;
-    fs::create_dir_all(data_dir)?;
-    let dir = fs::canonicalize(data_dir)?;
+    waymark_private_fs::create_dir(data_dir)?;
+    let dir = dunce::canonicalize(data_dir)?;
     let paths = DataPaths::new(&dir);
     let staging = dir.join(format!("{DATABASE_FILE}.restoring"));
     fs::copy(backup.join(DATABASE_FILE), &staging)?;
-    fs::File::open(&staging)?.sync_all()?;
+    // Windows flushes a file only through a handle that may write to it
+    // (FlushFileBuffers); a read-only handle is refused with "Access denied".
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&staging)?
+        .sync_all()?;
     if let Err(e) = check_copy(&staging, &key, &manifest) {
         // The staging copy is ours alone and holds nothing the backup does not.
         fs::remove_file(&staging)?;
         return Err(e);
     }
-    let previous = if paths.database.exists() {
-        let kept = dir.join(format!(
-            "{DATABASE_FILE}.before-restore-{}",
-            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-        ));
-        // The live file's WAL may hold committed rows: it moves with it.
-        for (from, to) in [
-            (wal_path(&paths.database), wal_path(&kept)),
-            (shm_path(&paths.database), shm_path(&kept)),
-            (paths.database.clone(), kept.clone()),
-        ] {
-            if from.exists() {
-                fs::rename(&from, &to)?;
-            }
+    let previous = match set_aside(&paths) {
+        Ok(previous) => previous,
+        Err(e) => {
+            fs::remove_file(&staging)?;
+            return Err(e);
         }
-        Some(kept)
-    } else {
-        None
     };
     fs::rename(&staging, &paths.database)?;
     fs::copy(backup.join(RECOVERY_FILE), &paths.recovery)?;
     keycheck::write(&paths.keycheck, &key)?;
     vault.store(&account_for(&dir), &key)?;
     Ok(RestoreReport { manifest, previous })
+}
+
+/// Moves the live database (with its WAL and shared-memory files, which may hold
+/// committed rows) to `waymark.db.before-restore-<time>`, and returns where. The
+/// database moves first: on Windows a file that another process holds open cannot be
+/// renamed, so Waymark running on this folder stops the restore there, before anything
+/// has moved. Should a later file refuse, those already moved are put back, so a
+/// failure leaves the folder as it was.
+fn set_aside(paths: &DataPaths) -> Result<Option<PathBuf>> {
+    if !paths.database.try_exists()? {
+        return Ok(None);
+    }
+    let kept = paths.dir.join(format!(
+        "{DATABASE_FILE}.before-restore-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+    ));
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for (from, to) in [
+        (paths.database.clone(), kept.clone()),
+        (wal_path(&paths.database), wal_path(&kept)),
+        (shm_path(&paths.database), shm_path(&kept)),
+    ] {
+        if !from.try_exists()? {
+            continue;
+        }
+        if let Err(e) = fs::rename(&from, &to) {
+            for (back, place) in moved.iter().rev() {
+                // Best effort: each was renamed a moment ago by this process.
+                let _ = fs::rename(place, back);
+            }
+            return Err(in_use_or(e, &paths.dir));
+        }
+        moved.push((from, to));
+    }
+    Ok(Some(kept))
+}
+
+/// A rename refused because another process holds the file (Windows: sharing
+/// violation or access denied) is Waymark still running on the folder.
+fn in_use_or(e: std::io::Error, data_dir: &Path) -> Error {
+    const ERROR_ACCESS_DENIED: i32 = 5;
+    const ERROR_SHARING_VIOLATION: i32 = 32;
+    let held = cfg!(windows)
+        && matches!(
+            e.raw_os_error(),
+            Some(ERROR_ACCESS_DENIED | ERROR_SHARING_VIOLATION)
+        );
+    if held {
+        Error::CaseloadInUse {
+            data_dir: data_dir.to_path_buf(),
+        }
+    } else {
+        Error::Io(e)
+    }
 }
 
 /// Checks a backup with the key itself (as the credential store holds it).
@@ -299,18 +346,41 @@ fn sha256_file(path: &Path) -> Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
+/// A new backup's folder name: `waymark-backup-<UTC time>`, with `-2`, `-3` … after
+/// every backup already made in the same second, so that name order stays age order
+/// (a name freed by rotation is never reused below a newer one).
 fn unique_name(dest: &Path) -> String {
     let base = format!(
         "{BACKUP_PREFIX}{}",
         chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
     );
-    let mut name = base.clone();
-    let mut n = 2;
-    while dest.join(&name).exists() {
-        name = format!("{base}-{n}");
-        n += 1;
+    let last = list_backups(dest)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.file_name()?.to_str().map(age_key))
+        .filter(|(stamp, _)| *stamp == base)
+        .map(|(_, n)| n)
+        .max();
+    match last {
+        None if !dest.join(&base).exists() => base,
+        None => format!("{base}-2"),
+        Some(n) => format!("{base}-{}", n.max(1) + 1),
     }
-    name
+}
+
+/// Orders backup names by age: the time, then the same-second number (none is 1).
+fn age_key(name: &str) -> (String, u32) {
+    match name.rsplit_once('-') {
+        Some((stamp, n))
+            if stamp.starts_with(BACKUP_PREFIX) && stamp.len() > BACKUP_PREFIX.len() =>
+        {
+            match n.parse() {
+                Ok(n) => (stamp.to_owned(), n),
+                Err(_) => (name.to_owned(), 1),
+            }
+        }
+        _ => (name.to_owned(), 1),
+    }
 }
 
 /// The complete backups in `dest`, oldest first.
@@ -324,20 +394,46 @@ pub fn list_backups(dest: &Path) -> Result<Vec<PathBuf>> {
                     .is_some_and(|n| n.starts_with(BACKUP_PREFIX))
         })
         .collect();
-    // The names are UTC timestamps, so name order is age order.
-    found.sort();
+    // The names are UTC times (then a same-second number), so this is age order.
+    found.sort_by_key(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .map(age_key)
+            .unwrap_or_default()
+    });
     Ok(found)
 }
 
+/// Removes the oldest backups beyond `keep`. Each is first renamed out of the list
+/// (`.<name>.removing`), so a backup is never left half-deleted among the good ones. One
+/// that cannot be moved now (on Windows, a file in it open in another program, such as
+/// the practice's own backup tool copying it) stays for the next rotation: the new
+/// backup is already complete and verified, so that is no reason to fail it. What a
+/// removal leaves (a file held while it was deleted) goes at the next rotation.
 fn rotate(dest: &Path, keep: usize, newest: &Path) -> Result<Vec<PathBuf>> {
+    for entry in fs::read_dir(dest)?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&format!(".{BACKUP_PREFIX}")) && name.ends_with(REMOVING) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
     let all = list_backups(dest)?;
     let excess = all.len().saturating_sub(keep.max(1));
     let mut removed = Vec::new();
     for old in all.into_iter().take(excess) {
-        if old != newest {
-            fs::remove_dir_all(&old)?;
-            removed.push(old);
+        let Some(name) = old.file_name() else {
+            continue;
+        };
+        let doomed = dest.join(format!(".{}{REMOVING}", name.to_string_lossy()));
+        if old == newest || fs::rename(&old, &doomed).is_err() {
+            continue;
         }
+        let _ = fs::remove_dir_all(&doomed);
+        removed.push(old);
     }
     Ok(removed)
 }
+
+/// The suffix of a backup folder being removed by rotation.
+const REMOVING: &str = ".removing";

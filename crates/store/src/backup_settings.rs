@@ -117,7 +117,7 @@ impl Database {
                 "That folder does not exist, or is on a drive that is not connected.".into(),
             );
         }
-        let canonical = folder.canonicalize().map_err(|e| e.to_string())?;
+        let canonical = dunce::canonicalize(folder).map_err(|e| e.to_string())?;
         if canonical.starts_with(&self.paths().dir) {
             return Err(
                 "Choose a folder outside Waymark's data folder: a backup must survive losing this \

@@ -42,8 +42,10 @@ impl Database {
     /// Opens the caseload in `data_dir`, creating it (and its key) only when the folder
     /// holds no database and no key check.
     pub fn open(data_dir: &Path, vault: &dyn KeyVault) -> Result<Self> {
-        fs::create_dir_all(data_dir)?;
-        let dir = fs::canonicalize(data_dir)?;
+        // Private to this user (0700, or a protected DACL on Windows); an existing folder
+        // made with looser rights is tightened.
+        waymark_private_fs::create_dir(data_dir)?;
+        let dir = dunce::canonicalize(data_dir)?;
         let paths = DataPaths::new(&dir);
         let account = account_for(&dir);
         if paths.database.exists() {
@@ -146,7 +148,7 @@ impl Database {
     /// credential store has lost its key, and files the key there again. The database
     /// is verified with the recovered key before anything is stored.
     pub fn recover(data_dir: &Path, vault: &dyn KeyVault, code: &RecoveryCode) -> Result<Self> {
-        let dir = fs::canonicalize(data_dir)?;
+        let dir = dunce::canonicalize(data_dir)?;
         let paths = DataPaths::new(&dir);
         if !paths.database.exists() {
             return Err(Error::DatabaseMissing { data_dir: dir });

@@ -85,8 +85,16 @@ pub enum Error {
     #[error("No {entity} with id {id} was found.")]
     NotFound { entity: &'static str, id: i64 },
 
+    #[error(
+        "Waymark is using the caseload in {data_dir}: close Waymark (and any other \
+         program using that folder) first, then try again. Nothing has been changed."
+    )]
+    CaseloadInUse { data_dir: PathBuf },
+
+    /// The OS message is part of this text and deliberately not also a `source`, so a
+    /// report that prints the chain (`waymark-admin`) says it once.
     #[error("The data folder could not be used: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
 
     #[error("The database reported an error: {0}")]
     Sqlite(rusqlite::Error),
@@ -116,8 +124,15 @@ impl Error {
             Error::SignInLocked { .. } => "sign_in_locked",
             Error::Validation(_) => "validation",
             Error::NotFound { .. } => "not_found",
+            Error::CaseloadInUse { .. } => "caseload_in_use",
             Error::Io(_) | Error::Sqlite(_) => "storage",
         }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
     }
 }
 

@@ -98,6 +98,26 @@ fn only_the_newest_backups_are_kept() {
 }
 
 #[test]
+fn backups_made_in_the_same_second_rotate_oldest_first() {
+    let (_dir, _vault, db, _code) = caseload();
+    let dest = tempfile::tempdir().unwrap();
+    // A backup takes well under a second here, so these share their time stamp; the
+    // third once took the first's freed name and sorted before the second.
+    let _first = db.backup_to(dest.path(), 2).unwrap();
+    let second = db.backup_to(dest.path(), 2).unwrap();
+    let third = db.backup_to(dest.path(), 2).unwrap();
+    assert_eq!(
+        list_backups(dest.path()).unwrap(),
+        vec![second.dir.clone(), third.dir.clone()]
+    );
+    let fourth = db.backup_to(dest.path(), 2).unwrap();
+    assert_eq!(
+        list_backups(dest.path()).unwrap(),
+        vec![third.dir, fourth.dir]
+    );
+}
+
+#[test]
 fn restore_on_a_new_machine_holds_every_record() {
     let (_dir, _vault, db, code) = caseload();
     let dest = tempfile::tempdir().unwrap();

@@ -19,6 +19,9 @@ mod outcomes;
 mod patients;
 /// Patient data never reaches disk in plain text.
 mod plaintext;
+/// What the platforms practices use need of files: long and non-ASCII paths, private
+/// folders, plain paths in messages, and (on Windows) files another program holds.
+mod platform;
 /// The real OS credential store (run by `cargo xtask test` inside a D-Bus session).
 mod real_keyring;
 /// The recovery code: opening on a machine whose credential store lost the key.

@@ -18,7 +18,7 @@ fn fresh_database_is_created_migrated_and_keyed() {
     assert!(dir.path().join(DATABASE_FILE).exists());
     assert!(dir.path().join(KEYCHECK_FILE).exists());
     assert!(!dir.path().join(format!("{DATABASE_FILE}.new")).exists());
-    let account = account_for(&fs::canonicalize(dir.path()).unwrap());
+    let account = account_for(&dunce::canonicalize(dir.path()).unwrap());
     assert!(
         vault.load(&account).unwrap().is_some(),
         "key filed in the credential store"
@@ -76,7 +76,7 @@ fn missing_key_is_its_own_error_and_changes_nothing() {
 fn wrong_key_is_its_own_error_and_changes_nothing() {
     let (dir, _vault) = populated();
     let other = mock_vault();
-    let account = account_for(&fs::canonicalize(dir.path()).unwrap());
+    let account = account_for(&dunce::canonicalize(dir.path()).unwrap());
     other.store(&account, &DbKey::generate().unwrap()).unwrap();
     let err = open_fails_unchanged(dir.path(), &other);
     assert_eq!(err.code(), "key_mismatch", "{err}");
@@ -120,7 +120,7 @@ fn lost_key_check_with_a_wrong_key_cannot_be_told_apart_and_says_so() {
     let (dir, _vault) = populated();
     fs::remove_file(dir.path().join(KEYCHECK_FILE)).unwrap();
     let other = mock_vault();
-    let account = account_for(&fs::canonicalize(dir.path()).unwrap());
+    let account = account_for(&dunce::canonicalize(dir.path()).unwrap());
     other.store(&account, &DbKey::generate().unwrap()).unwrap();
     let err = open_fails_unchanged(dir.path(), &other);
     assert_eq!(err.code(), "key_check_missing", "{err}");
@@ -155,11 +155,11 @@ fn each_data_folder_has_its_own_key() {
     open(a.path(), &vault);
     open(b.path(), &vault);
     let ka = vault
-        .load(&account_for(&fs::canonicalize(a.path()).unwrap()))
+        .load(&account_for(&dunce::canonicalize(a.path()).unwrap()))
         .unwrap()
         .unwrap();
     let kb = vault
-        .load(&account_for(&fs::canonicalize(b.path()).unwrap()))
+        .load(&account_for(&dunce::canonicalize(b.path()).unwrap()))
         .unwrap()
         .unwrap();
     assert_ne!(ka.fingerprint(), kb.fingerprint());
@@ -174,11 +174,14 @@ fn crash_copy(dir: &std::path::Path, vault: &waymark_store::CredentialVault) -> 
         fs::copy(&p, copy.path().join(p.file_name().unwrap())).unwrap();
     }
     let key = vault
-        .load(&account_for(&fs::canonicalize(dir).unwrap()))
+        .load(&account_for(&dunce::canonicalize(dir).unwrap()))
         .unwrap()
         .unwrap();
     vault
-        .store(&account_for(&fs::canonicalize(copy.path()).unwrap()), &key)
+        .store(
+            &account_for(&dunce::canonicalize(copy.path()).unwrap()),
+            &key,
+        )
         .unwrap();
     copy
 }

@@ -2,8 +2,6 @@
 //! (Windows). `cargo xtask test` runs them on Linux inside a D-Bus session with an
 //! unlocked gnome-keyring.
 
-use std::fs;
-
 use waymark_store::key::account_for;
 use waymark_store::{CredentialVault, Database, KeyVault, PatientQuery};
 
@@ -20,7 +18,7 @@ fn database_key_round_trips_through_the_os_credential_store() {
     }
     // A second vault object reads the key back from the OS store, not from memory.
     let again = CredentialVault::platform().unwrap();
-    let account = account_for(&fs::canonicalize(dir.path()).unwrap());
+    let account = account_for(&dunce::canonicalize(dir.path()).unwrap());
     let key = again
         .load(&account)
         .unwrap()
