@@ -8,7 +8,7 @@ use waymark_store::backup::{self, BackupManifest};
 use waymark_store::backup_settings::BackupTrigger;
 use waymark_store::recovery::RecoveryCode;
 use waymark_store::staff::Staff;
-use waymark_store::{paths, CredentialVault, Database};
+use waymark_store::{paths, relocate, CredentialVault, Database};
 
 use crate::error::{ApiError, ErrorCode};
 
@@ -69,12 +69,16 @@ impl AppState {
     /// Opens the caseload in the data folder (`WAYMARK_DATA_DIR` or the platform's),
     /// creating it only when the folder holds none.
     pub fn open() -> Self {
-        let (data_dir, opened) = match paths::data_dir() {
-            Ok(dir) => {
-                let opened = Vault::Platform.run(|vault| Database::open(&dir, vault));
-                (dir, opened)
-            }
-            Err(e) => (PathBuf::new(), Err(e)),
+        // Settled (a caseload left in Windows' roaming folder by 0.1 moved to the local
+        // one) before anything opens it.
+        let settled = Vault::Platform.run(|vault| {
+            let dir = relocate::settled_data_dir(vault)?;
+            let opened = Database::open(&dir, vault);
+            Ok((dir, opened))
+        });
+        let (data_dir, opened) = match settled {
+            Ok(pair) => pair,
+            Err(e) => (paths::data_dir().unwrap_or_default(), Err(e)),
         };
         Self {
             data_dir,

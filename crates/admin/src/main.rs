@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 use waymark_store::backup::{self, BackupManifest};
 use waymark_store::key::account_for;
 use waymark_store::recovery::RecoveryCode;
-use waymark_store::{paths, CredentialVault, Database, KeyVault};
+use waymark_store::{relocate, CredentialVault, Database, KeyVault};
 
 #[derive(Debug, Parser)]
 #[command(name = "waymark-admin", version, about)]
@@ -60,10 +60,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let data_dir = paths::data_dir()?;
+    // Commands that use the caseload settle its folder first (see `relocate`).
     match cli.command {
         Command::Backup { to, keep } => {
             let vault = CredentialVault::platform()?;
+            let data_dir = relocate::settled_data_dir(&vault)?;
             let db = Database::open(&data_dir, &vault)?;
             let report = db.backup_to(&to, keep)?;
             println!("Backup written and verified: {}", report.dir.display());
@@ -80,11 +81,11 @@ fn run(cli: Cli) -> Result<()> {
                 backup::verify_backup(&backup, &read_code()?)?
             } else {
                 let vault = CredentialVault::platform()?;
+                let data_dir = relocate::settled_data_dir(&vault)?;
                 let key = vault
-                    .load(&account_for(
-                        &std::fs::canonicalize(&data_dir)
-                            .with_context(|| format!("no data folder at {}", data_dir.display()))?,
-                    ))?
+                    .load(&account_for(&dunce::canonicalize(&data_dir).with_context(
+                        || format!("no data folder at {}", data_dir.display()),
+                    )?))?
                     .context("this computer has no key for the data folder: use --recovery-code")?;
                 backup::verify_backup_with_key(&backup, &key)?
             };
@@ -93,6 +94,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Restore { backup } => {
             let vault = CredentialVault::platform()?;
+            let data_dir = relocate::settled_data_dir(&vault)?;
             let report = backup::restore(&backup, &data_dir, &vault, &read_code()?)?;
             println!("Restored into {}", data_dir.display());
             print_manifest(&report.manifest);
@@ -102,6 +104,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::NewRecoveryCode => {
             let vault = CredentialVault::platform()?;
+            let data_dir = relocate::settled_data_dir(&vault)?;
             let db = Database::open(&data_dir, &vault)?;
             let code = db.issue_recovery_code()?;
             println!(

@@ -32,6 +32,7 @@ pub mod prescriptions;
 pub mod print_folder;
 pub mod recovery;
 pub mod referrals;
+pub mod relocate;
 pub mod reports;
 pub mod staff;
 

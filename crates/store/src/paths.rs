@@ -15,14 +15,38 @@ pub const KEYCHECK_FILE: &str = "waymark.keycheck";
 pub const RECOVERY_FILE: &str = "waymark.recovery";
 
 /// The data folder: `WAYMARK_DATA_DIR` when set and not empty, else the platform's
-/// (`~/.local/share/org.waymark.app`, `~/Library/Application Support/org.waymark.app`,
-/// `%APPDATA%\org.waymark.app`).
+/// local application data folder (`~/.local/share/org.waymark.app`,
+/// `~/Library/Application Support/org.waymark.app`, `%LOCALAPPDATA%\org.waymark.app`).
+/// Never Windows' roaming folder: a roaming profile would copy the caseload to a server
+/// at every sign-out. `relocate::settled_data_dir` also moves an older caseload here.
 pub fn data_dir() -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
+    if let Some(dir) = overridden() {
+        return Ok(dir);
     }
+    Ok(base_dirs()?.data_local_dir().join(APP_IDENTIFIER))
+}
+
+/// Whether `WAYMARK_DATA_DIR` chooses the folder.
+pub fn data_dir_is_overridden() -> bool {
+    overridden().is_some()
+}
+
+/// Where Waymark 0.1 kept the caseload when that differs from [`data_dir`]: Windows'
+/// roaming folder (`%APPDATA%\org.waymark.app`). Elsewhere local and roaming are one.
+pub fn legacy_data_dir() -> Result<Option<PathBuf>> {
+    let base = base_dirs()?;
+    let (roaming, local) = (base.data_dir(), base.data_local_dir());
+    Ok((roaming != local).then(|| roaming.join(APP_IDENTIFIER)))
+}
+
+fn overridden() -> Option<PathBuf> {
+    std::env::var_os(DATA_DIR_ENV)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+}
+
+fn base_dirs() -> Result<directories::BaseDirs> {
     directories::BaseDirs::new()
-        .map(|b| b.data_dir().join(APP_IDENTIFIER))
         .ok_or_else(|| Error::Io(std::io::Error::other("this system has no home folder")))
 }
 
