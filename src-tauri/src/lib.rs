@@ -107,6 +107,34 @@ fn schedule_backups(app: tauri::AppHandle) {
     });
 }
 
+/// Set by `cargo xtask test` on Windows and macOS: the app starts as usual, opens (or
+/// creates) the caseload with the real credential store, shows its window, then quits,
+/// with status 0 only when the caseload opened.
+const SMOKE_ENV: &str = "WAYMARK_SMOKE";
+
+fn smoke_exit(app: tauri::AppHandle) {
+    std::thread::spawn(move || {
+        // Long enough for the window to load the UI.
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        let state = app.state::<state::AppState>();
+        let code = match state.open_error() {
+            None => {
+                println!("smoke: caseload open in {}", state.data_dir().display());
+                0
+            }
+            Some(e) => {
+                println!(
+                    "smoke: the caseload did not open: {} ({})",
+                    e.message,
+                    e.code.name()
+                );
+                1
+            }
+        };
+        app.exit(code);
+    });
+}
+
 /// Keeps the log writer alive (and flushing) for the app's lifetime.
 struct LogGuard {
     _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
@@ -157,7 +185,11 @@ pub fn run() -> tauri::Result<()> {
             app.manage(state);
             app.set_menu(desktop::menu(app.handle(), &installation)?)?;
             main_window(app)?;
-            schedule_backups(app.handle().clone());
+            if std::env::var_os(SMOKE_ENV).is_some() {
+                smoke_exit(app.handle().clone());
+            } else {
+                schedule_backups(app.handle().clone());
+            }
             Ok(())
         })
         .invoke_handler(app_commands!(commands))

@@ -13,6 +13,94 @@ use anyhow::{bail, Context, Result};
 
 use crate::{cargo, step, tempdir};
 
+/// On Windows and macOS (the GitHub runners): the store and the admin tool against the
+/// real Credential Manager or Keychain, then a smoke launch of the debug app on a fresh
+/// data folder. The real-window tests need WebKitWebDriver, which has no macOS
+/// counterpart; on Windows they would need Edge's WebDriver, not installed here.
+pub fn native(root: &Path) -> Result<()> {
+    step(
+        "Store against the real OS credential store",
+        cargo()
+            .args([
+                "test",
+                "--package",
+                "waymark-store",
+                "--test",
+                "store",
+                "real_keyring",
+            ])
+            .args(["--", "--ignored"])
+            .current_dir(root),
+    )?;
+    if cfg!(target_os = "macos") {
+        // The test process files the key and `waymark-admin`, another program, reads
+        // it: the Keychain would ask a person to allow that, and CI has nobody to click.
+        eprintln!(
+            "\nNote: waymark-admin against the real Keychain is not run on macOS (see README)."
+        );
+    } else {
+        step(
+            "waymark-admin backup, verify and restore against the real OS credential store",
+            cargo()
+                .args(["test", "--package", "waymark-admin", "--test", "cli"])
+                .args(["--", "--ignored"])
+                .current_dir(root),
+        )?;
+    }
+    smoke_launch(root, None)
+}
+
+/// Starts the debug app with `WAYMARK_SMOKE` on a fresh data folder: it must create
+/// and open the caseload (key in the real credential store), show its window and quit
+/// with status 0, within a minute. On Linux it runs on the Xvfb `display`, so the mode
+/// the Windows and macOS runners use is known to work before it reaches them.
+fn smoke_launch(root: &Path, display: Option<u32>) -> Result<()> {
+    eprintln!("\n==> Smoke launch of the app on a fresh data folder");
+    let app = root.join("target/debug").join(if cfg!(windows) {
+        "waymark.exe"
+    } else {
+        "waymark"
+    });
+    let data_dir = tempdir(root, "smoke-data")?;
+    let logs = tempdir(root, "smoke-logs")?;
+    let mut cmd = Command::new(&app);
+    if let Some(display) = display {
+        cmd.env("DISPLAY", format!(":{display}"));
+    }
+    let mut child = Guard(
+        cmd.env("WAYMARK_SMOKE", "1")
+            .env("XDG_CONFIG_HOME", tempdir(root, "smoke-config")?)
+            .env("WAYMARK_DATA_DIR", &data_dir)
+            .env("WAYMARK_LOG_DIR", &logs)
+            .spawn()
+            .with_context(|| format!("starting {}", app.display()))?,
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.0.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            bail!("the app did not quit within a minute of its smoke launch");
+        }
+        sleep(Duration::from_millis(200));
+    };
+    if !status.success() {
+        bail!("the smoke launch failed ({status})");
+    }
+    if !data_dir.join("waymark.db").is_file() {
+        bail!(
+            "the smoke launch made no caseload in {}",
+            data_dir.display()
+        );
+    }
+    eprintln!(
+        "The app opened a fresh caseload and quit in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// Re-runs this tool inside a fresh D-Bus session, so the keyring and the app under test
 /// never touch the user's own session or a practice's real keys.
 pub fn run_in_session(root: &Path) -> Result<()> {
@@ -91,6 +179,10 @@ pub fn inside_session(root: &Path) -> Result<()> {
     } else {
         "waymark"
     });
+    {
+        let (_xvfb, display) = start_xvfb()?;
+        smoke_launch(root, Some(display))?;
+    }
     real_window_tests(root, "Real-window end-to-end tests", "e2e", &app, &[])
 }
 
