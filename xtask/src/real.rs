@@ -18,34 +18,15 @@ use crate::{cargo, step, tempdir};
 /// data folder. The real-window tests need WebKitWebDriver, which has no macOS
 /// counterpart; on Windows they would need Edge's WebDriver, not installed here.
 pub fn native(root: &Path) -> Result<()> {
-    step(
-        "Store against the real OS credential store",
-        cargo()
-            .args([
-                "test",
-                "--package",
-                "waymark-store",
-                "--test",
-                "store",
-                "real_keyring",
-            ])
-            .args(["--", "--ignored"])
-            .current_dir(root),
-    )?;
-    if cfg!(target_os = "macos") {
-        // The test process files the key and `waymark-admin`, another program, reads
-        // it: the Keychain would ask a person to allow that, and CI has nobody to click.
+    // On macOS the test process files the key and `waymark-admin`, another program,
+    // reads it: the Keychain would ask a person to allow that, and CI has nobody to
+    // click, so the admin tool's end-to-end test is left out there.
+    let admin = !cfg!(target_os = "macos");
+    credential_store_tests(root, "the real OS credential store", admin)?;
+    if !admin {
         eprintln!(
-            "\nNote: waymark-admin against the real Keychain is not run on macOS (see README)."
+            "\nNote: waymark-admin against the real Keychain is not run on macOS (see docs/platforms.md)."
         );
-    } else {
-        step(
-            "waymark-admin backup, verify and restore against the real OS credential store",
-            cargo()
-                .args(["test", "--package", "waymark-admin", "--test", "cli"])
-                .args(["--", "--ignored"])
-                .current_dir(root),
-        )?;
     }
     smoke_launch(root, None)
 }
@@ -128,37 +109,33 @@ pub fn in_private_session(root: &Path, title: &str, args: &[&str]) -> Result<()>
     )
 }
 
+/// The store's real-credential-store tests, then (with `admin`) `waymark-admin`'s
+/// backup, verify and restore end to end, against `store`.
+fn credential_store_tests(root: &Path, store: &str, admin: bool) -> Result<()> {
+    let ignored = |package: &str, test: &str, filter: &[&str]| {
+        let mut cmd = cargo();
+        cmd.args(["test", "--package", package, "--test", test])
+            .args(filter)
+            .args(["--", "--ignored"])
+            .current_dir(root);
+        cmd
+    };
+    step(
+        &format!("Store against {store}"),
+        &mut ignored("waymark-store", "store", &["real_keyring"]),
+    )?;
+    if admin {
+        step(
+            &format!("waymark-admin backup, verify and restore against {store}"),
+            &mut ignored("waymark-admin", "cli", &[]),
+        )?;
+    }
+    Ok(())
+}
+
 pub fn inside_session(root: &Path) -> Result<()> {
     unlock_keyring()?;
-    step(
-        "Store against the real Secret Service",
-        cargo()
-            .args([
-                "test",
-                "--package",
-                "waymark-store",
-                "--test",
-                "store",
-                "real_keyring",
-                "--",
-                "--ignored",
-            ])
-            .current_dir(root),
-    )?;
-    step(
-        "waymark-admin backup, verify and restore against the real Secret Service",
-        cargo()
-            .args([
-                "test",
-                "--package",
-                "waymark-admin",
-                "--test",
-                "cli",
-                "--",
-                "--ignored",
-            ])
-            .current_dir(root),
-    )?;
+    credential_store_tests(root, "the real Secret Service", true)?;
     step(
         "SIGKILL in the middle of writes, 50 cycles",
         cargo()

@@ -76,3 +76,28 @@ impl DataPaths {
         self.dir.join(format!("{DATABASE_FILE}.new"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_caseload_lives_in_the_local_folder_and_only_windows_has_a_legacy_one() {
+        if data_dir_is_overridden() {
+            return; // a developer's WAYMARK_DATA_DIR: nothing platform-chosen to check
+        }
+        let dir = data_dir().unwrap();
+        assert!(dir.ends_with(APP_IDENTIFIER));
+        let legacy = legacy_data_dir().unwrap();
+        if cfg!(windows) {
+            // Never %APPDATA%, which a roaming profile copies to a server.
+            let local = std::env::var_os("LOCALAPPDATA").unwrap();
+            let roaming = std::env::var_os("APPDATA").unwrap();
+            assert!(dir.starts_with(&local), "{}", dir.display());
+            assert_eq!(legacy, Some(Path::new(&roaming).join(APP_IDENTIFIER)));
+        } else {
+            assert_eq!(legacy, None, "local and roaming are one folder here");
+        }
+    }
+}
