@@ -107,22 +107,29 @@ fn schedule_backups(app: tauri::AppHandle) {
     });
 }
 
-/// Set by `cargo xtask test` on Windows and macOS: the app starts as usual, opens (or
-/// creates) the caseload with the real credential store, shows its window, then quits,
-/// with status 0 only when the caseload opened.
+/// Set by `cargo xtask test` (on Windows and macOS runners, and on Linux under Xvfb):
+/// the app starts as usual, opens (or creates) the caseload with the real credential
+/// store, shows its window, and quits once the UI in the webview has called in (its
+/// first `app_status`), with status 0 only when the caseload opened and the UI loaded.
 const SMOKE_ENV: &str = "WAYMARK_SMOKE";
 
 fn smoke_exit(app: tauri::AppHandle) {
     std::thread::spawn(move || {
-        // Long enough for the window to load the UI.
-        std::thread::sleep(std::time::Duration::from_secs(3));
         let state = app.state::<state::AppState>();
-        let code = match state.open_error() {
-            None => {
+        let started = std::time::Instant::now();
+        while !state.ui_seen() && started.elapsed() < std::time::Duration::from_secs(30) {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let code = match (state.ui_seen(), state.open_error()) {
+            (true, None) => {
                 println!("smoke: caseload open in {}", state.data_dir().display());
                 0
             }
-            Some(e) => {
+            (false, _) => {
+                println!("smoke: the window's UI never called the app within 30 s");
+                2
+            }
+            (true, Some(e)) => {
                 println!(
                     "smoke: the caseload did not open: {} ({})",
                     e.message,

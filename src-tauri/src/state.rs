@@ -22,6 +22,9 @@ pub struct AppState {
     session: Mutex<Option<Session>>,
     /// Where keys are filed: the OS credential store, or a test's in-memory one.
     vault: Vault,
+    /// Set by the UI's first call: its page loaded in the webview and reached Rust
+    /// (the smoke launch waits for it).
+    ui_seen: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Debug)]
@@ -72,9 +75,21 @@ impl AppState {
         // Settled (a caseload left in Windows' roaming folder by 0.1 moved to the local
         // one) before anything opens it.
         let settled = Vault::Platform.run(|vault| {
-            let dir = relocate::settled_data_dir(vault)?;
-            let opened = Database::open(&dir, vault);
-            Ok((dir, opened))
+            let settled = relocate::settled_data_dir(vault)?;
+            match &settled.relocation {
+                relocate::Relocation::Moved => {
+                    tracing::info!("the caseload moved from the roaming to the local folder")
+                }
+                relocate::Relocation::BothHaveCaseloads { .. } => tracing::warn!(
+                    "another caseload is still in the roaming folder (the local one has its own)"
+                ),
+                relocate::Relocation::Stayed { .. } => tracing::warn!(
+                    "the caseload could not move to the local folder yet: used where it is"
+                ),
+                relocate::Relocation::Nothing => {}
+            }
+            let opened = Database::open(&settled.dir, vault);
+            Ok((settled.dir, opened))
         });
         let (data_dir, opened) = match settled {
             Ok(pair) => pair,
@@ -85,7 +100,19 @@ impl AppState {
             db: Mutex::new(opened.map_err(ApiError::from)),
             session: Mutex::new(None),
             vault: Vault::Platform,
+            ui_seen: Default::default(),
         }
+    }
+
+    /// Notes that the UI has called in.
+    pub fn note_ui_seen(&self) {
+        self.ui_seen
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether the UI has called in since start-up.
+    pub fn ui_seen(&self) -> bool {
+        self.ui_seen.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Opens the caseload with the practice's recovery code when this computer's
@@ -301,6 +328,7 @@ mod tests {
             db: Mutex::new(Ok(db)),
             session: Mutex::new(None),
             vault: Vault::Platform,
+            ui_seen: Default::default(),
         }
     }
 
@@ -394,6 +422,7 @@ mod tests {
             db: Mutex::new(opened),
             session: Mutex::new(None),
             vault: Vault::Fixed(vault),
+            ui_seen: Default::default(),
         }
     }
 

@@ -64,7 +64,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Backup { to, keep } => {
             let vault = CredentialVault::platform()?;
-            let data_dir = relocate::settled_data_dir(&vault)?;
+            let data_dir = caseload_dir(&vault)?;
             let db = Database::open(&data_dir, &vault)?;
             let report = db.backup_to(&to, keep)?;
             println!("Backup written and verified: {}", report.dir.display());
@@ -81,7 +81,7 @@ fn run(cli: Cli) -> Result<()> {
                 backup::verify_backup(&backup, &read_code()?)?
             } else {
                 let vault = CredentialVault::platform()?;
-                let data_dir = relocate::settled_data_dir(&vault)?;
+                let data_dir = caseload_dir(&vault)?;
                 let key = vault
                     .load(&account_for(&dunce::canonicalize(&data_dir).with_context(
                         || format!("no data folder at {}", data_dir.display()),
@@ -94,7 +94,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Restore { backup } => {
             let vault = CredentialVault::platform()?;
-            let data_dir = relocate::settled_data_dir(&vault)?;
+            let data_dir = caseload_dir(&vault)?;
             let report = backup::restore(&backup, &data_dir, &vault, &read_code()?)?;
             println!("Restored into {}", data_dir.display());
             print_manifest(&report.manifest);
@@ -104,7 +104,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::NewRecoveryCode => {
             let vault = CredentialVault::platform()?;
-            let data_dir = relocate::settled_data_dir(&vault)?;
+            let data_dir = caseload_dir(&vault)?;
             let db = Database::open(&data_dir, &vault)?;
             let code = db.issue_recovery_code()?;
             println!(
@@ -119,6 +119,23 @@ fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The data folder, settled (see `relocate`), saying on standard error when a
+/// caseload in the old roaming folder was left where it is.
+fn caseload_dir(vault: &CredentialVault) -> Result<PathBuf> {
+    let settled = relocate::settled_data_dir(vault)?;
+    match &settled.relocation {
+        relocate::Relocation::BothHaveCaseloads { old } => eprintln!(
+            "waymark-admin: note: another caseload is still in {} (not moved: this folder has one of its own)",
+            old.display()
+        ),
+        relocate::Relocation::Stayed { reason } => eprintln!(
+            "waymark-admin: note: the caseload could not be moved to the local folder yet ({reason}); using it where it is"
+        ),
+        relocate::Relocation::Nothing | relocate::Relocation::Moved => {}
+    }
+    Ok(settled.dir)
 }
 
 fn read_code() -> Result<RecoveryCode> {

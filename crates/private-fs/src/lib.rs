@@ -14,7 +14,10 @@ mod windows;
 
 /// Creates `dir` (and its parents) if needed and makes it private to this user; an
 /// existing folder made with looser rights is tightened, along with what it holds on
-/// Windows (the new DACL is inherited by its files).
+/// Windows (the new DACL is inherited by its files). Where the file system keeps no
+/// rights or this user may not change them (a FAT-formatted drive, a network share, a
+/// folder another account owns, chosen with `WAYMARK_DATA_DIR`), the folder is used as
+/// it is rather than refused: it is as private as that drive allows.
 pub fn create_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
@@ -23,16 +26,34 @@ pub fn create_dir(dir: &Path) -> io::Result<()> {
             .recursive(true)
             .mode(0o700)
             .create(dir)?;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        tolerate(std::fs::set_permissions(
+            dir,
+            std::fs::Permissions::from_mode(0o700),
+        ))
     }
     #[cfg(windows)]
     {
         std::fs::create_dir_all(dir)?;
-        windows::make_private(dir)
+        tolerate(windows::make_private(dir))
     }
     #[cfg(not(any(unix, windows)))]
     {
         std::fs::create_dir_all(dir)
+    }
+}
+
+/// A drive that keeps no rights, or rights this user may not change, is not an error.
+fn tolerate(tightened: io::Result<()>) -> io::Result<()> {
+    match tightened {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::PermissionDenied | io::ErrorKind::Unsupported
+            ) =>
+        {
+            Ok(())
+        }
+        other => other,
     }
 }
 

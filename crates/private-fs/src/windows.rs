@@ -32,7 +32,7 @@ pub fn make_private(path: &Path) -> io::Result<()> {
     if unsafe { GetSecurityDescriptorDacl(sd.0, &mut present, &mut dacl, &mut defaulted) } == 0 {
         return Err(io::Error::last_os_error());
     }
-    let name = wide(path.as_os_str());
+    let name = wide(verbatim(path)?.as_os_str());
     // SAFETY: `name` is NUL-terminated and `dacl` valid (above); owner, group and SACL
     // are not being set, so their pointers are null.
     let status = unsafe {
@@ -52,13 +52,19 @@ pub fn make_private(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Whether the DACL of `path` is protected and every entry is for the current user.
+/// Whether every entry of the DACL of `path` allows the current user only, and (for a
+/// folder) the DACL is protected from what its parent would pass down. A folder reads
+/// back as `D:PAI(A;OICI;FA;;;<sid>)`, a file inside it as `D:AI(A;ID;FA;;;<sid>)`.
 pub fn is_private(path: &Path) -> io::Result<bool> {
     let sddl = dacl_sddl(path)?;
     let sid = current_user_sid()?;
-    let Some(aces) = sddl.strip_prefix("D:P") else {
+    let Some(rest) = sddl.strip_prefix("D:") else {
         return Ok(false);
     };
+    let (flags, aces) = rest.split_at(rest.find('(').unwrap_or(rest.len()));
+    if path.is_dir() && !flags.contains('P') {
+        return Ok(false);
+    }
     let entries: Vec<&str> = aces.split(['(', ')']).filter(|s| !s.is_empty()).collect();
     Ok(!entries.is_empty()
         && entries
@@ -91,7 +97,7 @@ fn private_descriptor() -> io::Result<Local> {
 
 /// The DACL of `path` in SDDL, e.g. `D:P(A;OICI;FA;;;S-1-5-21-…)`.
 fn dacl_sddl(path: &Path) -> io::Result<String> {
-    let name = wide(path.as_os_str());
+    let name = wide(verbatim(path)?.as_os_str());
     let mut sd: PSECURITY_DESCRIPTOR = null_mut();
     // SAFETY: `name` is NUL-terminated; only the descriptor is asked for, which the
     // call allocates with LocalAlloc and the guard frees.
@@ -170,6 +176,22 @@ fn current_user_sid() -> io::Result<String> {
     let _text = Local(text.cast());
     // SAFETY: on success `text` is a NUL-terminated wide string.
     Ok(unsafe { from_wide(text) })
+}
+
+/// `path` in the `\\?\` form, which the security API needs for paths over 260
+/// characters (the standard library adds it for its own calls; these are ours).
+fn verbatim(path: &Path) -> io::Result<std::path::PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let text = absolute.as_os_str().to_string_lossy();
+    Ok(if text.starts_with(r"\\?\") {
+        absolute
+    } else if let Some(share) = text.strip_prefix(r"\\") {
+        format!(r"\\?\UNC\{share}").into()
+    } else {
+        let mut out = std::ffi::OsString::from(r"\\?\");
+        out.push(absolute.as_os_str());
+        out.into()
+    })
 }
 
 fn wide(s: &OsStr) -> Vec<u16> {

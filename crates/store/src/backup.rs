@@ -165,6 +165,12 @@ pub fn restore(
 ) -> Result<RestoreReport> {
     let key = backup_key(backup, code)?;
     let manifest = verify_backup_with_key(backup, &key)?;
+    if crate::relocate::move_unfinished(data_dir)? {
+        return Err(Error::Io(std::io::Error::other(
+            "a move of the caseload into this folder has not finished: open Waymark (or run \
+             waymark-admin) once to finish it, then restore",
+        )));
+    }
     waymark_private_fs::create_dir(data_dir)?;
     let dir = dunce::canonicalize(data_dir)?;
     let paths = DataPaths::new(&dir);
@@ -181,66 +187,126 @@ pub fn restore(
         fs::remove_file(&staging)?;
         return Err(e);
     }
-    let previous = match set_aside(&paths) {
-        Ok(previous) => previous,
+    let aside = match set_aside(&paths) {
+        Ok(aside) => aside,
         Err(e) => {
             fs::remove_file(&staging)?;
             return Err(e);
         }
     };
-    fs::rename(&staging, &paths.database)?;
+    if let Err(e) = fs::rename(&staging, &paths.database) {
+        // The live caseload goes back where it was; the copy was ours.
+        aside.undo(&paths.dir)?;
+        fs::remove_file(&staging)?;
+        return Err(e.into());
+    }
     fs::copy(backup.join(RECOVERY_FILE), &paths.recovery)?;
     keycheck::write(&paths.keycheck, &key)?;
     vault.store(&account_for(&dir), &key)?;
-    Ok(RestoreReport { manifest, previous })
+    Ok(RestoreReport {
+        manifest,
+        previous: aside.database,
+    })
 }
 
-/// Moves the live database (with its WAL and shared-memory files, which may hold
-/// committed rows) to `waymark.db.before-restore-<time>`, and returns where. The
-/// database moves first: on Windows a file that another process holds open cannot be
-/// renamed, so Waymark running on this folder stops the restore there, before anything
-/// has moved. Should a later file refuse, those already moved are put back, so a
-/// failure leaves the folder as it was.
-fn set_aside(paths: &DataPaths) -> Result<Option<PathBuf>> {
-    if !paths.database.try_exists()? {
-        return Ok(None);
+/// What `set_aside` moved, to report or to put back.
+struct SetAside {
+    /// Where the live database now is, if there was one.
+    database: Option<PathBuf>,
+    moved: Vec<(PathBuf, PathBuf)>,
+}
+
+impl SetAside {
+    /// Puts everything back where it was.
+    fn undo(&self, dir: &Path) -> Result<()> {
+        for (back, place) in self.moved.iter().rev() {
+            fs::rename(place, back).map_err(|e| {
+                Error::Io(std::io::Error::other(format!(
+                    "{e}; the caseload's files are in {} under the names \
+                     waymark.db.before-restore-*",
+                    dir.display()
+                )))
+            })?;
+        }
+        Ok(())
     }
-    let kept = paths.dir.join(format!(
-        "{DATABASE_FILE}.before-restore-{}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-    ));
-    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (from, to) in [
-        (paths.database.clone(), kept.clone()),
-        (wal_path(&paths.database), wal_path(&kept)),
-        (shm_path(&paths.database), shm_path(&kept)),
-    ] {
-        if !from.try_exists()? {
+}
+
+/// Moves the live database with its WAL and shared-memory files (which may hold
+/// committed rows) to `waymark.db.before-restore-<time>`, a name not yet used, so an
+/// earlier set-aside copy is never replaced. A WAL left without its database (after a
+/// crash) moves too: SQLite would replay it into the restored database. The database
+/// moves first: on Windows a file that another process holds open cannot be renamed,
+/// so Waymark running on this folder stops the restore there, before anything has
+/// moved. Should a later file refuse, those already moved are put back, so a failure
+/// leaves the folder as it was.
+fn set_aside(paths: &DataPaths) -> Result<SetAside> {
+    let live = [
+        paths.database.clone(),
+        wal_path(&paths.database),
+        shm_path(&paths.database),
+    ];
+    let mut aside = SetAside {
+        database: None,
+        moved: Vec::new(),
+    };
+    let mut present = Vec::new();
+    for file in &live {
+        present.push(file.try_exists()?);
+    }
+    if !present.iter().any(|p| *p) {
+        return Ok(aside);
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let mut n = 1;
+    let kept = loop {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let kept = paths
+            .dir
+            .join(format!("{DATABASE_FILE}.before-restore-{stamp}{suffix}"));
+        let mut taken = false;
+        for candidate in [kept.clone(), wal_path(&kept), shm_path(&kept)] {
+            taken |= candidate.try_exists()?;
+        }
+        if !taken {
+            break kept;
+        }
+        n += 1;
+    };
+    for ((from, to), here) in live
+        .into_iter()
+        .zip([kept.clone(), wal_path(&kept), shm_path(&kept)])
+        .zip(present)
+    {
+        if !here {
             continue;
         }
         if let Err(e) = fs::rename(&from, &to) {
-            for (back, place) in moved.iter().rev() {
-                // Best effort: each was renamed a moment ago by this process.
-                let _ = fs::rename(place, back);
-            }
+            aside.undo(&paths.dir)?;
             return Err(in_use_or(e, &paths.dir));
         }
-        moved.push((from, to));
+        aside.moved.push((from, to));
     }
-    Ok(Some(kept))
+    if aside
+        .moved
+        .first()
+        .is_some_and(|(from, _)| *from == paths.database)
+    {
+        aside.database = Some(kept);
+    }
+    Ok(aside)
 }
 
-/// A rename refused because another process holds the file (Windows: sharing
-/// violation or access denied) is Waymark still running on the folder.
+/// A rename refused with a sharing violation is another process holding the file:
+/// on Windows, Waymark still running on the folder. (Access denied is left as it is:
+/// it is as likely a permission problem.)
 fn in_use_or(e: std::io::Error, data_dir: &Path) -> Error {
-    const ERROR_ACCESS_DENIED: i32 = 5;
     const ERROR_SHARING_VIOLATION: i32 = 32;
-    let held = cfg!(windows)
-        && matches!(
-            e.raw_os_error(),
-            Some(ERROR_ACCESS_DENIED | ERROR_SHARING_VIOLATION)
-        );
-    if held {
+    if cfg!(windows) && e.raw_os_error() == Some(ERROR_SHARING_VIOLATION) {
         Error::CaseloadInUse {
             data_dir: data_dir.to_path_buf(),
         }

@@ -4,40 +4,90 @@
 //! one (`%LOCALAPPDATA%`), never roaming. Elsewhere the two are the same folder and
 //! nothing moves.
 //!
-//! The move is a rename of each entry (same volume: both folders are in the user's
-//! profile) and resumes where it stopped after a crash: a marker in the new folder says
-//! a move is under way, every other file goes first and the database last, so the
-//! database never arrives without its WAL and key files. A folder that already holds a
-//! caseload is never merged into or replaced: the old one then stays where it is.
+//! The move renames each entry and resumes where it stopped after a crash: a marker in
+//! the new folder says a move is under way (a restore there is refused meanwhile),
+//! every other file goes first and the database last, so the database never arrives
+//! without its WAL and key files. Printouts are cleared, not moved, as at every start.
+//! A folder that already holds any of a caseload's files is never merged into: the old
+//! caseload then stays where it is. A first attempt that cannot rename (the roaming
+//! folder redirected to another drive, a file held open) puts back what it moved and
+//! leaves the caseload in use where it is, to try again at the next start.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::key::{account_for, KeyVault};
-use crate::paths::{self, DataPaths};
+use crate::paths::{self, DataPaths, DATABASE_FILE, KEYCHECK_FILE, RECOVERY_FILE};
+use crate::print_folder::PrintFolder;
 
 /// Written in the new folder while a move is under way.
 const MOVING_MARKER: &str = ".waymark-moving-in";
 
-/// The data folder to use: `WAYMARK_DATA_DIR`, else the platform's, after moving a
-/// caseload there from the legacy place (Windows' roaming folder) if it is still there.
-pub fn settled_data_dir(vault: &dyn KeyVault) -> Result<PathBuf> {
+/// Every file of a caseload, by name in its data folder.
+const CASELOAD_FILES: [&str; 5] = [
+    DATABASE_FILE,
+    "waymark.db-wal",
+    "waymark.db-shm",
+    KEYCHECK_FILE,
+    RECOVERY_FILE,
+];
+
+/// What happened to a caseload left in the legacy place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relocation {
+    /// No caseload there (or no legacy place on this platform).
+    Nothing,
+    /// Moved into the new folder, with its key.
+    Moved,
+    /// The new folder has a caseload of its own: the old one stays where it is,
+    /// untouched, for a person to look at.
+    BothHaveCaseloads { old: PathBuf },
+    /// It could not be moved now (the reason given) and is used where it is.
+    Stayed { reason: String },
+}
+
+/// The data folder to use, and what happened to a caseload in the legacy place.
+#[derive(Debug, Clone)]
+pub struct Settled {
+    pub dir: PathBuf,
+    pub relocation: Relocation,
+}
+
+/// The data folder: `WAYMARK_DATA_DIR`, else the platform's, after moving a caseload
+/// there from the legacy place (Windows' roaming folder) if it is still there; or the
+/// legacy folder itself when that move cannot be made now.
+pub fn settled_data_dir(vault: &dyn KeyVault) -> Result<Settled> {
     let dir = paths::data_dir()?;
-    if !paths::data_dir_is_overridden() {
-        if let Some(legacy) = paths::legacy_data_dir()? {
-            relocate(&legacy, &dir, vault)?;
-        }
-    }
-    Ok(dir)
+    let legacy = if paths::data_dir_is_overridden() {
+        None
+    } else {
+        paths::legacy_data_dir()?
+    };
+    let Some(legacy) = legacy else {
+        return Ok(Settled {
+            dir,
+            relocation: Relocation::Nothing,
+        });
+    };
+    let relocation = relocate(&legacy, &dir, vault)?;
+    let dir = if matches!(relocation, Relocation::Stayed { .. }) {
+        legacy
+    } else {
+        dir
+    };
+    Ok(Settled { dir, relocation })
+}
+
+/// Whether a move into `dir` has started and not finished.
+pub fn move_unfinished(dir: &Path) -> Result<bool> {
+    Ok(dir.join(MOVING_MARKER).try_exists()?)
 }
 
 /// Moves the caseload in `old` into `new`, with its key filed again under the new
-/// folder's name. Returns whether anything moved. Does nothing when `old` holds no
-/// database, or when `new` already holds a caseload of its own.
-pub fn relocate(old: &Path, new: &Path, vault: &dyn KeyVault) -> Result<bool> {
+/// folder's name.
+pub fn relocate(old: &Path, new: &Path, vault: &dyn KeyVault) -> Result<Relocation> {
     let from = DataPaths::new(old);
-    let to = DataPaths::new(new);
     let marker = new.join(MOVING_MARKER);
     let resuming = marker.try_exists()?;
     if !from.database.try_exists()? {
@@ -45,41 +95,76 @@ pub fn relocate(old: &Path, new: &Path, vault: &dyn KeyVault) -> Result<bool> {
             // The database was the last to move: only the marker was left.
             fs::remove_file(&marker)?;
         }
-        return Ok(false);
+        return Ok(Relocation::Nothing);
     }
-    if !resuming && (to.database.try_exists()? || to.keycheck.try_exists()?) {
-        return Ok(false);
+    let old_dir = dunce::canonicalize(old)?;
+    if new.try_exists()? && dunce::canonicalize(new)? == old_dir {
+        return Ok(Relocation::Nothing);
+    }
+    if !resuming {
+        for name in CASELOAD_FILES {
+            if new.join(name).try_exists()? {
+                return Ok(Relocation::BothHaveCaseloads { old: old_dir });
+            }
+        }
     }
     waymark_private_fs::create_dir(new)?;
     fs::write(&marker, b"")?;
-    let old_dir = dunce::canonicalize(old)?;
     let new_dir = dunce::canonicalize(new)?;
     // The credential entry is named after the folder: file the key under the new name
-    // before the database arrives there. The old entry stays (it opens nothing once
-    // the database has gone).
-    if let Some(key) = vault.load(&account_for(&old_dir))? {
-        vault.store(&account_for(&new_dir), &key)?;
+    // before the database arrives there. A build from before `dunce` named it after
+    // the `\\?\` form on Windows, so that name is tried too. The old entry stays (it
+    // opens nothing once the database has gone). With no key at all the caseload moves
+    // anyway and opens with the recovery code, as it would have where it was.
+    let spellings = [Some(old_dir.clone()), fs::canonicalize(old).ok()];
+    for spelling in spellings.iter().flatten() {
+        if let Some(key) = vault.load(&account_for(spelling))? {
+            vault.store(&account_for(&new_dir), &key)?;
+            break;
+        }
     }
+    // Printouts wait a day at most and go at every start: cleared, not moved.
+    let prints = PrintFolder::new(&old_dir);
+    prints.sweep(std::time::Duration::ZERO)?;
     let mut entries: Vec<PathBuf> = fs::read_dir(&old_dir)?
         .map(|e| e.map(|e| e.path()))
         .collect::<std::io::Result<_>>()?;
+    entries.retain(|p| p.as_path() != prints.path());
     // Everything else first, the database last.
     entries.sort_by_key(|p| p.file_name() == from.database.file_name());
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
     for entry in entries {
         let Some(name) = entry.file_name() else {
             continue;
         };
         let target = new_dir.join(name);
-        // Already there: moved before an interruption (or the new folder's own logs).
-        if !target.try_exists()? {
-            fs::rename(&entry, &target)?;
+        // Already there: moved before an interruption, or the new folder's own (its
+        // logs); a caseload file cannot be both places unless resuming (checked above).
+        if target.try_exists()? {
+            continue;
         }
+        if let Err(e) = fs::rename(&entry, &target) {
+            if resuming {
+                // Part of the caseload moved in an earlier run: neither folder is
+                // whole, so say so rather than open either.
+                return Err(e.into());
+            }
+            for (back, place) in moved.iter().rev() {
+                fs::rename(place, back)?;
+            }
+            fs::remove_file(&marker)?;
+            return Ok(Relocation::Stayed {
+                reason: e.to_string(),
+            });
+        }
+        moved.push((entry, target));
     }
     fs::remove_file(&marker)?;
-    // Empty unless something of the same name was already in the new folder; then it
-    // stays for a person to look at.
+    // Empty unless something of the same name was already in the new folder, or a
+    // printout is held open; then it stays for a person or the next start.
+    let _ = fs::remove_dir(prints.path());
     let _ = fs::remove_dir(&old_dir);
-    Ok(true)
+    Ok(Relocation::Moved)
 }
 
 #[cfg(test)]
@@ -113,8 +198,13 @@ mod tests {
         fs::create_dir_all(new.join("logs")).unwrap();
         fs::write(new.join("logs/waymark.log"), "started").unwrap();
 
-        assert!(relocate(&old, &new, &vault).unwrap());
+        // A printout waiting in the old folder is cleared, not carried over.
+        PrintFolder::new(&old)
+            .write("WM-7K2M-9QXD", b"%PDF-1")
+            .unwrap();
+        assert_eq!(relocate(&old, &new, &vault).unwrap(), Relocation::Moved);
         assert!(!old.exists(), "the old folder is gone once empty");
+        assert!(!new.join("prints").exists());
         assert_eq!(
             fs::read_to_string(new.join("logs/waymark.log")).unwrap(),
             "started"
@@ -127,7 +217,11 @@ mod tests {
             .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, migrations);
-        assert!(!relocate(&old, &new, &vault).unwrap(), "once only");
+        assert_eq!(
+            relocate(&old, &new, &vault).unwrap(),
+            Relocation::Nothing,
+            "once only"
+        );
     }
 
     #[test]
@@ -138,12 +232,67 @@ mod tests {
         caseload(&old, &vault);
         caseload(&new, &vault);
         let before = fs::read(new.join("waymark.db")).unwrap();
-        assert!(!relocate(&old, &new, &vault).unwrap());
+        assert!(matches!(
+            relocate(&old, &new, &vault).unwrap(),
+            Relocation::BothHaveCaseloads { .. }
+        ));
         assert!(
             old.join("waymark.db").exists(),
             "the old caseload stays put"
         );
         assert_eq!(fs::read(new.join("waymark.db")).unwrap(), before);
+    }
+
+    #[test]
+    fn any_caseload_file_in_the_new_folder_stops_the_move() {
+        let profile = tempfile::tempdir().unwrap();
+        let (old, new) = (profile.path().join("old"), profile.path().join("new"));
+        let vault = vault();
+        caseload(&old, &vault);
+        // A stray recovery file (or WAL) would meet the moved database.
+        fs::create_dir_all(&new).unwrap();
+        fs::write(new.join("waymark.recovery"), b"someone else's").unwrap();
+        assert!(matches!(
+            relocate(&old, &new, &vault).unwrap(),
+            Relocation::BothHaveCaseloads { .. }
+        ));
+        assert!(old.join("waymark.db").exists() && old.join("waymark.recovery").exists());
+        assert_eq!(
+            fs::read(new.join("waymark.recovery")).unwrap(),
+            b"someone else's"
+        );
+    }
+
+    /// The roaming folder redirected to another drive: rename cannot cross it. Here
+    /// the other drive is /dev/shm, a tmpfs, beside the disk the temporary folder is on.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_move_that_cannot_be_made_leaves_the_caseload_whole_where_it_was() {
+        use std::os::unix::fs::MetadataExt;
+        let names = |d: &Path| {
+            let mut n: Vec<_> = fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            n.sort();
+            n
+        };
+        let elsewhere = tempfile::tempdir_in("/dev/shm").unwrap();
+        let local = tempfile::tempdir().unwrap();
+        assert_ne!(
+            fs::metadata(elsewhere.path()).unwrap().dev(),
+            fs::metadata(local.path()).unwrap().dev(),
+            "the test needs two file systems"
+        );
+        let (old, new) = (elsewhere.path().join("old"), local.path().join("new"));
+        let vault = vault();
+        caseload(&old, &vault);
+        let before = names(&old);
+        let outcome = relocate(&old, &new, &vault).unwrap();
+        assert!(matches!(outcome, Relocation::Stayed { .. }), "{outcome:?}");
+        assert_eq!(names(&old), before, "all put back");
+        assert!(!move_unfinished(&new).unwrap());
+        Database::open(&old, &vault).expect("still opens where it is");
     }
 
     #[test]
@@ -158,7 +307,15 @@ mod tests {
         for f in ["waymark.keycheck", "waymark.recovery"] {
             fs::rename(old.join(f), new.join(f)).unwrap();
         }
-        assert!(relocate(&old, &new, &vault).unwrap(), "resumed");
+        assert!(
+            move_unfinished(&new).unwrap(),
+            "a restore there is refused meanwhile"
+        );
+        assert_eq!(
+            relocate(&old, &new, &vault).unwrap(),
+            Relocation::Moved,
+            "resumed"
+        );
         assert!(!old.exists());
         Database::open(&new, &vault).expect("complete in the new folder");
     }
@@ -167,7 +324,7 @@ mod tests {
     fn nothing_to_move_changes_nothing() {
         let profile = tempfile::tempdir().unwrap();
         let (old, new) = (profile.path().join("old"), profile.path().join("new"));
-        assert!(!relocate(&old, &new, &vault()).unwrap());
+        assert_eq!(relocate(&old, &new, &vault()).unwrap(), Relocation::Nothing);
         assert!(!new.exists(), "no folder is made for nothing");
     }
 }

@@ -7,6 +7,7 @@ use crate::state::AppState;
 /// Whether the caseload opened; the UI shows the explanation when it did not.
 #[tauri::command]
 pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+    state.note_ui_seen();
     let data_dir = state.data_dir().display().to_string();
     let signed = state.with_db(|db, session| {
         let setup_needed = !db.staff().has_active_admin()?;
