@@ -101,15 +101,18 @@ pub(crate) fn npm() -> Command {
     Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" })
 }
 
-/// Runs a command to completion, failing with its name when it fails.
+/// Runs a command to completion, failing with its name when it fails, and says how
+/// long it took (what CI's time goes on).
 pub(crate) fn step(title: &str, cmd: &mut Command) -> Result<()> {
     eprintln!("\n==> {title}");
+    let started = std::time::Instant::now();
     let status = cmd
         .status()
         .with_context(|| format!("could not start: {cmd:?}"))?;
     if !status.success() {
         bail!("{title} failed ({status})");
     }
+    eprintln!("--> {title}: {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -136,6 +139,7 @@ fn run(root: &Path) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
     setup::install(root, setup::Purpose::Test)?;
     let ui = ui_dir(root);
     step(
@@ -197,7 +201,10 @@ fn test(root: &Path) -> Result<()> {
     } else {
         real::native(root)?;
     }
-    eprintln!("\nAll checks passed.");
+    eprintln!(
+        "\nAll checks passed in {:.1} minutes.",
+        started.elapsed().as_secs_f64() / 60.0
+    );
     Ok(())
 }
 

@@ -100,8 +100,9 @@ fn pdf_tools() -> Result<()> {
             }
             step(
                 "Install Poppler, qpdf and zbar (MSYS2)",
+                // -Sy: the runner image's package lists may be older than the mirrors.
                 Command::new(pacman).args([
-                    "-S",
+                    "-Sy",
                     "--noconfirm",
                     "--needed",
                     "mingw-w64-ucrt-x86_64-poppler",
