@@ -60,6 +60,10 @@ fn main() -> Result<()> {
             )
         }),
         Some("bundle") => bundle::run(&root),
+        // The cross-built release waymark.exe alone (Linux; part of `bundle` there).
+        Some("windows-exe") => setup::install(&root, setup::Purpose::Test)
+            .and_then(|()| build_ui(&root))
+            .and_then(|()| bundle::windows_exe(&root)),
         // Internal: the part of `bundle` that runs inside a D-Bus session.
         Some("bundle-check") => match args.get(1) {
             Some(deb) => bundle::check_deb(&root, Path::new(deb)),
@@ -77,7 +81,7 @@ fn main() -> Result<()> {
         Some("real-tests") => real::inside_session(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run | test | bindings | bench | bundle | setup | windows | macos>"
+                "usage: cargo xtask <run | test | bindings | bench | bundle | setup | windows | macos | windows-exe>"
             );
             std::process::exit(2);
         }
