@@ -257,26 +257,21 @@ fn set_aside(paths: &DataPaths) -> Result<SetAside> {
     if !present.iter().any(|p| *p) {
         return Ok(aside);
     }
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
-    let mut n = 1;
-    let kept = loop {
-        let suffix = if n == 1 {
-            String::new()
-        } else {
-            format!("-{n}")
-        };
-        let kept = paths
-            .dir
-            .join(format!("{DATABASE_FILE}.before-restore-{stamp}{suffix}"));
-        let mut taken = false;
-        for candidate in [kept.clone(), wal_path(&kept), shm_path(&kept)] {
-            taken |= candidate.try_exists()?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let base = paths
+        .dir
+        .join(format!("{DATABASE_FILE}.before-restore-{stamp}"));
+    let mut kept = base.clone();
+    for n in 2.. {
+        let taken = [kept.clone(), wal_path(&kept), shm_path(&kept)]
+            .iter()
+            .map(|p| p.try_exists())
+            .collect::<std::io::Result<Vec<bool>>>()?;
+        if !taken.contains(&true) {
+            break;
         }
-        if !taken {
-            break kept;
-        }
-        n += 1;
-    };
+        kept = base.with_file_name(format!("{DATABASE_FILE}.before-restore-{stamp}-{n}"));
+    }
     for ((from, to), here) in live
         .into_iter()
         .zip([kept.clone(), wal_path(&kept), shm_path(&kept)])
@@ -436,17 +431,10 @@ fn unique_name(dest: &Path) -> String {
 
 /// Orders backup names by age: the time, then the same-second number (none is 1).
 fn age_key(name: &str) -> (String, u32) {
-    match name.rsplit_once('-') {
-        Some((stamp, n))
-            if stamp.starts_with(BACKUP_PREFIX) && stamp.len() > BACKUP_PREFIX.len() =>
-        {
-            match n.parse() {
-                Ok(n) => (stamp.to_owned(), n),
-                Err(_) => (name.to_owned(), 1),
-            }
-        }
-        _ => (name.to_owned(), 1),
-    }
+    name.rsplit_once('-')
+        .filter(|(stamp, _)| stamp.len() > BACKUP_PREFIX.len() && stamp.starts_with(BACKUP_PREFIX))
+        .and_then(|(stamp, n)| Some((stamp.to_owned(), n.parse().ok()?)))
+        .unwrap_or_else(|| (name.to_owned(), 1))
 }
 
 /// The complete backups in `dest`, oldest first.

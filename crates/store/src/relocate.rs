@@ -185,6 +185,15 @@ mod tests {
             .unwrap()
     }
 
+    /// A profile folder with a caseload in `old` and nothing yet at `new`.
+    fn old_caseload() -> (tempfile::TempDir, PathBuf, PathBuf, CredentialVault) {
+        let profile = tempfile::tempdir().unwrap();
+        let (old, new) = (profile.path().join("old"), profile.path().join("new"));
+        let vault = vault();
+        caseload(&old, &vault);
+        (profile, old, new, vault)
+    }
+
     #[test]
     fn a_caseload_moves_with_its_key_next_to_what_the_new_folder_holds() {
         let profile = tempfile::tempdir().unwrap();
@@ -226,10 +235,7 @@ mod tests {
 
     #[test]
     fn a_folder_with_its_own_caseload_is_never_merged_into() {
-        let profile = tempfile::tempdir().unwrap();
-        let (old, new) = (profile.path().join("old"), profile.path().join("new"));
-        let vault = vault();
-        caseload(&old, &vault);
+        let (_profile, old, new, vault) = old_caseload();
         caseload(&new, &vault);
         let before = fs::read(new.join("waymark.db")).unwrap();
         assert!(matches!(
@@ -245,10 +251,7 @@ mod tests {
 
     #[test]
     fn any_caseload_file_in_the_new_folder_stops_the_move() {
-        let profile = tempfile::tempdir().unwrap();
-        let (old, new) = (profile.path().join("old"), profile.path().join("new"));
-        let vault = vault();
-        caseload(&old, &vault);
+        let (_profile, old, new, vault) = old_caseload();
         // A stray recovery file (or WAL) would meet the moved database.
         fs::create_dir_all(&new).unwrap();
         fs::write(new.join("waymark.recovery"), b"someone else's").unwrap();
@@ -297,10 +300,7 @@ mod tests {
 
     #[test]
     fn an_interrupted_move_resumes_and_the_database_moves_last() {
-        let profile = tempfile::tempdir().unwrap();
-        let (old, new) = (profile.path().join("old"), profile.path().join("new"));
-        let vault = vault();
-        caseload(&old, &vault);
+        let (_profile, old, new, vault) = old_caseload();
         // Stopped after the key check and recovery file had moved, before the database.
         fs::create_dir_all(&new).unwrap();
         fs::write(new.join(MOVING_MARKER), b"").unwrap();

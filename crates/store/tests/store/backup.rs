@@ -156,6 +156,59 @@ fn restore_over_a_live_caseload_keeps_the_old_one() {
     assert_eq!(total(&open(dir.path(), &vault)), 2, "the backup's records");
 }
 
+#[test]
+fn restore_waits_for_an_unfinished_move_into_the_folder() {
+    let (dir, vault, db, code) = caseload();
+    let dest = tempfile::tempdir().unwrap();
+    let report = db.backup_to(dest.path(), 14).unwrap();
+    drop(db);
+    // The marker `relocate` leaves while a caseload is moving in.
+    fs::write(dir.path().join(".waymark-moving-in"), b"").unwrap();
+    let before = snapshot(dir.path());
+    let err = restore(&report.dir, dir.path(), &vault, &code).unwrap_err();
+    assert!(err.to_string().contains("has not finished"), "{err}");
+    assert_eq!(snapshot(dir.path()), before, "nothing changed");
+}
+
+#[test]
+fn each_restore_keeps_the_database_it_replaced_under_a_name_of_its_own() {
+    let (dir, vault, db, code) = caseload();
+    let dest = tempfile::tempdir().unwrap();
+    let report = db.backup_to(dest.path(), 14).unwrap();
+    drop(db);
+    // Two restores well within a second: the second once took the first's name and
+    // replaced the database it had kept.
+    let first = restore(&report.dir, dir.path(), &vault, &code).unwrap();
+    let second = restore(&report.dir, dir.path(), &vault, &code).unwrap();
+    let (first, second) = (first.previous.unwrap(), second.previous.unwrap());
+    assert_ne!(first, second);
+    assert!(first.exists() && second.exists());
+}
+
+#[test]
+fn a_wal_left_without_its_database_is_set_aside_not_replayed() {
+    let (_dir, _vault, db, code) = caseload();
+    let dest = tempfile::tempdir().unwrap();
+    let report = db.backup_to(dest.path(), 14).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let stray = elsewhere.path().join("waymark.db-wal");
+    fs::write(&stray, b"a crash-left WAL of another database").unwrap();
+    let other = mock_vault();
+    let restored = restore(&report.dir, elsewhere.path(), &other, &code).unwrap();
+    assert_eq!(restored.previous, None, "there was no database to keep");
+    let kept: Vec<_> = fs::read_dir(elsewhere.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("waymark.db.before-restore-") && n.ends_with("-wal"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the stray WAL is kept aside");
+    assert_ne!(
+        fs::read(&stray).unwrap_or_default(),
+        b"a crash-left WAL of another database"
+    );
+    assert_eq!(total(&open(elsewhere.path(), &other)), 2);
+}
+
 fn damaged_backup_is_refused(damage: impl Fn(&Path)) {
     let (dir, vault, db, code) = caseload();
     let dest = tempfile::tempdir().unwrap();
