@@ -94,7 +94,8 @@ impl From<StoreError> for ApiError {
             StoreError::CaseloadInUse { .. } => ErrorCode::CaseloadInUse,
             StoreError::ImportInvalid(_) => ErrorCode::ImportInvalid,
             StoreError::SignInFailed => ErrorCode::SignInFailed,
-            StoreError::AlreadySetUp => ErrorCode::Forbidden,
+            StoreError::AlreadySetUp | StoreError::LastAdmin => ErrorCode::Forbidden,
+            StoreError::NoCaseload { .. } => ErrorCode::DatabaseMissing,
             StoreError::SignInLocked { .. } => ErrorCode::SignInLocked,
             StoreError::Validation(_) => ErrorCode::Validation,
             StoreError::NotFound { .. } => ErrorCode::NotFound,
@@ -190,6 +191,10 @@ mod tests {
             StoreError::SignInFailed,
             StoreError::SignInLocked { minutes: 1 },
             StoreError::AlreadySetUp,
+            StoreError::LastAdmin,
+            StoreError::NoCaseload {
+                data_dir: "/d".into(),
+            },
             StoreError::NotFound {
                 entity: "patient",
                 id: 1,

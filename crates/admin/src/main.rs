@@ -43,7 +43,9 @@ enum Command {
     /// Restore a backup into the data folder with the recovery code (read from standard
     /// input). The current caseload, if any, is kept beside it under a new name.
     Restore { backup: PathBuf },
-    /// Make a new recovery code for the caseload and print it; earlier codes stop working.
+    /// Make a new key and recovery code for the caseload and print the code. Earlier codes
+    /// no longer open the caseload; backups made before stay readable with the code they
+    /// were made under.
     NewRecoveryCode,
     /// List the backups in DIR, oldest first.
     List { dir: PathBuf },
@@ -65,7 +67,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Backup { to, keep } => {
             let vault = CredentialVault::platform()?;
             let data_dir = caseload_dir(&vault)?;
-            let db = Database::open(&data_dir, &vault)?;
+            let db = Database::open_existing(&data_dir, &vault)?;
             let report = db.backup_to(&to, keep)?;
             println!("Backup written and verified: {}", report.dir.display());
             print_manifest(&report.manifest);
@@ -82,10 +84,12 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 let vault = CredentialVault::platform()?;
                 let data_dir = caseload_dir(&vault)?;
+                // Opening checks the folder holds a caseload and this computer its key.
+                let db = Database::open_existing(&data_dir, &vault).context(
+                    "this computer cannot open the caseload to get its key: use --recovery-code",
+                )?;
                 let key = vault
-                    .load(&account_for(&dunce::canonicalize(&data_dir).with_context(
-                        || format!("no data folder at {}", data_dir.display()),
-                    )?))?
+                    .load(&account_for(&db.paths().dir))?
                     .context("this computer has no key for the data folder: use --recovery-code")?;
                 backup::verify_backup_with_key(&backup, &key)?
             };
@@ -105,10 +109,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::NewRecoveryCode => {
             let vault = CredentialVault::platform()?;
             let data_dir = caseload_dir(&vault)?;
-            let db = Database::open(&data_dir, &vault)?;
-            let code = db.issue_recovery_code()?;
+            let mut db = Database::open_existing(&data_dir, &vault)?;
+            let code = db.renew_recovery_code(&vault)?;
             println!(
-                "New recovery code (print it and keep it safe; earlier codes no longer work):"
+                "New recovery code (print it and keep it safe). Earlier codes no longer open \
+                 the caseload; backups made before stay readable with the code they were made \
+                 under until they rotate out:"
             );
             println!("{}", code.grouped().as_str());
         }

@@ -70,6 +70,107 @@ pub fn create_file(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+/// Opens `path` for writing, created or emptied, readable and writable by this user
+/// only (an existing file made with looser rights is tightened first). On Windows it
+/// takes its rights from its private folder.
+pub fn create_file_replacing(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+        if path.try_exists()? {
+            make_file_private(path)?;
+        }
+    }
+    options.open(path)
+}
+
+/// Makes an existing file readable and writable by this user only: 0600 on Unix (where
+/// the file system keeps modes); on Windows files take their rights from their folder.
+pub fn make_file_private(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            tolerate(std::fs::set_permissions(
+                path,
+                std::fs::Permissions::from_mode(mode & 0o700),
+            ))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+/// Renames `from` to `to`, replacing what is there, and makes the rename itself
+/// durable: on Unix the folder is flushed, so a power cut cannot bring the old name
+/// back after the caller has moved on.
+pub fn rename_durable(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::rename(from, to)?;
+    sync_parent(to)
+}
+
+/// Renames `from` to `to` only when nothing is at `to` (an `AlreadyExists` error
+/// otherwise, and nothing moves), durably as [`rename_durable`]. Atomic where the
+/// system offers it (`renameat2(RENAME_NOREPLACE)` on Linux, `renameatx_np(RENAME_EXCL)`
+/// on macOS, `MoveFileExW` without replace on Windows); a Unix file system that lacks
+/// it (some network shares) falls back to a check just before the rename.
+pub fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            Ok(()) => return sync_parent(to),
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    #[cfg(windows)]
+    {
+        windows::move_no_replace(from, to)?;
+        return Ok(());
+    }
+    #[allow(unreachable_code)]
+    {
+        if to.try_exists()? {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} already exists", to.display()),
+            ));
+        }
+        rename_durable(from, to)
+    }
+}
+
+/// Flushes the folder that holds `path`, so renames and new names in it survive a
+/// power cut (Unix; Windows' NTFS journals these itself). A file system that cannot
+/// flush a folder (some network shares) is not an error: it is as durable as it allows.
+pub fn sync_parent(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        match File::open(parent).and_then(|d| d.sync_all()) {
+            Err(e) if e.kind() == io::ErrorKind::InvalidInput => Ok(()),
+            other => other,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
 /// Whether only this user can open `path`: mode 0700 or 0600 (no group or other bits)
 /// on Unix; on Windows a protected DACL whose every entry is for the current user.
 pub fn is_private(path: &Path) -> io::Result<bool> {
@@ -116,6 +217,59 @@ mod tests {
             assert!(is_private(&dir).unwrap());
             assert!(is_private(&file).unwrap());
         }
+    }
+
+    #[test]
+    fn a_new_name_never_replaces_a_file_or_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, b"new").unwrap();
+        std::fs::write(&b, b"kept").unwrap();
+        let refused = rename_new(&a, &b).unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&b).unwrap(), b"kept");
+        assert_eq!(std::fs::read(&a).unwrap(), b"new", "nothing moved");
+        let c = dir.path().join("c");
+        rename_new(&a, &c).unwrap();
+        assert!(!a.exists());
+        assert_eq!(std::fs::read(&c).unwrap(), b"new");
+        // Folders too: a backup folder is never renamed over another.
+        let (d1, d2) = (dir.path().join("d1"), dir.path().join("d2"));
+        std::fs::create_dir(&d1).unwrap();
+        std::fs::create_dir(&d2).unwrap();
+        std::fs::write(d2.join("x"), b"x").unwrap();
+        assert_eq!(
+            rename_new(&d1, &d2).unwrap_err().kind(),
+            io::ErrorKind::AlreadyExists
+        );
+        assert!(d2.join("x").exists());
+        rename_durable(&c, &b).unwrap();
+        assert_eq!(
+            std::fs::read(&b).unwrap(),
+            b"new",
+            "a durable rename replaces"
+        );
+    }
+
+    #[test]
+    fn replacing_a_file_leaves_it_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("waymark.keycheck");
+        std::fs::write(&path, b"old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert!(!is_private(&path).unwrap());
+        }
+        use std::io::Write;
+        create_file_replacing(&path)
+            .unwrap()
+            .write_all(b"new")
+            .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        #[cfg(unix)]
+        assert!(is_private(&path).unwrap());
     }
 
     #[test]

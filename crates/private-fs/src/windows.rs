@@ -178,6 +178,23 @@ fn current_user_sid() -> io::Result<String> {
     Ok(unsafe { from_wide(text) })
 }
 
+/// Moves `from` to `to` unless something is at `to` (then `AlreadyExists`), flushed to
+/// disk before returning (`MOVEFILE_WRITE_THROUGH`); works for folders on one volume.
+pub fn move_no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    use windows_sys::Win32::Storage::FileSystem::{MoveFileExW, MOVEFILE_WRITE_THROUGH};
+    let (from, to) = (
+        wide(verbatim(from)?.as_os_str()),
+        wide(verbatim(to)?.as_os_str()),
+    );
+    // SAFETY: both are NUL-terminated UTF-16 strings that outlive the call. Without
+    // MOVEFILE_REPLACE_EXISTING the call fails with ERROR_ALREADY_EXISTS rather than
+    // replace anything.
+    if unsafe { MoveFileExW(from.as_ptr(), to.as_ptr(), MOVEFILE_WRITE_THROUGH) } == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// `path` in the `\\?\` form, which the security API needs for paths over 260
 /// characters (the standard library adds it for its own calls; these are ours).
 fn verbatim(path: &Path) -> io::Result<std::path::PathBuf> {

@@ -178,18 +178,14 @@ impl Database {
         ))
     }
 
-    /// Makes a new recovery code and records that the kit changed; an admin action.
-    pub fn renew_recovery_code(&self) -> Result<crate::recovery::RecoveryCode> {
-        let code = self.issue_recovery_code()?;
-        audit::record(
-            &self.conn,
-            self.actor,
-            AuditAction::Admin,
-            "recovery_code",
-            None,
-            None,
-        )?;
-        Ok(code)
+    /// Makes a new key and recovery code (see [`Database::renew_key`]); an admin
+    /// action, audited. Earlier codes no longer open the caseload; backups made before
+    /// stay readable with the code they were made under until they rotate out.
+    pub fn renew_recovery_code(
+        &mut self,
+        vault: &dyn crate::key::KeyVault,
+    ) -> Result<crate::recovery::RecoveryCode> {
+        self.renew_key(vault)
     }
 
     /// Records that the recovery kit was saved as a file (where is not recorded).

@@ -48,28 +48,97 @@ impl Database {
         let dir = dunce::canonicalize(data_dir)?;
         let paths = DataPaths::new(&dir);
         let account = account_for(&dir);
-        if paths.database.exists() {
-            Self::open_existing(paths, &account, vault)
-        } else if paths.keycheck.exists() {
+        if paths.database.try_exists()? {
+            Self::open_filed(paths, &account, vault)
+        } else if paths.keycheck.try_exists()? {
             Err(Error::DatabaseMissing { data_dir: dir })
         } else {
             Self::create(paths, &account, vault)
         }
     }
 
-    fn open_existing(paths: DataPaths, account: &str, vault: &dyn KeyVault) -> Result<Self> {
+    /// Opens the caseload already in `data_dir`, and never creates one: for tools (the
+    /// admin command line) where an empty or mistyped folder must be an error, not a new
+    /// empty caseload with a new key.
+    pub fn open_existing(data_dir: &Path, vault: &dyn KeyVault) -> Result<Self> {
+        let none = || Error::NoCaseload {
+            data_dir: data_dir.to_path_buf(),
+        };
+        if !data_dir.try_exists()? {
+            return Err(none());
+        }
+        let dir = dunce::canonicalize(data_dir)?;
+        let paths = DataPaths::new(&dir);
+        if paths.database.try_exists()? {
+            Self::open_filed(paths, &account_for(&dir), vault)
+        } else if paths.keycheck.try_exists()? {
+            Err(Error::DatabaseMissing { data_dir: dir })
+        } else {
+            Err(none())
+        }
+    }
+
+    /// Opens with the key filed for the folder, finishing or undoing a key renewal that
+    /// a crash interrupted (see [`Self::renew_key`]): the database opens with the filed
+    /// key (the renewal never committed) or with the pending one (it did).
+    fn open_filed(paths: DataPaths, account: &str, vault: &dyn KeyVault) -> Result<Self> {
         let key = vault.load(account)?.ok_or_else(|| Error::KeyMissing {
             data_dir: paths.dir.clone(),
         })?;
-        Self::open_with_key(paths, key)
+        let pending_account = pending_account_for(&paths.dir);
+        let Some(pending) = vault.load(&pending_account)? else {
+            return Self::open_with_key(paths, key);
+        };
+        let db = match Self::open_with_key(paths.clone(), key) {
+            Ok(db) => db,
+            Err(
+                first @ (Error::KeyMismatch { .. }
+                | Error::DatabaseDamaged { .. }
+                | Error::KeyCheckMissing { .. }),
+            ) => match Self::open_checked(paths, pending, KeyCheckUse::Rewrite) {
+                Ok(db) => db,
+                Err(_) => return Err(first),
+            },
+            Err(e) => return Err(e),
+        };
+        db.settle_renewal(vault)?;
+        crate::audit::record(
+            &db.conn,
+            None,
+            crate::audit::AuditAction::Admin,
+            "recovery_code_renewal_settled",
+            None,
+            None,
+        )?;
+        Ok(db)
     }
 
     /// Opens an existing database with `key`, checking it against the key check first.
     pub(crate) fn open_with_key(paths: DataPaths, key: DbKey) -> Result<Self> {
+        Self::open_checked(paths, key, KeyCheckUse::Check)
+    }
+
+    fn open_checked(paths: DataPaths, key: DbKey, use_check: KeyCheckUse) -> Result<Self> {
         let dir = paths.dir.clone();
-        let check = keycheck::check(&paths.keycheck, &key);
+        let check = match use_check {
+            KeyCheckUse::Check => keycheck::check(&paths.keycheck, &key),
+            // The pending key of a renewal: the key check may still name the old key.
+            KeyCheckUse::Rewrite => KeyCheck::Absent,
+        };
         if check == KeyCheck::Differs {
             return Err(Error::KeyMismatch { data_dir: dir });
+        }
+        // Files made by older versions (or copied in) are made private to this user.
+        for file in [
+            paths.database.clone(),
+            wal_path(&paths.database),
+            shm_path(&paths.database),
+            paths.keycheck.clone(),
+            paths.recovery.clone(),
+        ] {
+            if file.try_exists()? {
+                waymark_private_fs::make_file_private(&file)?;
+            }
         }
         if fs::metadata(&paths.database)?.len() == 0 {
             return Err(Error::DatabaseDamaged {
@@ -125,6 +194,9 @@ impl Database {
                 fs::remove_file(&leftover)?;
             }
         }
+        // Made first, private, so SQLite takes it as a new database and gives its WAL
+        // the same rights.
+        waymark_private_fs::create_file(&staging)?;
         {
             let mut conn = open_keyed(&staging, &key, Create::Yes)?;
             configure(&conn)?;
@@ -134,13 +206,16 @@ impl Database {
             conn.close().map_err(|(_, e)| Error::from(e))?;
         }
         keycheck::write(&paths.keycheck, &key)?;
-        if paths.database.exists() {
-            // Another process created it meanwhile: never replace it.
-            return Err(Error::Io(std::io::Error::other(
-                "a database appeared in the data folder while a new one was being created",
-            )));
-        }
-        fs::rename(&staging, &paths.database)?;
+        // Another process may have created one meanwhile: never replace it.
+        waymark_private_fs::rename_new(&staging, &paths.database).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Io(std::io::Error::other(
+                    "a database appeared in the data folder while a new one was being created",
+                ))
+            } else {
+                Error::Io(e)
+            }
+        })?;
         Self::open_with_key(paths, key)
     }
 
@@ -167,8 +242,9 @@ impl Database {
         Ok(db)
     }
 
-    /// Makes a new recovery code and keeps the key wrapped by it beside the database.
-    /// A code issued earlier stops working: print the new kit.
+    /// Makes a new recovery code for the current key and keeps the key wrapped by it
+    /// beside the database. Used at setup; later renewals go through
+    /// [`Self::renew_key`], which also changes the key so earlier codes open nothing.
     pub fn issue_recovery_code(&self) -> Result<RecoveryCode> {
         let code = RecoveryCode::generate()?;
         WrappedKey::wrap(&self.key, &code)?.write(&self.paths.recovery)?;
@@ -216,6 +292,180 @@ impl Database {
 pub(crate) enum Create {
     Yes,
     No,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyCheckUse {
+    Check,
+    Rewrite,
+}
+
+/// The credential entry that holds a renewal's new key until the renewal is settled.
+pub fn pending_account_for(dir: &Path) -> String {
+    format!("pending-{}", account_for(dir))
+}
+
+/// Where a renewal keeps its new recovery file until the new key is in place.
+fn pending_recovery(paths: &DataPaths) -> std::path::PathBuf {
+    let mut s = paths.recovery.as_os_str().to_owned();
+    s.push(".next");
+    s.into()
+}
+
+/// How far a key renewal goes: all the way, or (in tests) only to a point where a
+/// crash could stop it.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenewalStop {
+    Complete,
+    /// The new key is filed as pending and its recovery file written; nothing rekeyed.
+    BeforeRekey,
+    /// The database is rekeyed; the key check, recovery file and credential entry are not.
+    AfterRekey,
+    /// The key check names the new key too.
+    AfterKeyCheck,
+    /// The new recovery file is in place too.
+    AfterRecoveryFile,
+    /// The credential entry holds the new key; the pending entry is still there.
+    AfterCredential,
+}
+
+impl Database {
+    /// Makes a new database key and a new recovery code, re-encrypting the database
+    /// (`PRAGMA rekey`) so earlier codes, and the wrapped keys in backups made before,
+    /// no longer open the live caseload. Those backups stay readable with the old code.
+    ///
+    /// Crash-safe: the new key is filed under its own pending credential entry and its
+    /// recovery file written beside the old one before the rekey, which is a single
+    /// SQLite transaction in rollback-journal mode (the journal keeps the old pages under
+    /// the old key). Opening afterwards ([`Self::open`]) tries the filed key, then the
+    /// pending one, and settles the rest, so the database always opens with one of them
+    /// and the key check, recovery file and credential entry end up agreeing.
+    pub fn renew_key(&mut self, vault: &dyn KeyVault) -> Result<RecoveryCode> {
+        self.renew_key_until(vault, RenewalStop::Complete)
+    }
+
+    /// [`Self::renew_key`] stopped at `stop`, as a crash there would leave it (for
+    /// tests; the code is returned even when stopped).
+    #[doc(hidden)]
+    pub fn renew_key_until(
+        &mut self,
+        vault: &dyn KeyVault,
+        stop: RenewalStop,
+    ) -> Result<RecoveryCode> {
+        let code = RecoveryCode::generate()?;
+        let new_key = DbKey::generate()?;
+        let pending = pending_account_for(&self.paths.dir);
+        WrappedKey::wrap(&new_key, &code)?.write(&pending_recovery(&self.paths))?;
+        vault.store(&pending, &new_key)?;
+        if vault
+            .load(&pending)?
+            .is_none_or(|k| k.fingerprint() != new_key.fingerprint())
+        {
+            self.settle_renewal(vault)?;
+            return Err(Error::CredentialStore(
+                "the new key could not be read back after saving".into(),
+            ));
+        }
+        if stop == RenewalStop::BeforeRekey {
+            return Ok(code);
+        }
+        if let Err(e) = self.rekey(&new_key) {
+            // Nothing committed: the database still opens with the old key.
+            self.settle_renewal(vault)?;
+            return Err(e);
+        }
+        self.key = new_key;
+        self.settle_renewal_until(vault, stop)?;
+        if stop != RenewalStop::Complete {
+            return Ok(code);
+        }
+        crate::audit::record(
+            &self.conn,
+            self.actor,
+            crate::audit::AuditAction::Admin,
+            "recovery_code",
+            None,
+            None,
+        )?;
+        Ok(code)
+    }
+
+    /// Re-encrypts every page under `new`. SQLCipher's rekey is not safe in WAL mode
+    /// (the new pages would sit in the WAL under a key the file's readers do not have),
+    /// so the WAL is folded in and the rollback journal used for the rekey.
+    fn rekey(&self, new: &DbKey) -> Result<()> {
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            return Err(Error::CaseloadInUse {
+                data_dir: self.paths.dir.clone(),
+            });
+        }
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        let result = if mode.eq_ignore_ascii_case("delete") {
+            self.conn
+                .execute_batch(&new.sqlcipher_pragma_named("rekey"))
+                .map_err(Error::from)
+        } else {
+            Err(Error::CaseloadInUse {
+                data_dir: self.paths.dir.clone(),
+            })
+        };
+        let back: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        result?;
+        if !back.eq_ignore_ascii_case("wal") {
+            return Err(Error::Io(std::io::Error::other(format!(
+                "the database could not switch back to write-ahead logging (mode {back})"
+            ))));
+        }
+        Ok(())
+    }
+
+    /// Brings the key check, the recovery file and the credential store in line with
+    /// the key this database opened with, and drops what a renewal left pending.
+    fn settle_renewal(&self, vault: &dyn KeyVault) -> Result<()> {
+        self.settle_renewal_until(vault, RenewalStop::Complete)
+    }
+
+    fn settle_renewal_until(&self, vault: &dyn KeyVault, stop: RenewalStop) -> Result<()> {
+        let fingerprint = self.key.fingerprint();
+        if keycheck::check(&self.paths.keycheck, &self.key) != KeyCheck::Matches {
+            keycheck::write(&self.paths.keycheck, &self.key)?;
+        }
+        if stop == RenewalStop::AfterKeyCheck {
+            return Ok(());
+        }
+        let next = pending_recovery(&self.paths);
+        if next.try_exists()? {
+            let ours = WrappedKey::read(&next).is_ok_and(|w| w.fingerprint == fingerprint);
+            if ours {
+                waymark_private_fs::rename_durable(&next, &self.paths.recovery)?;
+            } else {
+                // Wraps a key that never took effect; its code was never shown.
+                fs::remove_file(&next)?;
+            }
+        }
+        if stop == RenewalStop::AfterRecoveryFile {
+            return Ok(());
+        }
+        let account = account_for(&self.paths.dir);
+        if vault
+            .load(&account)?
+            .is_none_or(|k| k.fingerprint() != fingerprint)
+        {
+            vault.store(&account, &self.key)?;
+        }
+        if stop == RenewalStop::AfterCredential {
+            return Ok(());
+        }
+        vault.delete(&pending_account_for(&self.paths.dir))
+    }
 }
 
 /// Opens a connection and hands it the key before anything else reads the file. Only

@@ -67,6 +67,18 @@ pub enum Error {
     #[error("Waymark is already set up for this caseload.")]
     AlreadySetUp,
 
+    #[error(
+        "This is the only active admin account, so it cannot be disabled: make another \
+         admin first. Nothing has been changed."
+    )]
+    LastAdmin,
+
+    #[error(
+        "There is no caseload in {data_dir}. Nothing has been created there: check the folder \
+         (WAYMARK_DATA_DIR), or restore a backup into it with waymark-admin restore."
+    )]
+    NoCaseload { data_dir: PathBuf },
+
     #[error("That username and passphrase do not match an active account.")]
     SignInFailed,
 
@@ -120,7 +132,8 @@ impl Error {
             Error::BackupInvalid(_) => "backup_invalid",
             Error::ImportInvalid(_) => "import_invalid",
             Error::SignInFailed => "sign_in_failed",
-            Error::AlreadySetUp => "forbidden",
+            Error::AlreadySetUp | Error::LastAdmin => "forbidden",
+            Error::NoCaseload { .. } => "database_missing",
             Error::SignInLocked { .. } => "sign_in_locked",
             Error::Validation(_) => "validation",
             Error::NotFound { .. } => "not_found",

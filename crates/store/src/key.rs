@@ -59,8 +59,13 @@ impl DbKey {
 
     /// The statement that hands the key to SQLCipher; zeroed once used.
     pub(crate) fn sqlcipher_pragma(&self) -> Zeroizing<String> {
+        self.sqlcipher_pragma_named("key")
+    }
+
+    /// `PRAGMA key` or `PRAGMA rekey` with this key as a raw key.
+    pub(crate) fn sqlcipher_pragma_named(&self, pragma: &'static str) -> Zeroizing<String> {
         let hex = Zeroizing::new(hex::encode(self.expose()));
-        Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()))
+        Zeroizing::new(format!("PRAGMA {pragma} = \"x'{}'\";", hex.as_str()))
     }
 }
 
@@ -72,6 +77,8 @@ pub trait KeyVault: Send + Sync + fmt::Debug {
     /// Files `key` under `account`, replacing nothing silently: callers only store a key
     /// when `load` found none.
     fn store(&self, account: &str, key: &DbKey) -> Result<()>;
+    /// Removes the key filed under `account`; nothing there is not an error.
+    fn delete(&self, account: &str) -> Result<()>;
 }
 
 /// The credential entry name for a data folder, so each folder (a practice's real one,
@@ -133,6 +140,13 @@ impl KeyVault for CredentialVault {
         self.entry(account)?
             .set_secret(key.expose())
             .map_err(store_error)
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        match self.entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(store_error(e)),
+        }
     }
 }
 

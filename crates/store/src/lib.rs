@@ -97,10 +97,10 @@ pub(crate) fn write_json_atomically(
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
     {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = waymark_private_fs::create_file_replacing(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
     }
-    std::fs::rename(&tmp, path)?;
+    waymark_private_fs::rename_durable(&tmp, path)?;
     Ok(())
 }

@@ -38,7 +38,8 @@ impl Database {
         admin: &StaffInput,
         passphrase: &str,
     ) -> Result<(Staff, RecoveryCode)> {
-        if self.staff().has_active_admin()? {
+        // Any account at all, active or not, means setup has run: it never runs twice.
+        if self.staff().any()? {
             return Err(Error::AlreadySetUp);
         }
         let p = match (practice.validate(), admin.validate()) {
@@ -50,9 +51,10 @@ impl Database {
             }
         };
         waymark_domain::staff::check_passphrase(passphrase)?;
-        // Order matters: the admin account is what marks setup as done, so it comes
-        // last; if anything before it fails, setup can simply be run again.
-        let code = self.issue_recovery_code()?;
+        // One transaction: the practice, then the admin (which marks setup as done), then
+        // the recovery file, written only once both rows are in, so a failed setup
+        // leaves any earlier recovery file exactly as it was. Were the commit itself to
+        // fail after that, the new file wraps the same key as the old one.
         let tx = self.conn.unchecked_transaction()?;
         let ts = crate::now();
         tx.execute(
@@ -72,12 +74,13 @@ impl Database {
             ],
         )?;
         audit::record(&tx, None, AuditAction::Admin, "practice", Some(1), None)?;
-        tx.commit()?;
         let admin = StaffInput {
             role: Role::Admin,
             ..admin.clone()
         };
-        let staff = self.staff().create(&admin, passphrase)?;
+        let staff = crate::staff::insert(&tx, None, &admin, passphrase)?;
+        let code = self.issue_recovery_code()?;
+        tx.commit()?;
         self.set_actor(Some(staff.id));
         Ok((staff, code))
     }

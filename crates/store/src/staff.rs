@@ -68,38 +68,8 @@ impl Database {
 impl StaffRepo<'_> {
     /// Adds a staff account with its first passphrase.
     pub fn create(&self, input: &StaffInput, passphrase: &str) -> Result<Staff> {
-        let f = input.validate()?;
-        check_passphrase(passphrase)?;
-        let hashed = hash(passphrase)?;
         let tx = self.db.conn.unchecked_transaction()?;
-        let taken: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM staff WHERE username = ?1",
-                [&f.username],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if taken.is_some() {
-            let mut e = waymark_domain::ValidationErrors::default();
-            e.push("username", "That username is already in use.");
-            return Err(e.into());
-        }
-        let ts = crate::now();
-        tx.execute(
-            "INSERT INTO staff (display_name, username, role, passphrase_hash, active, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
-            params![f.display_name, f.username, f.role.as_str(), hashed, ts],
-        )?;
-        let id = tx.last_insert_rowid();
-        audit::record(
-            &tx,
-            self.db.actor,
-            AuditAction::Admin,
-            ENTITY,
-            Some(id),
-            None,
-        )?;
-        let staff = read(&tx, id)?;
+        let staff = insert(&tx, self.db.actor, input, passphrase)?;
         tx.commit()?;
         Ok(staff)
     }
@@ -124,8 +94,13 @@ impl StaffRepo<'_> {
         )?)
     }
 
-    /// Enables or disables an account; disabled accounts cannot sign in.
+    /// Enables or disables an account; disabled accounts cannot sign in. The last active
+    /// admin cannot be disabled: without one the app would offer its first-run setup to
+    /// whoever is at the keyboard.
     pub fn set_active(&self, id: i64, active: bool) -> Result<Staff> {
+        if !active && self.is_last_active_admin(id)? {
+            return Err(Error::LastAdmin);
+        }
         self.admin_update(
             id,
             "UPDATE staff SET active = ?2, updated_at = ?3 WHERE id = ?1",
@@ -143,6 +118,23 @@ impl StaffRepo<'_> {
                 updated_at = ?3 WHERE id = ?1",
             params![id, hashed, crate::now()],
         )
+    }
+
+    fn is_last_active_admin(&self, id: i64) -> Result<bool> {
+        Ok(self.db.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM staff WHERE id = ?1 AND role = 'admin' AND active = 1)
+                AND NOT EXISTS (SELECT 1 FROM staff WHERE id <> ?1 AND role = 'admin' AND active = 1)",
+            [id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Whether any account exists, active or not: once one does, setup has run.
+    pub fn any(&self) -> Result<bool> {
+        Ok(self
+            .db
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM staff)", [], |r| r.get(0))?)
     }
 
     /// One admin change to account `id`, audited in the same transaction.
@@ -234,6 +226,39 @@ impl StaffRepo<'_> {
         tx.commit()?;
         Ok(staff)
     }
+}
+
+/// Adds an account inside the caller's transaction, audited by `actor`.
+pub(crate) fn insert(
+    tx: &Connection,
+    actor: Option<i64>,
+    input: &StaffInput,
+    passphrase: &str,
+) -> Result<Staff> {
+    let f = input.validate()?;
+    check_passphrase(passphrase)?;
+    let hashed = hash(passphrase)?;
+    let taken: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM staff WHERE username = ?1",
+            [&f.username],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if taken.is_some() {
+        let mut e = waymark_domain::ValidationErrors::default();
+        e.push("username", "That username is already in use.");
+        return Err(e.into());
+    }
+    let ts = crate::now();
+    tx.execute(
+        "INSERT INTO staff (display_name, username, role, passphrase_hash, active, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
+        params![f.display_name, f.username, f.role.as_str(), hashed, ts],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::record(tx, actor, AuditAction::Admin, ENTITY, Some(id), None)?;
+    read(tx, id)
 }
 
 /// A hash of a passphrase nobody knows, made once, for unknown usernames.

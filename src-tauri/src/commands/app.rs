@@ -10,7 +10,9 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
     state.note_ui_seen();
     let data_dir = state.data_dir().display().to_string();
     let signed = state.with_db(|db, session| {
-        let setup_needed = !db.staff().has_active_admin()?;
+        // Setup is offered only to a caseload with no account at all: the store keeps
+        // the last active admin from being disabled, and never runs setup twice.
+        let setup_needed = !db.staff().any()?;
         let dto = match session {
             Some(s) => Some(session_dto(db, s)?),
             None => None,

@@ -121,10 +121,11 @@ pub fn recover_with_code(state: State<'_, AppState>, code: String) -> Result<(),
     state.recover(&code)
 }
 
-/// Makes a new recovery code (the old one stops working); shown once, grouped.
+/// Makes a new key and recovery code (the old code no longer opens the caseload; backups
+/// made before keep needing it); shown once, grouped.
 #[tauri::command(async)]
 pub fn recovery_code_renew(state: State<'_, AppState>) -> Result<String, ApiError> {
-    let code = state.with_admin_db(|db| db.renew_recovery_code())?;
+    let code = state.renew_recovery_code()?;
     Ok(code.grouped().to_string())
 }
 

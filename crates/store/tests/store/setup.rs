@@ -53,6 +53,38 @@ fn setup_creates_practice_admin_and_recovery_code_once() {
 }
 
 #[test]
+fn setup_never_runs_again_once_any_account_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let mut db = open(dir.path(), &vault);
+    let first = db.issue_recovery_code().unwrap();
+    let before = std::fs::read(dir.path().join("waymark.recovery")).unwrap();
+    // An account that is not an active admin (a disabled one, or a link worker left
+    // by an older version) still means the caseload has been set up.
+    db.staff()
+        .create(
+            &StaffInput {
+                role: Role::LinkWorker,
+                ..admin()
+            },
+            "kettle violet harbour",
+        )
+        .unwrap();
+    assert!(!db.staff().has_active_admin().unwrap());
+    assert!(matches!(
+        db.complete_setup(&practice(), &admin(), "kettle violet harbour"),
+        Err(Error::AlreadySetUp)
+    ));
+    assert_eq!(
+        std::fs::read(dir.path().join("waymark.recovery")).unwrap(),
+        before,
+        "the recovery file is untouched"
+    );
+    db.check_recovery_code(&first).unwrap();
+    assert!(db.practice().unwrap().is_none());
+}
+
+#[test]
 fn the_practice_logo_is_kept_and_a_bad_one_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut db = open(dir.path(), &mock_vault());

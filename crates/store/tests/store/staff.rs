@@ -87,13 +87,22 @@ fn disabled_accounts_cannot_sign_in_and_resets_work() {
     let dir = tempfile::tempdir().unwrap();
     let db = open(dir.path(), &mock_vault());
     let s = db.staff().create(&amara(), PASS).unwrap();
+    db.staff()
+        .create(
+            &StaffInput {
+                display_name: "Ben Adeyemi".into(),
+                username: "ben".into(),
+                role: Role::Admin,
+            },
+            PASS,
+        )
+        .unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
     db.staff().set_active(s.id, false).unwrap();
     assert!(matches!(
         db.staff().sign_in("amara", PASS, now),
         Err(Error::SignInFailed)
     ));
-    assert!(!db.staff().has_active_admin().unwrap());
     db.staff().set_active(s.id, true).unwrap();
     db.staff()
         .reset_passphrase(s.id, "new long passphrase")
@@ -125,4 +134,51 @@ fn bad_accounts_are_refused_and_nothing_is_stored() {
         other => panic!("a duplicate username must be refused: {other:?}"),
     }
     assert_eq!(db.staff().list().unwrap().len(), 1);
+}
+
+#[test]
+fn the_last_active_admin_cannot_be_disabled() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    let admin = db.staff().create(&amara(), PASS).unwrap();
+    let worker = db
+        .staff()
+        .create(
+            &StaffInput {
+                display_name: "Chidi Obi".into(),
+                username: "chidi".into(),
+                role: Role::LinkWorker,
+            },
+            PASS,
+        )
+        .unwrap();
+    let before = db.audit_entries(100).unwrap().len();
+    assert!(matches!(
+        db.staff().set_active(admin.id, false),
+        Err(Error::LastAdmin)
+    ));
+    assert!(db.staff().has_active_admin().unwrap());
+    assert_eq!(
+        db.audit_entries(100).unwrap().len(),
+        before,
+        "nothing recorded"
+    );
+    // Link workers can still be disabled, and a second admin frees the first.
+    db.staff().set_active(worker.id, false).unwrap();
+    let second = db
+        .staff()
+        .create(
+            &StaffInput {
+                display_name: "Ben Adeyemi".into(),
+                username: "ben".into(),
+                role: Role::Admin,
+            },
+            PASS,
+        )
+        .unwrap();
+    db.staff().set_active(admin.id, false).unwrap();
+    assert!(matches!(
+        db.staff().set_active(second.id, false),
+        Err(Error::LastAdmin)
+    ));
 }
