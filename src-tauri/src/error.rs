@@ -24,6 +24,8 @@ pub enum ErrorCode {
     RecoveryCodeWrong,
     RecoveryFileMissing,
     BackupInvalid,
+    /// The backup folder's drive is full; this caseload's oldest backups there could go.
+    BackupDiskFull,
     /// Another Waymark (or program) holds the caseload's files.
     CaseloadInUse,
     ImportInvalid,
@@ -91,6 +93,7 @@ impl From<StoreError> for ApiError {
             StoreError::RecoveryCodeWrong => ErrorCode::RecoveryCodeWrong,
             StoreError::RecoveryFileMissing => ErrorCode::RecoveryFileMissing,
             StoreError::BackupInvalid(_) => ErrorCode::BackupInvalid,
+            StoreError::BackupDiskFull { .. } => ErrorCode::BackupDiskFull,
             StoreError::CaseloadInUse { .. } => ErrorCode::CaseloadInUse,
             StoreError::ImportInvalid(_) => ErrorCode::ImportInvalid,
             StoreError::SignInFailed => ErrorCode::SignInFailed,
@@ -187,6 +190,10 @@ mod tests {
             StoreError::RecoveryCodeWrong,
             StoreError::RecoveryFileMissing,
             StoreError::BackupInvalid("x".into()),
+            StoreError::BackupDiskFull {
+                folder: "/b".into(),
+                removable: 2,
+            },
             StoreError::ImportInvalid("x".into()),
             StoreError::SignInFailed,
             StoreError::SignInLocked { minutes: 1 },

@@ -671,18 +671,17 @@ async fn back_up_from_the_ui_and_restore_over_a_damaged_caseload() -> Result<()>
     })
     .await?;
     // The damaged file was set aside, byte for byte, not deleted.
+    // Set aside in a folder of its own, with its WAL and shared-memory files.
     let kept: Vec<_> = std::fs::read_dir(&data)?
         .filter_map(|e| e.ok())
         .filter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            // Its WAL and shared-memory files move with it.
-            name.starts_with("waymark.db.before-restore-")
-                && !name.ends_with("-wal")
-                && !name.ends_with("-shm")
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(waymark_store::backup::SET_ASIDE_PREFIX)
         })
         .collect();
     assert_eq!(kept.len(), 1, "one set-aside caseload");
-    assert!(std::fs::read(kept[0].path())? == damaged);
+    assert!(std::fs::read(kept[0].path().join("waymark.db"))? == damaged);
     Ok(())
 }
 

@@ -135,3 +135,41 @@ fn bad_usage_is_refused_with_a_message() {
         text(&out)
     );
 }
+
+#[test]
+#[ignore = "needs the OS credential store: run by `cargo xtask test`"]
+fn no_command_creates_a_caseload_in_an_empty_or_mistyped_folder() {
+    let parent = tempfile::tempdir().unwrap();
+    let empty = parent.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let typo = parent.path().join("wyamark");
+    let usb = tempfile::tempdir().unwrap();
+    let to = usb.path().to_str().unwrap();
+    for dir in [&empty, &typo] {
+        for args in [
+            &["backup", "--to", to][..],
+            &["new-recovery-code"][..],
+            &["verify", to][..],
+        ] {
+            let out = admin(dir, args, "");
+            assert!(!out.status.success(), "{args:?} in {}", dir.display());
+            assert!(
+                text(&out).contains("There is no caseload in")
+                    && text(&out).contains(dir.file_name().unwrap().to_str().unwrap()),
+                "{args:?}: {}",
+                text(&out)
+            );
+        }
+    }
+    assert_eq!(
+        std::fs::read_dir(&empty).unwrap().count(),
+        0,
+        "nothing made"
+    );
+    assert!(!typo.exists(), "no folder made");
+    assert_eq!(
+        std::fs::read_dir(usb.path()).unwrap().count(),
+        0,
+        "no backup"
+    );
+}

@@ -42,6 +42,21 @@ pub fn create_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
+/// Creates the folder `dir`, private as [`create_dir`] makes it, failing with
+/// `AlreadyExists` if anything is there: for a name that must be new.
+pub fn create_dir_new(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().mode(0o700).create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir(dir)?;
+        create_dir(dir)
+    }
+}
+
 /// A drive that keeps no rights, or rights this user may not change, is not an error.
 fn tolerate(tightened: io::Result<()>) -> io::Result<()> {
     match tightened {

@@ -42,6 +42,11 @@ pub struct BackupManifest {
     /// Rows per table, compared on every verification.
     pub counts: BTreeMap<String, i64>,
     pub database_sha256: String,
+    /// This caseload's backup number, one more than any before it: rotation orders a
+    /// caseload's backups by it, so a clock set back cannot make a new backup look old.
+    /// (Backups made before it existed read as 0.)
+    #[serde(default)]
+    pub sequence: u64,
 }
 
 /// The outcome of making a backup.
@@ -90,23 +95,47 @@ impl Database {
         actor: Option<i64>,
         entity: &'static str,
     ) -> Result<BackupReport> {
-        if !self.paths().recovery.exists() {
+        if !self.paths().recovery.try_exists()? {
             return Err(Error::RecoveryFileMissing);
         }
         fs::create_dir_all(dest)?;
+        let ours = self.key_fingerprints()?;
+        clear_stale_partials(dest)?;
         let name = unique_name(dest);
         let partial = dest.join(format!(".{name}.partial"));
-        if partial.exists() {
-            // Our own unfinished attempt from a moment ago: it never held a complete copy.
-            fs::remove_dir_all(&partial)?;
-        }
         fs::create_dir(&partial)?;
+        let made = self.write_backup(&partial, dest, &ours);
+        let manifest = match made {
+            Ok(manifest) => manifest,
+            Err(e) => {
+                // This attempt never held a complete copy: it goes now, not later.
+                let _ = fs::remove_dir_all(&partial);
+                return Err(disk_full_or(e, dest, &ours));
+            }
+        };
+        let dir = dest.join(&name);
+        if let Err(e) = waymark_private_fs::rename_new(&partial, &dir) {
+            let _ = fs::remove_dir_all(&partial);
+            return Err(e.into());
+        }
+        let removed = rotate(dest, keep, &dir, &ours)?;
+        audit::record(&self.conn, actor, AuditAction::Export, entity, None, None)?;
+        Ok(BackupReport {
+            dir,
+            manifest,
+            removed,
+        })
+    }
+
+    /// Writes and verifies one backup into the empty folder `partial`.
+    fn write_backup(&self, partial: &Path, dest: &Path, ours: &[String]) -> Result<BackupManifest> {
         let copy = partial.join(DATABASE_FILE);
         // One read transaction: the counts and the copied pages are the same snapshot.
         let tx = self.conn.unchecked_transaction()?;
         let counts = table_counts(&tx)?;
         let schema_version = crate::migrations::current_version(&tx)?;
         {
+            waymark_private_fs::create_file(&copy)?;
             let mut dst = open_keyed(&copy, &self.key, Create::Yes)?;
             Backup::new(&tx, &mut dst)?.run_to_completion(256, Duration::ZERO, None)?;
             // The copy is one self-contained file: no WAL beside it.
@@ -114,8 +143,12 @@ impl Database {
             dst.close().map_err(|(_, e)| Error::from(e))?;
         }
         tx.commit()?;
-        fs::copy(&self.paths().recovery, partial.join(RECOVERY_FILE))?;
+        sync_file(&copy)?;
+        let recovery = partial.join(RECOVERY_FILE);
+        fs::copy(&self.paths().recovery, &recovery)?;
+        sync_file(&recovery)?;
         keycheck::write(&partial.join(KEYCHECK_FILE), &self.key)?;
+        let sequence = next_sequence(dest, ours)?;
         let manifest = BackupManifest {
             format: FORMAT.into(),
             version: 1,
@@ -124,19 +157,127 @@ impl Database {
             fingerprint: self.key.fingerprint(),
             counts,
             database_sha256: sha256_file(&copy)?,
+            sequence,
         };
         crate::write_json_atomically(&partial.join(MANIFEST_FILE), &manifest)?;
-        verify_backup_with_key(&partial, &self.key)?;
-        let dir = dest.join(&name);
-        fs::rename(&partial, &dir)?;
-        let removed = rotate(dest, keep, &dir)?;
-        audit::record(&self.conn, actor, AuditAction::Export, entity, None, None)?;
-        Ok(BackupReport {
-            dir,
-            manifest,
-            removed,
-        })
+        verify_backup_with_key(partial, &self.key)?;
+        waymark_private_fs::sync_parent(&copy)?;
+        Ok(manifest)
     }
+
+    /// The fingerprints of every key this caseload has had: its backups are those made
+    /// under one of them.
+    pub fn key_fingerprints(&self) -> Result<Vec<String>> {
+        let mut all = vec![self.key.fingerprint()];
+        if let Some(text) = crate::practice::setting(&self.conn, KEY_HISTORY_KEY)? {
+            all.extend(serde_json::from_str::<Vec<String>>(&text).unwrap_or_default());
+        }
+        Ok(all)
+    }
+}
+
+/// The settings row that lists the fingerprints of this caseload's earlier keys.
+pub(crate) const KEY_HISTORY_KEY: &str = "key_history";
+
+/// Adds `fingerprint` to the caseload's earlier keys (before a renewal replaces it).
+pub(crate) fn remember_key(conn: &Connection, fingerprint: &str) -> Result<()> {
+    let mut all: Vec<String> = crate::practice::setting(conn, KEY_HISTORY_KEY)?
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    if !all.iter().any(|f| f == fingerprint) {
+        all.push(fingerprint.to_owned());
+    }
+    let text = serde_json::to_string(&all).map_err(|e| Error::Corrupt(e.to_string()))?;
+    crate::practice::put_setting(conn, KEY_HISTORY_KEY, Some(&text))
+}
+
+/// Flushes a file written by a copy (which does not flush). Windows flushes only
+/// through a handle that may write (FlushFileBuffers refuses a read-only one).
+fn sync_file(path: &Path) -> Result<()> {
+    fs::OpenOptions::new().write(true).open(path)?.sync_all()?;
+    Ok(())
+}
+
+/// One more than the highest backup number of this caseload's backups in `dest`.
+fn next_sequence(dest: &Path, ours: &[String]) -> Result<u64> {
+    Ok(own_backups(dest, ours)?
+        .iter()
+        .map(|(_, m)| m.sequence)
+        .max()
+        .map_or(1, |n| n + 1))
+}
+
+/// This caseload's complete backups in `dest` (judged by a valid manifest made under
+/// one of its keys), oldest first by backup number, then by name.
+fn own_backups(dest: &Path, ours: &[String]) -> Result<Vec<(PathBuf, BackupManifest)>> {
+    let mut found: Vec<(PathBuf, BackupManifest)> = list_backups(dest)?
+        .into_iter()
+        .filter_map(|dir| {
+            let manifest = read_manifest(&dir).ok()?;
+            ours.contains(&manifest.fingerprint)
+                .then_some((dir, manifest))
+        })
+        .collect();
+    // `list_backups` gave name order; a stable sort keeps it among equal numbers.
+    found.sort_by_key(|(_, m)| m.sequence);
+    Ok(found)
+}
+
+/// A partial backup folder untouched for this long was abandoned (a crash, a pulled
+/// drive); a younger one may be another program's backup still being written.
+const STALE_PARTIAL: Duration = Duration::from_secs(60 * 60);
+
+/// Removes the `.waymark-backup-*.partial` folders that failed attempts left.
+fn clear_stale_partials(dest: &Path) -> Result<()> {
+    for entry in fs::read_dir(dest)?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(&format!(".{BACKUP_PREFIX}")) && name.ends_with(".partial")) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_none_or(|age| age >= STALE_PARTIAL);
+        if stale {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// A full drive is reported as such, with how many of this caseload's backups there
+/// could be removed to make room.
+fn disk_full_or(e: Error, dest: &Path, ours: &[String]) -> Error {
+    let full = match &e {
+        Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        Error::Sqlite(s) => s.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull),
+        _ => false,
+    };
+    if !full {
+        return e;
+    }
+    Error::BackupDiskFull {
+        folder: dest.to_path_buf(),
+        removable: own_backups(dest, ours).map_or(0, |b| b.len().saturating_sub(1)),
+    }
+}
+
+/// Makes room in a full backup folder: removes this caseload's oldest backups there,
+/// keeping its newest `keep_newest` (at least one). Another caseload's backups, and
+/// anything that is not a backup, are never touched.
+pub fn make_room(dest: &Path, ours: &[String], keep_newest: usize) -> Result<Vec<PathBuf>> {
+    let own = own_backups(dest, ours)?;
+    let excess = own.len().saturating_sub(keep_newest.max(1));
+    let mut removed = Vec::new();
+    for (old, _) in own.into_iter().take(excess) {
+        if remove_backup(dest, &old) {
+            removed.push(old);
+        }
+    }
+    Ok(removed)
 }
 
 /// Checks a backup with the recovery code: the copy decrypts, passes SQLite's integrity
@@ -194,104 +335,140 @@ pub fn restore(
             return Err(e);
         }
     };
-    if let Err(e) = fs::rename(&staging, &paths.database) {
+    let placed = keep_key_material(&paths, &aside, vault)
+        .and_then(|()| Ok(waymark_private_fs::rename_new(&staging, &paths.database)?));
+    if let Err(e) = placed {
         // The live caseload goes back where it was; the copy was ours.
-        aside.undo(&paths.dir)?;
+        aside.undo()?;
         fs::remove_file(&staging)?;
-        return Err(e.into());
+        return Err(e);
     }
     fs::copy(backup.join(RECOVERY_FILE), &paths.recovery)?;
+    sync_file(&paths.recovery)?;
     keycheck::write(&paths.keycheck, &key)?;
     vault.store(&account_for(&dir), &key)?;
     Ok(RestoreReport {
         manifest,
-        previous: aside.database,
+        previous: aside.database.then_some(aside.folder),
     })
+}
+
+/// Keeps what opens the set-aside caseload beside it: copies of its key check and
+/// recovery file (so its own recovery code opens it on any computer), and its key
+/// filed in the credential store under the set-aside folder's own entry (so
+/// `Database::open` on that folder opens it here). Without this, restoring a backup
+/// made under another key would strand the data it replaced.
+fn keep_key_material(paths: &DataPaths, aside: &SetAside, vault: &dyn KeyVault) -> Result<()> {
+    if !aside.database {
+        return Ok(());
+    }
+    for (from, name) in [
+        (&paths.keycheck, KEYCHECK_FILE),
+        (&paths.recovery, RECOVERY_FILE),
+    ] {
+        if from.try_exists()? {
+            let to = aside.folder.join(name);
+            fs::copy(from, &to)?;
+            sync_file(&to)?;
+        }
+    }
+    if let Some(old) = vault.load(&account_for(&paths.dir))? {
+        if keycheck::check(&paths.keycheck, &old) != keycheck::KeyCheck::Differs {
+            vault.store(&account_for(&dunce::canonicalize(&aside.folder)?), &old)?;
+        }
+    }
+    Ok(())
 }
 
 /// What `set_aside` moved, to report or to put back.
 struct SetAside {
-    /// Where the live database now is, if there was one.
-    database: Option<PathBuf>,
+    /// The folder the live files moved into.
+    folder: PathBuf,
+    /// Whether the live database itself is among them.
+    database: bool,
     moved: Vec<(PathBuf, PathBuf)>,
 }
 
 impl SetAside {
-    /// Puts everything back where it was.
-    fn undo(&self, dir: &Path) -> Result<()> {
+    /// Puts everything back where it was and removes the folder made for it.
+    fn undo(&self) -> Result<()> {
         for (back, place) in self.moved.iter().rev() {
             fs::rename(place, back).map_err(|e| {
                 Error::Io(std::io::Error::other(format!(
-                    "{e}; the caseload's files are in {} under the names \
-                     waymark.db.before-restore-*",
-                    dir.display()
+                    "{e}; the caseload's files are in {}",
+                    self.folder.display()
                 )))
             })?;
+        }
+        for name in [KEYCHECK_FILE, RECOVERY_FILE] {
+            let copy = self.folder.join(name);
+            if copy.try_exists()? {
+                fs::remove_file(copy)?;
+            }
+        }
+        if self.folder.try_exists()? {
+            fs::remove_dir(&self.folder)?;
         }
         Ok(())
     }
 }
 
+/// The prefix of the folders that hold a caseload a restore replaced.
+pub const SET_ASIDE_PREFIX: &str = "before-restore-";
+
 /// Moves the live database with its WAL and shared-memory files (which may hold
-/// committed rows) to `waymark.db.before-restore-<time>`, a name not yet used, so an
-/// earlier set-aside copy is never replaced. A WAL left without its database (after a
-/// crash) moves too: SQLite would replay it into the restored database. The database
-/// moves first: on Windows a file that another process holds open cannot be renamed,
-/// so Waymark running on this folder stops the restore there, before anything has
-/// moved. Should a later file refuse, those already moved are put back, so a failure
-/// leaves the folder as it was.
+/// committed rows) into a new folder `before-restore-<time>` inside the data folder, a
+/// name not yet used, so an earlier set-aside caseload is never replaced. A WAL left
+/// without its database (after a crash) moves too: SQLite would replay it into the
+/// restored database. The database moves first: on Windows a file that another process
+/// holds open cannot be renamed, so Waymark running on this folder stops the restore
+/// there, before anything has moved. Should a later file refuse, those already moved
+/// are put back, so a failure leaves the folder as it was.
 fn set_aside(paths: &DataPaths) -> Result<SetAside> {
     let live = [
         paths.database.clone(),
         wal_path(&paths.database),
         shm_path(&paths.database),
     ];
-    let mut aside = SetAside {
-        database: None,
-        moved: Vec::new(),
-    };
     let mut present = Vec::new();
     for file in &live {
         present.push(file.try_exists()?);
     }
-    if !present.iter().any(|p| *p) {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let base = format!("{SET_ASIDE_PREFIX}{stamp}");
+    let mut folder = paths.dir.join(&base);
+    for n in 2.. {
+        match waymark_private_fs::create_dir_new(&folder) {
+            Ok(()) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                folder = paths.dir.join(format!("{base}-{n}"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut aside = SetAside {
+        folder,
+        database: false,
+        moved: Vec::new(),
+    };
+    if !present.contains(&true) {
+        fs::remove_dir(&aside.folder)?;
         return Ok(aside);
     }
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let base = paths
-        .dir
-        .join(format!("{DATABASE_FILE}.before-restore-{stamp}"));
-    let mut kept = base.clone();
-    for n in 2.. {
-        let taken = [kept.clone(), wal_path(&kept), shm_path(&kept)]
-            .iter()
-            .map(|p| p.try_exists())
-            .collect::<std::io::Result<Vec<bool>>>()?;
-        if !taken.contains(&true) {
-            break;
-        }
-        kept = base.with_file_name(format!("{DATABASE_FILE}.before-restore-{stamp}-{n}"));
-    }
-    for ((from, to), here) in live
-        .into_iter()
-        .zip([kept.clone(), wal_path(&kept), shm_path(&kept)])
-        .zip(present)
-    {
+    for (from, here) in live.into_iter().zip(present) {
         if !here {
             continue;
         }
-        if let Err(e) = fs::rename(&from, &to) {
-            aside.undo(&paths.dir)?;
+        let Some(name) = from.file_name() else {
+            continue;
+        };
+        let to = aside.folder.join(name);
+        if let Err(e) = waymark_private_fs::rename_new(&from, &to) {
+            aside.undo()?;
             return Err(in_use_or(e, &paths.dir));
         }
+        aside.database |= from == paths.database;
         aside.moved.push((from, to));
-    }
-    if aside
-        .moved
-        .first()
-        .is_some_and(|(from, _)| *from == paths.database)
-    {
-        aside.database = Some(kept);
     }
     Ok(aside)
 }
@@ -316,6 +493,17 @@ pub fn verify_backup_with_key(dir: &Path, key: &DbKey) -> Result<BackupManifest>
     let manifest = read_manifest(dir)?;
     if manifest.fingerprint != key.fingerprint() {
         return Err(invalid("it was made with another key".into()));
+    }
+    // The wrapped key is what makes the backup restorable on a new computer: it must be
+    // there, whole, and for this copy's key.
+    let recovery = dir.join(RECOVERY_FILE);
+    match WrappedKey::read(&recovery) {
+        Ok(wrapped) if wrapped.fingerprint == manifest.fingerprint => {}
+        Ok(_) => return Err(invalid("its recovery file is for another key".into())),
+        Err(Error::RecoveryFileMissing) => {
+            return Err(invalid("its recovery file is missing".into()))
+        }
+        Err(_) => return Err(invalid("its recovery file is damaged or cut short".into())),
     }
     check_copy(&dir.join(DATABASE_FILE), key, &manifest)?;
     Ok(manifest)
@@ -458,13 +646,16 @@ pub fn list_backups(dest: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Removes the oldest backups beyond `keep`. Each is first renamed out of the list
-/// (`.<name>.removing`), so a backup is never left half-deleted among the good ones. One
-/// that cannot be moved now (on Windows, a file in it open in another program, such as
-/// the practice's own backup tool copying it) stays for the next rotation: the new
-/// backup is already complete and verified, so that is no reason to fail it. What a
-/// removal leaves (a file held while it was deleted) goes at the next rotation.
-fn rotate(dest: &Path, keep: usize, newest: &Path) -> Result<Vec<PathBuf>> {
+/// Removes this caseload's oldest backups beyond `keep` (judged by manifest and key
+/// fingerprint, ordered by backup number: another caseload's backups, a folder that only
+/// looks like a backup, and a clock set back never change what goes). Each is first
+/// renamed out of the list (`.<name>.removing`), so a backup is never left half-deleted
+/// among the good ones. One that cannot be moved now (on Windows, a file in it open in
+/// another program, such as the practice's own backup tool copying it) stays for the
+/// next rotation: the new backup is already complete and verified, so that is no reason
+/// to fail it. What a removal leaves (a file held while it was deleted) goes at the next
+/// rotation.
+fn rotate(dest: &Path, keep: usize, newest: &Path, ours: &[String]) -> Result<Vec<PathBuf>> {
     for entry in fs::read_dir(dest)?.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -472,22 +663,72 @@ fn rotate(dest: &Path, keep: usize, newest: &Path) -> Result<Vec<PathBuf>> {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
-    let all = list_backups(dest)?;
-    let excess = all.len().saturating_sub(keep.max(1));
+    let own = own_backups(dest, ours)?;
+    let excess = own.len().saturating_sub(keep.max(1));
     let mut removed = Vec::new();
-    for old in all.into_iter().take(excess) {
-        let Some(name) = old.file_name() else {
-            continue;
-        };
-        let doomed = dest.join(format!(".{}{REMOVING}", name.to_string_lossy()));
-        if old == newest || fs::rename(&old, &doomed).is_err() {
-            continue;
+    for (old, _) in own.into_iter().take(excess) {
+        if old != newest && remove_backup(dest, &old) {
+            removed.push(old);
         }
-        let _ = fs::remove_dir_all(&doomed);
-        removed.push(old);
     }
     Ok(removed)
 }
 
+/// Moves a backup out of the list, then deletes it; false if it could not be moved.
+fn remove_backup(dest: &Path, old: &Path) -> bool {
+    let Some(name) = old.file_name() else {
+        return false;
+    };
+    let doomed = dest.join(format!(".{}{REMOVING}", name.to_string_lossy()));
+    if fs::rename(old, &doomed).is_err() {
+        return false;
+    }
+    let _ = fs::remove_dir_all(&doomed);
+    true
+}
+
 /// The suffix of a backup folder being removed by rotation.
 const REMOVING: &str = ".removing";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_drive_is_reported_with_what_could_be_removed() {
+        let usb = tempfile::tempdir().unwrap();
+        for name in [
+            "waymark-backup-20261101T000000Z",
+            "waymark-backup-20261102T000000Z",
+        ] {
+            let dir = usb.path().join(name);
+            fs::create_dir(&dir).unwrap();
+            let manifest = BackupManifest {
+                format: FORMAT.into(),
+                version: 1,
+                created_at: "2026-11-01T00:00:00Z".into(),
+                schema_version: 1,
+                fingerprint: "ours".into(),
+                counts: BTreeMap::new(),
+                database_sha256: String::new(),
+                sequence: 1,
+            };
+            crate::write_json_atomically(&dir.join(MANIFEST_FILE), &manifest).unwrap();
+        }
+        let full = Error::Io(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        match disk_full_or(full, usb.path(), &["ours".into()]) {
+            Error::BackupDiskFull { removable, .. } => assert_eq!(removable, 1),
+            other => panic!("not reported as a full drive: {other:?}"),
+        }
+        let sqlite_full = Error::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        ));
+        assert_eq!(
+            disk_full_or(sqlite_full, usb.path(), &[]).code(),
+            "backup_disk_full"
+        );
+        let other = Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(disk_full_or(other, usb.path(), &[]).code(), "storage");
+    }
+}

@@ -367,6 +367,8 @@ impl Database {
                 "the new key could not be read back after saving".into(),
             ));
         }
+        // Backups made under the old key stay this caseload's, for rotation.
+        crate::backup::remember_key(&self.conn, &self.key.fingerprint())?;
         if stop == RenewalStop::BeforeRekey {
             return Ok(code);
         }

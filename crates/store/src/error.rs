@@ -88,6 +88,13 @@ pub enum Error {
     #[error("This backup cannot be used: {0}. Nothing has been changed.")]
     BackupInvalid(String),
 
+    #[error(
+        "The drive that holds the backup folder {folder} is full, so no backup was made. \
+         {removable} older backup(s) of this caseload there could be removed to make room; \
+         nothing else in the folder would be touched."
+    )]
+    BackupDiskFull { folder: PathBuf, removable: usize },
+
     #[error("This computer's credential store could not be used: {0}")]
     CredentialStore(String),
 
@@ -130,6 +137,7 @@ impl Error {
             Error::RecoveryCodeWrong => "recovery_code_wrong",
             Error::RecoveryFileMissing => "recovery_file_missing",
             Error::BackupInvalid(_) => "backup_invalid",
+            Error::BackupDiskFull { .. } => "backup_disk_full",
             Error::ImportInvalid(_) => "import_invalid",
             Error::SignInFailed => "sign_in_failed",
             Error::AlreadySetUp | Error::LastAdmin => "forbidden",

@@ -157,6 +157,8 @@ export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
     "The recovery file that belongs beside the caseload (or in the backup) is missing, so the recovery code cannot be used here. Ask your administrator for help.",
   backup_invalid:
     "This backup is damaged or incomplete and cannot be used. Nothing has been changed. Try another backup, or ask your administrator for help.",
+  backup_disk_full:
+    "The drive that holds the backup folder is full, so no backup was made. Removing this caseload's oldest backups there would make room; nothing else in the folder is touched.",
   caseload_in_use:
     "Waymark (or another program) is using this caseload's files. Close it, then try again. Nothing has been changed.",
   import_invalid: "This file cannot be imported. Nothing has been changed.",

@@ -1,9 +1,9 @@
 use std::fs;
 use std::path::Path;
 
-use waymark_store::backup::{list_backups, restore, verify_backup};
+use waymark_store::backup::{list_backups, make_room, restore, verify_backup};
 use waymark_store::recovery::RecoveryCode;
-use waymark_store::{Database, PatientQuery};
+use waymark_store::{Database, KeyVault, PatientQuery};
 
 use crate::common::*;
 
@@ -198,8 +198,14 @@ fn a_wal_left_without_its_database_is_set_aside_not_replayed() {
     assert_eq!(restored.previous, None, "there was no database to keep");
     let kept: Vec<_> = fs::read_dir(elsewhere.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("waymark.db.before-restore-") && n.ends_with("-wal"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("before-restore-")
+        })
+        .filter(|p| p.join("waymark.db-wal").exists())
         .collect();
     assert_eq!(kept.len(), 1, "the stray WAL is kept aside");
     assert_ne!(
@@ -261,4 +267,186 @@ fn choosing_the_folder_of_backups_instead_of_one_backup_says_so() {
     let empty = tempfile::tempdir().unwrap();
     let e = waymark_store::backup::read_manifest(empty.path()).unwrap_err();
     assert!(e.to_string().contains("manifest cannot be read"), "{e}");
+}
+
+#[test]
+fn restoring_a_backup_from_another_key_keeps_the_replaced_caseload_openable() {
+    // Live caseload A (its own key and code), used for a week on a fresh laptop.
+    let (a_dir, vault, a, a_code) = caseload();
+    a.patients()
+        .create(&patient("Only", "InA", "1960-02-03", ""), today())
+        .unwrap();
+    drop(a);
+    // An old USB backup of caseload B, made under another key and code.
+    let (_b_dir, _b_vault, b, b_code) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    let b_backup = b.backup_to(usb.path(), 14).unwrap().dir;
+    drop(b);
+
+    let restored = restore(&b_backup, a_dir.path(), &vault, &b_code).unwrap();
+    let aside = restored.previous.expect("A was set aside");
+    assert_eq!(total(&open(a_dir.path(), &vault)), 2, "B is live");
+    // A opens from where it was set aside, with this computer's credential store …
+    let a_again = Database::open(&aside, &vault).unwrap();
+    assert_eq!(total(&a_again), 3, "A's records, all of them");
+    assert_eq!(search(&a_again, "InA").total, 1);
+    drop(a_again);
+    // … and with A's own recovery code on a computer that never had its key.
+    let a_elsewhere = Database::recover(&aside, &mock_vault(), &a_code).unwrap();
+    assert_eq!(total(&a_elsewhere), 3);
+}
+
+/// A backup's recovery file damaged by `damage` makes the backup fail verification,
+/// with the key (as `waymark-admin verify` checks) and with the code.
+fn recovery_file_damage_is_caught(damage: impl Fn(&Path)) {
+    let (_dir, vault, db, code) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    let made = db.backup_to(usb.path(), 14).unwrap().dir;
+    let key = vault
+        .load(&waymark_store::key::account_for(&db.paths().dir))
+        .unwrap()
+        .unwrap();
+    damage(&made.join("waymark.recovery"));
+    let e = waymark_store::backup::verify_backup_with_key(&made, &key).unwrap_err();
+    assert_eq!(e.code(), "backup_invalid", "{e}");
+    assert!(e.to_string().contains("recovery file"), "{e}");
+    assert!(verify_backup(&made, &code).is_err());
+}
+
+#[test]
+fn a_backup_whose_recovery_file_is_missing_fails_verification() {
+    recovery_file_damage_is_caught(|f| fs::remove_file(f).unwrap());
+}
+
+#[test]
+fn a_backup_whose_recovery_file_is_cut_short_fails_verification() {
+    recovery_file_damage_is_caught(|f| {
+        let bytes = fs::read(f).unwrap();
+        fs::write(f, &bytes[..bytes.len() / 2]).unwrap();
+    });
+}
+
+#[test]
+fn a_backup_whose_recovery_file_is_for_another_key_fails_verification() {
+    let (_odir, _ovault, other, _ocode) = caseload();
+    let other_recovery = other.paths().recovery.clone();
+    recovery_file_damage_is_caught(move |f| {
+        fs::copy(&other_recovery, f).unwrap();
+    });
+}
+
+#[test]
+fn rotation_removes_only_this_caseloads_own_backups() {
+    let (_dir, _vault, db, _code) = caseload();
+    let (_odir, _ovault, other, _ocode) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    // Another caseload's backups share the folder, made earlier (older names).
+    let theirs = [
+        other.backup_to(usb.path(), 14).unwrap().dir,
+        other.backup_to(usb.path(), 14).unwrap().dir,
+    ];
+    // A folder that looks like a backup by name but holds no valid manifest.
+    let lookalike = usb.path().join("waymark-backup-20200101T000000Z");
+    fs::create_dir(&lookalike).unwrap();
+    fs::write(lookalike.join("notes.txt"), b"the practice's own files").unwrap();
+    let mut mine = Vec::new();
+    for _ in 0..3 {
+        mine.push(db.backup_to(usb.path(), 2).unwrap().dir);
+    }
+    for dir in theirs.iter().chain([&lookalike]) {
+        assert!(dir.exists(), "{} was removed", dir.display());
+    }
+    assert!(!mine[0].exists(), "this caseload's oldest goes");
+    assert!(mine[1].exists() && mine[2].exists());
+}
+
+#[test]
+fn after_a_new_key_the_older_backups_still_rotate_out() {
+    let (_dir, vault, mut db, _code) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    let old = db.backup_to(usb.path(), 2).unwrap().dir;
+    db.renew_recovery_code(&vault).unwrap();
+    db.backup_to(usb.path(), 2).unwrap();
+    db.backup_to(usb.path(), 2).unwrap();
+    assert!(
+        !old.exists(),
+        "a backup under the earlier key is still this caseload's"
+    );
+}
+
+#[test]
+fn a_clock_set_back_never_makes_a_new_backup_delete_a_good_one() {
+    let (_dir, _vault, db, _code) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    let first = db.backup_to(usb.path(), 2).unwrap().dir;
+    let second = db.backup_to(usb.path(), 2).unwrap().dir;
+    // As if both were made in 2030 and the clock has since been put back to now:
+    // their names sort after any new backup's.
+    let future = |dir: &Path, n: u32| {
+        let to = usb
+            .path()
+            .join(format!("waymark-backup-20300101T00000{n}Z"));
+        fs::rename(dir, &to).unwrap();
+        to
+    };
+    let (first, second) = (future(&first, 1), future(&second, 2));
+    let third = db.backup_to(usb.path(), 2).unwrap();
+    assert_eq!(
+        third.removed,
+        vec![first.clone()],
+        "the oldest by backup number"
+    );
+    assert!(!first.exists());
+    assert!(second.exists() && third.dir.exists(), "the two newest stay");
+}
+
+#[test]
+fn a_failed_backup_leaves_no_partial_folder() {
+    let (dir, _vault, db, _code) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    // An abandoned attempt from long ago (a crash, a pulled drive).
+    let stale = usb.path().join(".waymark-backup-20250101T000000Z.partial");
+    fs::create_dir(&stale).unwrap();
+    fs::write(stale.join("waymark.db"), b"half a copy").unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    fs::File::options()
+        .write(true)
+        .open(stale.join("waymark.db"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    fs::File::open(&stale)
+        .unwrap()
+        .set_modified(old)
+        .unwrap_or(());
+    // This attempt fails part-way: the recovery file goes between the check and the copy
+    // is not possible to time, so make the copy fail instead: a read-only recovery file
+    // is fine, but a recovery file that is a folder cannot be copied.
+    let recovery = dir.path().join("waymark.recovery");
+    let saved = fs::read(&recovery).unwrap();
+    fs::remove_file(&recovery).unwrap();
+    fs::create_dir(&recovery).unwrap();
+    assert!(db.backup_to(usb.path(), 2).is_err());
+    let left: Vec<_> = fs::read_dir(usb.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    fs::remove_dir(&recovery).unwrap();
+    fs::write(&recovery, saved).unwrap();
+    db.backup_to(usb.path(), 2).unwrap();
+}
+
+#[test]
+fn making_room_removes_only_this_caseloads_oldest_backups() {
+    let (_dir, _vault, db, _code) = caseload();
+    let (_odir, _ovault, other, _ocode) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    let theirs = other.backup_to(usb.path(), 14).unwrap().dir;
+    let mine: Vec<_> = (0..3)
+        .map(|_| db.backup_to(usb.path(), 14).unwrap().dir)
+        .collect();
+    let removed = make_room(usb.path(), &db.key_fingerprints().unwrap(), 1).unwrap();
+    assert_eq!(removed, mine[..2].to_vec());
+    assert!(theirs.exists() && mine[2].exists());
 }
