@@ -186,6 +186,39 @@ pub fn sync_parent(path: &Path) -> io::Result<()> {
     }
 }
 
+/// Reads at most `cap` bytes of the ordinary file at `path`: for files that come from
+/// outside (a backup's manifest or recovery file, an imported directory). The cap is on
+/// the bytes actually read, not on what the file's metadata claims, and a FIFO, device
+/// or folder is refused without blocking on it (opened non-blocking, then checked).
+pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A FIFO opened for reading would wait for a writer; non-blocking, it opens at
+        // once and is then refused as not an ordinary file.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not an ordinary file", path.display()),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{} is larger than {cap} bytes", path.display()),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Whether only this user can open `path`: mode 0700 or 0600 (no group or other bits)
 /// on Unix; on Windows a protected DACL whose every entry is for the current user.
 pub fn is_private(path: &Path) -> io::Result<bool> {
@@ -264,6 +297,45 @@ mod tests {
             b"new",
             "a durable rename replaces"
         );
+    }
+
+    #[test]
+    fn capped_reads_stop_at_the_cap_and_refuse_what_is_not_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("manifest.json");
+        std::fs::write(&small, b"{}").unwrap();
+        assert_eq!(read_capped(&small, 2).unwrap(), b"{}");
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'x'; 1000]).unwrap();
+        assert_eq!(
+            read_capped(&big, 999).unwrap_err().kind(),
+            io::ErrorKind::InvalidData
+        );
+        assert_eq!(
+            read_capped(dir.path(), 10).unwrap_err().kind(),
+            io::ErrorKind::InvalidInput,
+            "a folder"
+        );
+        #[cfg(unix)]
+        {
+            // /dev/zero claims no size and never ends: only the cap stops it.
+            let zero = Path::new("/dev/zero");
+            if zero.exists() {
+                assert!(read_capped(zero, 1 << 20).is_err());
+            }
+            // A FIFO with no writer: refused at once, not waited on.
+            let fifo = dir.path().join("fifo");
+            if std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .is_ok_and(|s| s.success())
+            {
+                assert_eq!(
+                    read_capped(&fifo, 10).unwrap_err().kind(),
+                    io::ErrorKind::InvalidInput
+                );
+            }
+        }
     }
 
     #[test]

@@ -306,6 +306,7 @@ pub fn restore(
 ) -> Result<RestoreReport> {
     let key = backup_key(backup, code)?;
     let manifest = verify_backup_with_key(backup, &key)?;
+
     if crate::relocate::move_unfinished(data_dir)? {
         return Err(Error::Io(std::io::Error::other(
             "a move of the caseload into this folder has not finished: open Waymark (or run \
@@ -513,20 +514,22 @@ pub fn verify_backup_with_key(dir: &Path, key: &DbKey) -> Result<BackupManifest>
 /// proves nothing about the copy).
 pub fn read_manifest(dir: &Path) -> Result<BackupManifest> {
     let invalid = |why: String| Error::BackupInvalid(why);
-    let text = fs::read_to_string(dir.join(MANIFEST_FILE)).map_err(|e| {
-        // The folder that holds the backups, chosen instead of one backup inside it.
-        let holds_backups = list_backups(dir).is_ok_and(|b| !b.is_empty());
-        if e.kind() == std::io::ErrorKind::NotFound && holds_backups {
-            invalid(
-                "that folder holds several backups: choose one of the waymark-backup folders \
+    // A manifest is a few kilobytes; one from a hostile drive could be anything.
+    let text =
+        waymark_private_fs::read_capped(&dir.join(MANIFEST_FILE), 1024 * 1024).map_err(|e| {
+            // The folder that holds the backups, chosen instead of one backup inside it.
+            let holds_backups = list_backups(dir).is_ok_and(|b| !b.is_empty());
+            if e.kind() == std::io::ErrorKind::NotFound && holds_backups {
+                invalid(
+                    "that folder holds several backups: choose one of the waymark-backup folders \
                  inside it"
-                    .into(),
-            )
-        } else {
-            invalid(format!("its manifest cannot be read ({e})"))
-        }
-    })?;
-    let manifest: BackupManifest = serde_json::from_str(&text)
+                        .into(),
+                )
+            } else {
+                invalid(format!("its manifest cannot be read ({e})"))
+            }
+        })?;
+    let manifest: BackupManifest = serde_json::from_slice(&text)
         .map_err(|e| invalid(format!("its manifest is damaged ({e})")))?;
     if manifest.format != FORMAT || manifest.version != 1 {
         return Err(invalid(
@@ -549,6 +552,13 @@ fn check_copy(path: &Path, key: &DbKey, manifest: &BackupManifest) -> Result<()>
     }
     let conn = open_keyed(path, key, Create::No)?;
     probe(&conn).map_err(|e| invalid(format!("its database cannot be read ({e})")))?;
+    // A copy from a newer Waymark is refused before anything moves, whatever its
+    // manifest says.
+    let supported = crate::migrations::latest_version();
+    let found = crate::migrations::current_version(&conn)?.max(manifest.schema_version);
+    if found > supported {
+        return Err(Error::DatabaseTooNew { found, supported });
+    }
     let result: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|e| invalid(format!("its integrity check failed ({e})")))?;

@@ -1,7 +1,6 @@
 //! The key-check file: a fingerprint of the database key (never the key) kept in plain
 //! text beside the database, so that opening can tell a wrong key from a damaged file.
 
-use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -30,10 +29,10 @@ pub enum KeyCheck {
 }
 
 pub fn check(path: &Path, key: &DbKey) -> KeyCheck {
-    let Ok(text) = fs::read_to_string(path) else {
+    let Ok(text) = waymark_private_fs::read_capped(path, 64 * 1024) else {
         return KeyCheck::Absent;
     };
-    match serde_json::from_str::<KeyCheckFile>(&text) {
+    match serde_json::from_slice::<KeyCheckFile>(&text) {
         Ok(file) if file.format == FORMAT => {
             if file.fingerprint == key.fingerprint() {
                 KeyCheck::Matches
@@ -58,6 +57,7 @@ pub fn write(path: &Path, key: &DbKey) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn tells_matching_differing_and_absent_apart() {

@@ -6,7 +6,6 @@
 //! code itself is never stored; the wrapped key is useless without it.
 
 use std::fmt;
-use std::fs;
 use std::path::Path;
 
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -82,6 +81,7 @@ impl RecoveryCode {
     }
 
     fn derive(&self, salt: &[u8], kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>> {
+        kdf.check_bounds()?;
         let params = Params::new(kdf.m_kib, kdf.t_cost, kdf.p_cost, Some(32))
             .map_err(|e| Error::Corrupt(format!("recovery file: {e}")))?;
         let mut out = Zeroizing::new([0u8; 32]);
@@ -99,6 +99,31 @@ struct Kdf {
     t_cost: u32,
     p_cost: u32,
     salt: String,
+}
+
+/// The most a recovery file may ask of Argon2: a file from a backup is untrusted, and
+/// one asking for gigabytes or hours must be refused, not obeyed. Far above what
+/// Waymark writes (46 MiB, one pass, one lane), so a later, costlier default still fits.
+const MAX_M_KIB: u32 = 1024 * 1024;
+const MAX_T_COST: u32 = 16;
+const MAX_P_COST: u32 = 8;
+/// A recovery file is a few hundred bytes.
+const MAX_FILE_BYTES: u64 = 64 * 1024;
+
+impl Kdf {
+    fn check_bounds(&self) -> Result<()> {
+        let ok = (8 * self.p_cost..=MAX_M_KIB).contains(&self.m_kib)
+            && (1..=MAX_T_COST).contains(&self.t_cost)
+            && (1..=MAX_P_COST).contains(&self.p_cost)
+            && (16..=128).contains(&self.salt.len());
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Corrupt(
+                "the recovery file asks for key-derivation settings out of range".into(),
+            ))
+        }
+    }
 }
 
 /// The wrapped key as kept beside the database (`waymark.recovery`) and in backups.
@@ -189,11 +214,15 @@ impl WrappedKey {
     }
 
     pub fn read(path: &Path) -> Result<Self> {
-        let text = fs::read_to_string(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::RecoveryFileMissing,
-            _ => Error::Io(e),
-        })?;
-        serde_json::from_str(&text)
+        let bytes =
+            waymark_private_fs::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::RecoveryFileMissing,
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput => {
+                    Error::Corrupt(format!("the recovery file cannot be read: {e}"))
+                }
+                _ => Error::Io(e),
+            })?;
+        serde_json::from_slice(&bytes)
             .map_err(|e| Error::Corrupt(format!("the recovery file cannot be read: {e}")))
     }
 
@@ -206,6 +235,7 @@ impl WrappedKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn codes_carry_160_bits_in_eight_groups() {
@@ -263,6 +293,26 @@ mod tests {
         );
         let back = WrappedKey::read(&path).unwrap();
         assert_eq!(back.unwrap_key(&code).unwrap().expose(), key.expose());
+
+        // A crafted file asking Argon2 for 4 TiB or a million passes is refused at once.
+        for (m, t, p) in [
+            (u32::MAX, 1, 1),
+            (M_KIB, u32::MAX, 1),
+            (M_KIB, 1, 1000),
+            (1, 1, 1),
+        ] {
+            let mut crafted = WrappedKey::read(&path).unwrap();
+            (crafted.kdf.m_kib, crafted.kdf.t_cost, crafted.kdf.p_cost) = (m, t, p);
+            let e = crafted.unwrap_key(&code).unwrap_err();
+            assert!(e.to_string().contains("out of range"), "{e}");
+        }
+        // A recovery file too large to be one is refused without being read whole.
+        let huge = dir.path().join("huge.recovery");
+        fs::write(&huge, vec![b' '; 128 * 1024]).unwrap();
+        assert_eq!(
+            WrappedKey::read(&huge).unwrap_err().code(),
+            "database_damaged"
+        );
 
         // A flipped byte of ciphertext is refused, never read as a key.
         let mut tampered = WrappedKey::read(&path).unwrap();

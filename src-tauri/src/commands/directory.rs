@@ -91,19 +91,24 @@ pub fn directory_import(
         )
     };
     let path = chosen.into_path().map_err(|e| unreadable(e.to_string()))?;
-    let size = std::fs::metadata(&path)
-        .map_err(|e| unreadable(e.to_string()))?
-        .len();
-    if size > MAX_IMPORT_BYTES {
-        return Err(unreadable(format!(
-            "it is {} MB; the largest directory file accepted is 50 MB",
-            size / (1024 * 1024)
-        )));
-    }
-    let text = std::fs::read_to_string(&path).map_err(|e| unreadable(e.to_string()))?;
+    let text = read_import(&path).map_err(unreadable)?;
     state
         .with_staff_db(|db| db.directory().import_hsds(&text, today()))
         .map(|r| Some(r.into()))
+}
+
+/// Reads a chosen directory file: at most 50 MB actually read (not what its metadata
+/// says), an ordinary file only (a FIFO or device is refused without waiting on it),
+/// and UTF-8.
+fn read_import(path: &std::path::Path) -> Result<String, String> {
+    let bytes = waymark_private_fs::read_capped(path, MAX_IMPORT_BYTES).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            "it is larger than the 50 MB accepted for a directory file".to_owned()
+        } else {
+            e.to_string()
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_owned())
 }
 
 /// Loads the shipped example directory (safe to repeat: it matches on HSDS ids).
@@ -112,4 +117,28 @@ pub fn directory_load_example(state: State<'_, AppState>) -> Result<ImportReport
     state
         .with_staff_db(|db| db.directory().import_hsds(EXAMPLE_DIRECTORY, today()))
         .map(Into::into)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_import_is_capped_on_what_is_read_and_must_be_a_text_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // A sparse file: its metadata says 60 MB, and reading stops at the cap.
+        let big = dir.path().join("big.json");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(60 * 1024 * 1024)
+            .unwrap();
+        assert!(read_import(&big).unwrap_err().contains("larger than"));
+        let binary = dir.path().join("latin1.json");
+        std::fs::write(&binary, b"{\"name\": \"Caf\xe9\"}").unwrap();
+        assert!(read_import(&binary).unwrap_err().contains("UTF-8"));
+        let good = dir.path().join("ok.json");
+        std::fs::write(&good, "{}").unwrap();
+        assert_eq!(read_import(&good).unwrap(), "{}");
+        assert!(read_import(dir.path()).is_err(), "a folder is refused");
+    }
 }

@@ -450,3 +450,20 @@ fn making_room_removes_only_this_caseloads_oldest_backups() {
     assert_eq!(removed, mine[..2].to_vec());
     assert!(theirs.exists() && mine[2].exists());
 }
+
+#[test]
+fn a_backup_from_a_newer_waymark_is_refused_before_anything_moves() {
+    let (dir, vault, db, code) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    let made = db.backup_to(usb.path(), 14).unwrap().dir;
+    drop(db);
+    let manifest = made.join("manifest.json");
+    let text = fs::read_to_string(&manifest).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["schema_version"] = serde_json::json!(999);
+    fs::write(&manifest, serde_json::to_string(&json).unwrap()).unwrap();
+    let before = snapshot(dir.path());
+    let e = restore(&made, dir.path(), &vault, &code).unwrap_err();
+    assert_eq!(e.code(), "database_too_new", "{e}");
+    assert_eq!(snapshot(dir.path()), before, "nothing moved");
+}
