@@ -150,12 +150,19 @@ struct LogGuard {
 /// Starts the app and runs until its window closes.
 pub fn run() -> tauri::Result<()> {
     desktop::keep_panics_quiet();
-    tauri::Builder::default()
-        // First: a second launch hands over to the running app and exits before it
-        // opens anything, so the caseload is never opened twice.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+    let mut builder = tauri::Builder::default();
+    // One app per data folder. On the platform's folder, a second launch hands over to
+    // the running app (its window comes forward) and exits before it opens anything.
+    // A launch on a folder chosen with WAYMARK_DATA_DIR (a demo, a training copy) runs
+    // on its own instead: handing over would put its entries into whichever caseload
+    // the running app has open. Two launches on one chosen folder are kept apart by the
+    // store's caseload lock: the second says which folder is in use.
+    if !waymark_store::paths::data_dir_is_overridden() {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             desktop::focus_main(app);
-        }))
+        }));
+    }
+    builder
         // Restores the window's size, position and maximised state, saved as it closes.
         .plugin(
             tauri_plugin_window_state::Builder::default()

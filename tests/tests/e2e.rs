@@ -521,6 +521,52 @@ async fn damaged_database_is_explained_and_left_untouched() -> Result<()> {
 
 #[tokio::test]
 #[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn a_caseload_another_process_holds_is_refused_naming_its_folder() -> Result<()> {
+    with_app("before-held", |c| async move {
+        enter(&c).await?;
+        Ok(())
+    })
+    .await?;
+    // What `waymark-admin backup` (or a second Waymark on this folder) holds while it
+    // works: the OS lock on the caseload's lock file.
+    let data = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?);
+    let held = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(data.join(waymark_store::lock::LOCK_FILE))?;
+    held.try_lock()?;
+    let before = std::fs::read(data.join("waymark.db"))?;
+    let seen = with_app("held", |c| async move {
+        let screen = wait_css(&c, "[data-testid=open-error]").await?;
+        assert_eq!(
+            screen.attr("data-code").await?.as_deref(),
+            Some("caseload_in_use")
+        );
+        let text = screen.text().await?;
+        let folder = dunce::canonicalize(&data)?;
+        assert!(
+            text.contains(&*folder.to_string_lossy()),
+            "names the folder in use: {text}"
+        );
+        assert_eq!(count(&c, "#register-patient").await?, 0);
+        shot(&c, "07b-held").await?;
+        Ok(())
+    })
+    .await;
+    let after = std::fs::read(PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?).join("waymark.db"))?;
+    drop(held);
+    seen?;
+    assert!(after == before, "nothing was written while another process held it");
+    // Released, the caseload opens again.
+    with_app("after-held", |c| async move {
+        enter(&c).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
 async fn sign_in_lock_after_idle_and_audit() -> Result<()> {
     with_app("trust", |c| async move {
         enter(&c).await?;

@@ -173,3 +173,43 @@ fn no_command_creates_a_caseload_in_an_empty_or_mistyped_folder() {
         "no backup"
     );
 }
+
+#[test]
+#[ignore = "needs the OS credential store: run by `cargo xtask test`"]
+fn backup_and_restore_refuse_while_the_app_has_the_caseload_open() {
+    let home = tempfile::tempdir().unwrap();
+    let vault = CredentialVault::platform().unwrap();
+    let app = Database::open(home.path(), &vault).unwrap();
+    let code = app.issue_recovery_code().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let backup = app.backup_to(usb.path(), 14).unwrap().dir;
+    let to = tempfile::tempdir().unwrap();
+    // `app` stands for the running Waymark: it holds the caseload open.
+    for (args, stdin) in [
+        (
+            vec!["backup", "--to", to.path().to_str().unwrap()],
+            String::new(),
+        ),
+        (
+            vec!["restore", backup.to_str().unwrap()],
+            format!("{}\n", code.grouped().as_str()),
+        ),
+        (vec!["new-recovery-code"], String::new()),
+    ] {
+        let out = admin(home.path(), &args, &stdin);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out).contains("Waymark is using the caseload in"),
+            "{args:?}: {}",
+            text(&out)
+        );
+    }
+    assert_eq!(std::fs::read_dir(to.path()).unwrap().count(), 0);
+    drop(app);
+    let out = admin(
+        home.path(),
+        &["backup", "--to", to.path().to_str().unwrap()],
+        "",
+    );
+    assert!(out.status.success(), "free once the app closes: {}", text(&out));
+}

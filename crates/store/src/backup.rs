@@ -315,6 +315,9 @@ pub fn restore(
     }
     waymark_private_fs::create_dir(data_dir)?;
     let dir = dunce::canonicalize(data_dir)?;
+    // Held to the end: the app or `waymark-admin` with this caseload open refuses the
+    // restore here, before anything has moved.
+    let _lock = crate::lock::CaseloadLock::acquire(&dir)?;
     let paths = DataPaths::new(&dir);
     let staging = dir.join(format!("{DATABASE_FILE}.restoring"));
     fs::copy(backup.join(DATABASE_FILE), &staging)?;

@@ -22,6 +22,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::{Error, Result};
 use crate::key::{account_for, DbKey, KeyVault};
 use crate::keycheck::{self, KeyCheck};
+use crate::lock::CaseloadLock;
 use crate::migrations;
 use crate::paths::DataPaths;
 use crate::recovery::{RecoveryCode, WrappedKey};
@@ -36,6 +37,8 @@ pub struct Database {
     pub(crate) actor: Option<i64>,
     /// The key, kept to wrap it for the recovery kit and to key backups.
     pub(crate) key: DbKey,
+    /// This process's hold on the caseload, for as long as it is open.
+    _lock: CaseloadLock,
 }
 
 impl Database {
@@ -48,12 +51,13 @@ impl Database {
         let dir = dunce::canonicalize(data_dir)?;
         let paths = DataPaths::new(&dir);
         let account = account_for(&dir);
+        let lock = CaseloadLock::acquire(&dir)?;
         if paths.database.try_exists()? {
-            Self::open_filed(paths, &account, vault)
+            Self::open_filed(paths, &account, vault, lock)
         } else if paths.keycheck.try_exists()? {
             Err(Error::DatabaseMissing { data_dir: dir })
         } else {
-            Self::create(paths, &account, vault)
+            Self::create(paths, &account, vault, lock)
         }
     }
 
@@ -70,7 +74,8 @@ impl Database {
         let dir = dunce::canonicalize(data_dir)?;
         let paths = DataPaths::new(&dir);
         if paths.database.try_exists()? {
-            Self::open_filed(paths, &account_for(&dir), vault)
+            let lock = CaseloadLock::acquire(&dir)?;
+            Self::open_filed(paths, &account_for(&dir), vault, lock)
         } else if paths.keycheck.try_exists()? {
             Err(Error::DatabaseMissing { data_dir: dir })
         } else {
@@ -81,21 +86,26 @@ impl Database {
     /// Opens with the key filed for the folder, finishing or undoing a key renewal that
     /// a crash interrupted (see [`Self::renew_key`]): the database opens with the filed
     /// key (the renewal never committed) or with the pending one (it did).
-    fn open_filed(paths: DataPaths, account: &str, vault: &dyn KeyVault) -> Result<Self> {
+    fn open_filed(
+        paths: DataPaths,
+        account: &str,
+        vault: &dyn KeyVault,
+        lock: CaseloadLock,
+    ) -> Result<Self> {
         let key = vault.load(account)?.ok_or_else(|| Error::KeyMissing {
             data_dir: paths.dir.clone(),
         })?;
         let pending_account = pending_account_for(&paths.dir);
         let Some(pending) = vault.load(&pending_account)? else {
-            return Self::open_with_key(paths, key);
+            return Self::open_with_key(paths, key, lock);
         };
-        let db = match Self::open_with_key(paths.clone(), key) {
+        let db = match Self::open_with_key(paths.clone(), key, lock.clone()) {
             Ok(db) => db,
             Err(
                 first @ (Error::KeyMismatch { .. }
                 | Error::DatabaseDamaged { .. }
                 | Error::KeyCheckMissing { .. }),
-            ) => match Self::open_checked(paths, pending, KeyCheckUse::Rewrite) {
+            ) => match Self::open_checked(paths, pending, KeyCheckUse::Rewrite, lock) {
                 Ok(db) => db,
                 Err(_) => return Err(first),
             },
@@ -114,11 +124,16 @@ impl Database {
     }
 
     /// Opens an existing database with `key`, checking it against the key check first.
-    pub(crate) fn open_with_key(paths: DataPaths, key: DbKey) -> Result<Self> {
-        Self::open_checked(paths, key, KeyCheckUse::Check)
+    fn open_with_key(paths: DataPaths, key: DbKey, lock: CaseloadLock) -> Result<Self> {
+        Self::open_checked(paths, key, KeyCheckUse::Check, lock)
     }
 
-    fn open_checked(paths: DataPaths, key: DbKey, use_check: KeyCheckUse) -> Result<Self> {
+    fn open_checked(
+        paths: DataPaths,
+        key: DbKey,
+        use_check: KeyCheckUse,
+        lock: CaseloadLock,
+    ) -> Result<Self> {
         let dir = paths.dir.clone();
         let check = match use_check {
             KeyCheckUse::Check => keycheck::check(&paths.keycheck, &key),
@@ -166,10 +181,16 @@ impl Database {
             paths,
             actor: None,
             key,
+            _lock: lock,
         })
     }
 
-    fn create(paths: DataPaths, account: &str, vault: &dyn KeyVault) -> Result<Self> {
+    fn create(
+        paths: DataPaths,
+        account: &str,
+        vault: &dyn KeyVault,
+        lock: CaseloadLock,
+    ) -> Result<Self> {
         // Reuse a key already filed for this folder (an earlier first run that stopped
         // before the database was in place); otherwise make one and file it before any
         // file exists, so no database can ever exist without its key.
@@ -216,7 +237,7 @@ impl Database {
                 Error::Io(e)
             }
         })?;
-        Self::open_with_key(paths, key)
+        Self::open_with_key(paths, key, lock)
     }
 
     /// Opens the caseload in `data_dir` with the practice's recovery code, when the
@@ -228,8 +249,9 @@ impl Database {
         if !paths.database.exists() {
             return Err(Error::DatabaseMissing { data_dir: dir });
         }
+        let lock = CaseloadLock::acquire(&dir)?;
         let key = WrappedKey::read(&paths.recovery)?.unwrap_key(code)?;
-        let db = Self::open_with_key(paths, key)?;
+        let db = Self::open_with_key(paths, key, lock)?;
         vault.store(&account_for(&dir), &db.key)?;
         crate::audit::record(
             &db.conn,

@@ -22,6 +22,7 @@ pub mod error;
 pub mod export;
 pub mod key;
 pub mod keycheck;
+pub mod lock;
 pub mod migrations;
 pub mod outcomes;
 pub mod paths;

@@ -288,3 +288,35 @@ fn a_flipped_byte_deep_in_the_file_is_reported_never_read_as_wrong_data() {
         }
     }
 }
+
+#[test]
+fn one_process_owns_a_caseload_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let db = open(dir.path(), &vault);
+    db.patients().create(&zoe(), today()).unwrap();
+    let code = db.issue_recovery_code().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let backup = db.backup_to(usb.path(), 14).unwrap().dir;
+    let before = snapshot(dir.path());
+
+    // A second opener (another Waymark, `waymark-admin backup`) is refused, naming the
+    // folder; so is a restore, before anything moves.
+    let second = Database::open(dir.path(), &vault).unwrap_err();
+    assert_eq!(second.code(), "caseload_in_use", "{second}");
+    assert!(second
+        .to_string()
+        .contains(&*dunce::canonicalize(dir.path()).unwrap().to_string_lossy()));
+    let e = waymark_store::backup::restore(&backup, dir.path(), &vault, &code).unwrap_err();
+    assert_eq!(e.code(), "caseload_in_use", "{e}");
+    assert_eq!(
+        Database::recover(dir.path(), &vault, &code).unwrap_err().code(),
+        "caseload_in_use"
+    );
+    assert!(snapshot(dir.path()) == before, "nothing changed");
+    drop(db);
+
+    // Closed, it is free again, and the lock goes with the process (nothing to clear).
+    waymark_store::backup::restore(&backup, dir.path(), &vault, &code).unwrap();
+    open(dir.path(), &vault);
+}
