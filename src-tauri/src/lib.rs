@@ -209,3 +209,79 @@ pub fn run() -> tauri::Result<()> {
         .invoke_handler(app_commands!(commands))
         .run(tauri::generate_context!())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// The words between double quotes in `text`.
+    fn quoted(text: &str) -> Vec<String> {
+        text.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Every name once, failing on a name given twice.
+    fn set(what: &str, names: Vec<String>) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        for n in names {
+            assert!(seen.insert(n.clone()), "{what} lists {n} twice");
+        }
+        assert!(!seen.is_empty(), "{what} lists no commands");
+        seen
+    }
+
+    /// The command list is one list: the commands `build.rs` makes permissions for, the
+    /// commands `generate_handler!` registers, and the permissions the main window's
+    /// capability grants are the same set. A command left out of one of them is either
+    /// unreachable or reachable without a permission anyone reviewed.
+    #[test]
+    fn build_rs_the_handler_and_the_capability_list_the_same_commands() {
+        let build = include_str!("../build.rs");
+        let list = build
+            .split_once("const COMMANDS: &[&str] = &[")
+            .and_then(|(_, rest)| rest.split_once("];"))
+            .map(|(list, _)| list)
+            .unwrap_or_default();
+        let built = set("build.rs", quoted(list));
+
+        let lib = include_str!("lib.rs");
+        let handler = lib
+            .split_once("tauri::generate_handler![")
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map(|(list, _)| list)
+            .unwrap_or_default();
+        let registered = set(
+            "generate_handler!",
+            handler
+                .split(',')
+                .filter_map(|path| path.trim().rsplit("::").next())
+                .filter(|name| !name.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        );
+
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let granted = set(
+            "capabilities/main.json",
+            capability["permissions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    let p = p.as_str().unwrap();
+                    let name = p.strip_prefix("allow-").unwrap_or_else(|| {
+                        panic!("{p}: the main window is granted only its own commands")
+                    });
+                    name.replace('-', "_")
+                })
+                .collect(),
+        );
+
+        assert_eq!(built, registered, "build.rs and generate_handler! differ");
+        assert_eq!(built, granted, "build.rs and the capability file differ");
+    }
+}
