@@ -207,7 +207,17 @@ pub fn run() -> tauri::Result<()> {
             Ok(())
         })
         .invoke_handler(app_commands!(commands))
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())?
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // A printout carries patient data in the clear: none outlives the app.
+                // (One a viewer on Windows still holds goes at the next start.)
+                if let Some(state) = app.try_state::<state::AppState>() {
+                    commands::print::clear_print_folder(state.data_dir());
+                }
+            }
+        });
+    Ok(())
 }
 
 #[cfg(test)]

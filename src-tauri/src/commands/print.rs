@@ -151,6 +151,13 @@ pub fn prescription_save_pdf(
     Ok(Some(path.display().to_string()))
 }
 
+/// Removes every printout now (at quit).
+pub fn clear_print_folder(data_dir: &std::path::Path) {
+    if data_dir.is_absolute() {
+        let _ = PrintFolder::new(data_dir).sweep(std::time::Duration::ZERO);
+    }
+}
+
 /// Clears the print folder at start-up and then hourly, so no printout outlives a day.
 pub fn keep_print_folder_clear(data_dir: PathBuf) {
     // No data folder (it could not be found): nothing of ours to clear.

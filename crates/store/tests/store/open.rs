@@ -320,3 +320,42 @@ fn one_process_owns_a_caseload_at_a_time() {
     waymark_store::backup::restore(&backup, dir.path(), &vault, &code).unwrap();
     open(dir.path(), &vault);
 }
+
+#[cfg(unix)]
+#[test]
+fn every_file_in_the_data_folder_is_private_to_this_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let check = |label: &str| {
+        for entry in fs::read_dir(dir.path()).unwrap() {
+            let path = entry.unwrap().path();
+            assert_eq!(
+                mode(&path) & 0o077,
+                0,
+                "{label}: {} is {:o}",
+                path.display(),
+                mode(&path)
+            );
+        }
+    };
+    {
+        let db = open(dir.path(), &vault);
+        db.patients().create(&zoe(), today()).unwrap();
+        db.issue_recovery_code().unwrap();
+        // The WAL and shared-memory files exist while the caseload is open.
+        assert!(dir.path().join("waymark.db-wal").exists());
+        check("new caseload");
+    }
+    // A caseload made by an older version (files 0644) is tightened when opened.
+    for name in ["waymark.db", "waymark.keycheck", "waymark.recovery"] {
+        fs::set_permissions(dir.path().join(name), fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let db = open(dir.path(), &vault);
+    db.patients()
+        .create(&patient("Ade", "Bello", "1990-01-01", ""), today())
+        .unwrap();
+    check("older caseload, reopened");
+    assert_eq!(mode(dir.path()) & 0o077, 0, "the folder itself");
+}
