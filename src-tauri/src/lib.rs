@@ -113,6 +113,30 @@ fn schedule_backups(app: tauri::AppHandle) {
 /// first `app_status`), with status 0 only when the caseload opened and the UI loaded.
 const SMOKE_ENV: &str = "WAYMARK_SMOKE";
 
+/// Quits through the app's normal exit (which clears the print folder) when the system
+/// asks the process to end: SIGTERM at log-out or shutdown, SIGINT from a terminal.
+/// Windows ends apps by closing their windows, which takes the same path already.
+fn quit_on_terminate(app: tauri::AppHandle) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        tracing::info!("asked to quit by the system");
+        app.exit(0);
+    });
+    #[cfg(not(unix))]
+    let _ = app;
+}
+
 fn smoke_exit(app: tauri::AppHandle) {
     std::thread::spawn(move || {
         let state = app.state::<state::AppState>();
@@ -199,6 +223,7 @@ pub fn run() -> tauri::Result<()> {
             app.manage(state);
             app.set_menu(desktop::menu(app.handle(), &installation)?)?;
             main_window(app)?;
+            quit_on_terminate(app.handle().clone());
             if std::env::var_os(SMOKE_ENV).is_some() {
                 smoke_exit(app.handle().clone());
             } else {

@@ -283,8 +283,23 @@ where
     result
 }
 
-/// Waits until the app process has gone: a launch while the last one is still quitting
-/// would be handed over to it (single instance) and end at once.
+/// Whether no process holds the caseload's lock. A process leaves the process list a
+/// moment before the system releases its files, and a launch in that moment would be
+/// told the caseload is in use.
+fn caseload_free() -> Result<bool> {
+    let lock = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?).join(waymark_store::lock::LOCK_FILE);
+    let Ok(file) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&lock)
+    else {
+        return Ok(true);
+    };
+    Ok(file.try_lock().is_ok())
+}
+
+/// Waits until the app process has gone and let go of the caseload: a launch before
+/// that would find the caseload in use.
 async fn wait_until_quit() -> Result<()> {
     let app = env("WAYMARK_E2E_APP")?;
     let start = Instant::now();
@@ -295,11 +310,11 @@ async fn wait_until_quit() -> Result<()> {
             .context("running pgrep")?
             .status
             .success();
-        if !running {
+        if !running && caseload_free()? {
             return Ok(());
         }
         if start.elapsed() > Duration::from_secs(20) {
-            bail!("the app did not quit within 20 seconds of its session ending");
+            bail!("the app did not quit (and let go of the caseload) within 20 seconds of its session ending");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -536,7 +551,8 @@ async fn a_caseload_another_process_holds_is_refused_naming_its_folder() -> Resu
         .open(data.join(waymark_store::lock::LOCK_FILE))?;
     held.try_lock()?;
     let before = std::fs::read(data.join("waymark.db"))?;
-    let seen = with_app("held", |c| async move {
+    let c = launch().await?;
+    let seen = async {
         let screen = wait_css(&c, "[data-testid=open-error]").await?;
         assert_eq!(
             screen.attr("data-code").await?.as_deref(),
@@ -550,19 +566,49 @@ async fn a_caseload_another_process_holds_is_refused_naming_its_folder() -> Resu
         );
         assert_eq!(count(&c, "#register-patient").await?, 0);
         shot(&c, "07b-held").await?;
-        Ok(())
-    })
+        Ok::<(), anyhow::Error>(())
+    }
     .await;
+    c.close().await?;
     let after = std::fs::read(PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?).join("waymark.db"))?;
     drop(held);
+    wait_until_quit().await?;
     seen?;
-    assert!(after == before, "nothing was written while another process held it");
+    assert!(
+        after == before,
+        "nothing was written while another process held it"
+    );
     // Released, the caseload opens again.
     with_app("after-held", |c| async move {
         enter(&c).await?;
         Ok(())
     })
     .await
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn a_printout_left_when_the_app_quits_is_removed() -> Result<()> {
+    let c = launch().await?;
+    enter(&c).await?;
+    // A printout the viewer has had (the start-up sweep has run: it cleared the folder
+    // before the window appeared, and the hourly one spares anything under a day old).
+    let prints = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?).join("prints");
+    std::fs::create_dir_all(&prints)?;
+    let left = prints.join("prescription-WM-TEST-1.pdf");
+    std::fs::write(&left, b"%PDF-1.7 a printout")?;
+    // The system asks the app to end, as at log-out or shutdown (ending the WebDriver
+    // session instead kills the process outright, which no program can act on).
+    let app = env("WAYMARK_E2E_APP")?;
+    let asked = std::process::Command::new("pkill")
+        .args(["-TERM", "-f", &app])
+        .status()?;
+    assert!(asked.success(), "no app process to ask");
+    let quit = wait_until_quit().await;
+    let _ = c.close().await;
+    quit?;
+    assert!(!left.exists(), "the printout outlived the app");
+    Ok(())
 }
 
 #[tokio::test]
@@ -1108,15 +1154,19 @@ async fn workflow_two_and_five_prescribe_then_follow_up_with_barriers() -> Resul
         Ok(())
     })
     .await?;
-    // The printout went when the app quit (`with_app` waits for the process to end),
-    // not at the next start weeks later.
-    let prints = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?).join("prints");
-    let left = pdfs_in(&prints)?;
-    assert_eq!(left, 0, "printouts outlived the app in {}", prints.display());
-
     // Workflow 5, weeks later (a new app process): what was started, declined, missed.
     with_app("workflow-5", |c| async move {
         enter(&c).await?;
+        // The printout of the first run is gone (the WebDriver session ends the app
+        // with a kill, so this is the start-up sweep; removal at quit has its own test).
+        let prints = PathBuf::from(env("WAYMARK_E2E_DATA_DIR")?).join("prints");
+        let start = Instant::now();
+        while pdfs_in(&prints)? > 0 {
+            if start.elapsed() > Duration::from_secs(20) {
+                bail!("printouts outlived a restart in {}", prints.display());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         search(&c, "phadraig").await?;
         open_row(&c, "Aoife").await?;
         wait_text(

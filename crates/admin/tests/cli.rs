@@ -211,5 +211,9 @@ fn backup_and_restore_refuse_while_the_app_has_the_caseload_open() {
         &["backup", "--to", to.path().to_str().unwrap()],
         "",
     );
-    assert!(out.status.success(), "free once the app closes: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "free once the app closes: {}",
+        text(&out)
+    );
 }

@@ -310,7 +310,9 @@ fn one_process_owns_a_caseload_at_a_time() {
     let e = waymark_store::backup::restore(&backup, dir.path(), &vault, &code).unwrap_err();
     assert_eq!(e.code(), "caseload_in_use", "{e}");
     assert_eq!(
-        Database::recover(dir.path(), &vault, &code).unwrap_err().code(),
+        Database::recover(dir.path(), &vault, &code)
+            .unwrap_err()
+            .code(),
         "caseload_in_use"
     );
     assert!(snapshot(dir.path()) == before, "nothing changed");
