@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 
 use crate::validation::{
-    optional_email, optional_phone, optional_text, past_date, required_text, ValidationErrors,
+    optional_email, optional_name, optional_phone, optional_text, past_date, required_name,
+    ValidationErrors,
 };
 
 /// How a patient joins: told where to go (signpost) or referred by the link worker.
@@ -233,17 +234,16 @@ fn optional_url(e: &mut ValidationErrors, value: &str) -> Option<String> {
 impl ServiceInput {
     pub fn validate(&self, today: NaiveDate) -> Result<ServiceFields, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let name = required_text(&mut e, "name", "Name", &self.name, 200);
+        let name = required_name(&mut e, "name", "Name", &self.name, 200);
         let t = |e: &mut ValidationErrors, field, label, value: &str, max, lines| {
             optional_text(e, field, label, value, max, lines)
         };
-        let organization = t(
+        let organization = optional_name(
             &mut e,
             "organization",
             "Organisation",
             &self.organization,
             200,
-            false,
         );
         let description = t(
             &mut e,

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 
 use crate::nhs::NhsNumber;
 use crate::validation::{
-    optional_email, optional_phone, optional_text, past_date, required_text, ValidationErrors,
+    optional_email, optional_name, optional_phone, optional_text, past_date, required_name,
+    ValidationErrors,
 };
 
 /// How the patient prefers to be contacted.
@@ -90,27 +91,26 @@ impl PatientInput {
     /// Checks every field against `today` and returns all problems at once.
     pub fn validate(&self, today: NaiveDate) -> Result<PatientFields, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let given_name = required_text(
+        let given_name = required_name(
             &mut e,
             "givenName",
             "Given name",
             &self.given_name,
             NAME_MAX,
         );
-        let family_name = required_text(
+        let family_name = required_name(
             &mut e,
             "familyName",
             "Family name",
             &self.family_name,
             NAME_MAX,
         );
-        let preferred_name = optional_text(
+        let preferred_name = optional_name(
             &mut e,
             "preferredName",
             "Preferred name",
             &self.preferred_name,
             NAME_MAX,
-            false,
         );
         let date_of_birth = past_date(
             &mut e,
@@ -266,14 +266,25 @@ mod tests {
         let input = PatientInput {
             given_name: "<script>alert(1)</script>".into(),
             family_name: "Robert'); DROP TABLE patients;--".into(),
-            preferred_name: "\u{202e}evil".into(),
+            address: "\u{202e}evil".into(),
             date_of_birth: "1999-02-28".into(),
             ..Default::default()
         };
         let f = input.validate(today()).unwrap();
         assert_eq!(f.given_name, "<script>alert(1)</script>");
         assert_eq!(f.family_name, "Robert'); DROP TABLE patients;--");
-        assert_eq!(f.preferred_name.as_deref(), Some("\u{202e}evil"));
+        // Free text keeps what was typed (the UI shows it as text, print strips it);
+        // names refuse it (see `validation::spoofing_char`).
+        assert_eq!(f.address.as_deref(), Some("\u{202e}evil"));
+        let spoofed = PatientInput {
+            preferred_name: "\u{202e}evil".into(),
+            ..input
+        };
+        assert!(spoofed
+            .validate(today())
+            .unwrap_err()
+            .message_for("preferredName")
+            .is_some());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! patient identifier, the date format and the paper size.
 
 use crate::validation::{
-    optional_email, optional_phone, optional_text, required_text, ValidationErrors,
+    optional_email, optional_phone, optional_text, required_name, ValidationErrors,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,7 @@ pub fn check_logo(bytes: &[u8]) -> Result<(u32, u32), String> {
 impl PracticeInput {
     pub fn validate(&self) -> Result<PracticeFields, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let name = required_text(&mut e, "practiceName", "Practice name", &self.name, 200);
+        let name = required_name(&mut e, "practiceName", "Practice name", &self.name, 200);
         let address = optional_text(
             &mut e,
             "practiceAddress",

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::validation::{optional_text, past_date, ValidationErrors};
+use crate::validation::{optional_name, optional_text, past_date, ValidationErrors};
 
 /// Who made the referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,13 +109,12 @@ impl ReferralInput {
             &self.received_date,
             today,
         );
-        let referrer_name = optional_text(
+        let referrer_name = optional_name(
             &mut e,
             "referrerName",
             "Referrer's name",
             &self.referrer_name,
             200,
-            false,
         );
         let referrer_role = optional_text(
             &mut e,
@@ -125,13 +124,12 @@ impl ReferralInput {
             100,
             false,
         );
-        let referrer_organisation = optional_text(
+        let referrer_organisation = optional_name(
             &mut e,
             "referrerOrganisation",
             "Referrer's organisation",
             &self.referrer_organisation,
             200,
-            false,
         );
         let conditions = optional_text(
             &mut e,

@@ -1,6 +1,6 @@
 //! Staff accounts: who may sign in, in which role, with what passphrase.
 
-use crate::validation::{required_text, ValidationErrors};
+use crate::validation::{required_name, ValidationErrors};
 
 /// What a staff member may do: admins also manage staff and settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct StaffFields {
 impl StaffInput {
     pub fn validate(&self) -> Result<StaffFields, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let display_name = required_text(&mut e, "displayName", "Name", &self.display_name, 100);
+        let display_name = required_name(&mut e, "displayName", "Name", &self.display_name, 100);
         let username = self.username.trim().to_lowercase();
         if username.chars().count() < 3 || username.chars().count() > 50 {
             e.push("username", "A username has 3 to 50 characters.");

@@ -92,6 +92,79 @@ pub(crate) fn required_text(
     optional_text(errors, field, label, value, max_chars, false).unwrap_or_default()
 }
 
+/// A name (of a person, a practice, a service or an organisation): as
+/// [`required_text`], and refusing the invisible and direction-changing characters that
+/// make one name look like another ([`spoofing_char`]).
+pub(crate) fn required_name(
+    errors: &mut ValidationErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max_chars: usize,
+) -> String {
+    let text = required_text(errors, field, label, value, max_chars);
+    refuse_spoofing(errors, field, label, &text);
+    text
+}
+
+/// Like [`required_name`] for a name that may be left empty.
+pub(crate) fn optional_name(
+    errors: &mut ValidationErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max_chars: usize,
+) -> Option<String> {
+    let text = optional_text(errors, field, label, value, max_chars, false)?;
+    refuse_spoofing(errors, field, label, &text);
+    Some(text)
+}
+
+fn refuse_spoofing(errors: &mut ValidationErrors, field: &'static str, label: &str, text: &str) {
+    if let Some(c) = spoofing_char(text) {
+        errors.push(
+            field,
+            format!(
+                "{label} contains an invisible or direction-changing character (U+{:04X}) that \
+                 could make it look like another name. Type it again without it.",
+                u32::from(c)
+            ),
+        );
+    }
+}
+
+/// The first character in `name` that has no business in one: direction overrides,
+/// embeddings, isolates and marks (which reorder what is shown: "\u{202E}" makes
+/// "Smith" display reversed), and invisible characters (zero-width space, word joiner,
+/// byte-order mark, soft hyphen) that make "Zoë" and "Zo\u{200B}ë" two patients who look
+/// the same. The zero-width joiner and non-joiner are kept where they do their real
+/// work, between two letters of a script that shapes with them (Persian, Arabic, the
+/// Indic scripts, Sinhala); between Latin, Greek or Cyrillic letters, or anywhere
+/// else, they only hide a difference.
+pub fn spoofing_char(name: &str) -> Option<char> {
+    let chars: Vec<char> = name.chars().collect();
+    // A letter or mark beyond Latin, Greek and Cyrillic (a virama counts: Devanagari
+    // puts the joiner after one).
+    let shaping_letter = |c: Option<&char>| {
+        c.is_some_and(|c| {
+            u32::from(*c) > 0x052F && !c.is_whitespace() && !matches!(c, '\u{2000}'..='\u{206F}')
+        })
+    };
+    chars.iter().enumerate().find_map(|(i, &c)| {
+        let spoof = match c {
+            '\u{200E}' | '\u{200F}' | '\u{061C}' => true,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' => true,
+            '\u{2061}'..='\u{2064}' => true,
+            '\u{200C}' | '\u{200D}' => {
+                !(i > 0 && shaping_letter(chars.get(i - 1)) && shaping_letter(chars.get(i + 1)))
+            }
+            _ => false,
+        };
+        spoof.then_some(c)
+    })
+}
+
 /// An optional phone number: digits, spaces and `+ ( ) - .`, with at least five digits.
 pub(crate) fn optional_phone(
     errors: &mut ValidationErrors,
@@ -234,6 +307,51 @@ mod tests {
             Some("\u{202e}evil".to_owned())
         );
         assert!(e.is_empty());
+    }
+
+    #[test]
+    fn names_refuse_direction_overrides_and_invisible_characters() {
+        for spoof in [
+            "\u{202E}htims",
+            "Smith\u{202C}",
+            "\u{2067}Ali\u{2069}",
+            "Zo\u{200B}e",
+            "Zo\u{200D}e",
+            "Zo\u{200C}e",
+            "\u{200D}Zoe",
+            "Ann\u{00AD}a",
+            "\u{FEFF}Zoe",
+            "Zoe\u{2060}",
+            "Ro\u{200F}sa",
+        ] {
+            let mut e = ValidationErrors::default();
+            required_name(&mut e, "givenName", "Given name", spoof, 100);
+            let message = e.message_for("givenName").unwrap_or_default();
+            assert!(
+                message.contains("invisible or direction-changing"),
+                "{spoof:?}"
+            );
+            let mut e = ValidationErrors::default();
+            assert_eq!(
+                optional_name(&mut e, "p", "Preferred name", spoof, 100).is_some(),
+                true
+            );
+            assert!(e.message_for("p").is_some(), "{spoof:?}");
+        }
+        // Real names keep the joiners their scripts need, and every other letter.
+        for real in [
+            "\u{0645}\u{06CC}\u{200C}\u{0646}\u{0627}", // Persian, with a non-joiner
+            "\u{0915}\u{094D}\u{200D}\u{0937}",         // Devanagari, with a joiner
+            "Siobhán Ní Bhriain",
+            "Ελένη Παπαδοπούλου",
+            "O'Brien-Smith",
+            "李小龍",
+            "Nguyễn Thị Minh Khai",
+        ] {
+            let mut e = ValidationErrors::default();
+            assert_eq!(required_name(&mut e, "n", "Name", real, 100), real);
+            assert!(e.is_empty(), "{real:?}: {e:?}");
+        }
     }
 
     #[test]
