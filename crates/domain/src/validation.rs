@@ -332,10 +332,7 @@ mod tests {
                 "{spoof:?}"
             );
             let mut e = ValidationErrors::default();
-            assert_eq!(
-                optional_name(&mut e, "p", "Preferred name", spoof, 100).is_some(),
-                true
-            );
+            assert!(optional_name(&mut e, "p", "Preferred name", spoof, 100).is_some());
             assert!(e.message_for("p").is_some(), "{spoof:?}");
         }
         // Real names keep the joiners their scripts need, and every other letter.
