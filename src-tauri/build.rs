@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "referral_set_status",
     "setup_complete",
     "sign_in",
+    "sign_in_with_recovery_code",
     "sign_out",
     "lock",
     "unlock",

@@ -99,7 +99,9 @@ impl From<StoreError> for ApiError {
             StoreError::SignInFailed => ErrorCode::SignInFailed,
             StoreError::AlreadySetUp | StoreError::LastAdmin => ErrorCode::Forbidden,
             StoreError::NoCaseload { .. } => ErrorCode::DatabaseMissing,
-            StoreError::SignInLocked { .. } => ErrorCode::SignInLocked,
+            StoreError::SignInLocked { .. } | StoreError::SignInSlowed { .. } => {
+                ErrorCode::SignInLocked
+            }
             StoreError::Validation(_) => ErrorCode::Validation,
             StoreError::NotFound { .. } => ErrorCode::NotFound,
             StoreError::Io(_) | StoreError::Sqlite(_) => ErrorCode::Storage,
@@ -197,6 +199,7 @@ mod tests {
             StoreError::ImportInvalid("x".into()),
             StoreError::SignInFailed,
             StoreError::SignInLocked { minutes: 1 },
+            StoreError::SignInSlowed { seconds: 2 },
             StoreError::AlreadySetUp,
             StoreError::LastAdmin,
             StoreError::NoCaseload {

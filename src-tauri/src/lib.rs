@@ -31,6 +31,7 @@ macro_rules! app_commands {
             $m::referrals::referral_set_status,
             $m::auth::setup_complete,
             $m::auth::sign_in,
+            $m::auth::sign_in_with_recovery_code,
             $m::auth::sign_out,
             $m::auth::lock,
             $m::auth::unlock,

@@ -127,6 +127,29 @@ describe("sign-in", () => {
     expect(api.audit[0]).toMatchObject({ staffId: null, recordId: api.staff[0].id });
   });
 
+  it("lets a locked-out admin in with the recovery code, and no one else", async () => {
+    const code = "7K2M-7K2M-7K2M-7K2M-7K2M-7K2M-7K2M-7K2M";
+    const api = new MockApi({ staff: [TEST_ADMIN, TEST_LINK_WORKER], recoveryCode: code });
+    api.staff[0].failures = 99;
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await screen.findByTestId("sign-in");
+    await user.click(byId("use-recovery-code"));
+    await user.type(byId("adminUsername"), TEST_LINK_WORKER.username);
+    await user.type(byId("signInCode"), code);
+    await user.click(byId("sign-in-code"));
+    expect((await screen.findByTestId("sign-in-code-error")).textContent).toContain("do not match");
+    expect(api.sessionStaffId).toBeNull();
+
+    await user.clear(byId("adminUsername"));
+    await user.type(byId("adminUsername"), "amara");
+    await user.type(byId("signInCode"), code.toLowerCase());
+    await user.click(byId("sign-in-code"));
+    await caseload();
+    expect(screen.getByTestId("signed-in-as").textContent).toBe("Amara Okafor");
+    expect(api.audit.some((a) => a.entity === "recovery_code_sign_in")).toBe(true);
+  });
+
   it("signs out back to the sign-in screen", async () => {
     const api = MockApi.signedIn();
     const user = userEvent.setup();

@@ -39,6 +39,8 @@ pub struct Database {
     pub(crate) key: DbKey,
     /// This process's hold on the caseload, for as long as it is open.
     _lock: CaseloadLock,
+    /// Sign-in failures remembered in memory (see `staff::SignInGuard`).
+    sign_in_guard: Mutex<crate::staff::SignInGuard>,
 }
 
 impl Database {
@@ -182,6 +184,7 @@ impl Database {
             actor: None,
             key,
             _lock: lock,
+            sign_in_guard: Mutex::default(),
         })
     }
 
@@ -281,6 +284,13 @@ impl Database {
             return Err(Error::RecoveryCodeWrong);
         }
         Ok(())
+    }
+
+    pub(crate) fn sign_in_guard(&self) -> std::sync::MutexGuard<'_, crate::staff::SignInGuard> {
+        // Plain counters replaced whole: a poisoned lock still holds usable values.
+        self.sign_in_guard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Sets the staff member whose actions are audited from now on.

@@ -85,6 +85,12 @@ pub enum Error {
     #[error("Too many failed sign-ins: this account is locked for {minutes} more minute(s).")]
     SignInLocked { minutes: i64 },
 
+    #[error(
+        "Too many failed sign-ins on this computer: wait {seconds} second(s), then try again. \
+         An administrator can sign in with the recovery code at any time."
+    )]
+    SignInSlowed { seconds: i64 },
+
     #[error("This backup cannot be used: {0}. Nothing has been changed.")]
     BackupInvalid(String),
 
@@ -142,7 +148,7 @@ impl Error {
             Error::SignInFailed => "sign_in_failed",
             Error::AlreadySetUp | Error::LastAdmin => "forbidden",
             Error::NoCaseload { .. } => "database_missing",
-            Error::SignInLocked { .. } => "sign_in_locked",
+            Error::SignInLocked { .. } | Error::SignInSlowed { .. } => "sign_in_locked",
             Error::Validation(_) => "validation",
             Error::NotFound { .. } => "not_found",
             Error::CaseloadInUse { .. } => "caseload_in_use",

@@ -78,6 +78,28 @@ pub fn sign_in(
     })
 }
 
+/// Signs an admin in with the practice's recovery code instead of a passphrase: the
+/// way back in when the admin accounts are locked out or a passphrase is forgotten.
+#[tauri::command(async)]
+pub fn sign_in_with_recovery_code(
+    state: State<'_, AppState>,
+    username: String,
+    code: String,
+) -> Result<Session, ApiError> {
+    let code = waymark_store::recovery::RecoveryCode::parse(&code)?;
+    state.with_db(|db, session| {
+        let staff = db.staff().sign_in_with_recovery_code(&username, &code)?;
+        db.set_actor(Some(staff.id));
+        let signed_in = state::Session {
+            staff,
+            locked: false,
+        };
+        let dto = session_dto(db, &signed_in)?;
+        *session = Some(signed_in);
+        Ok(dto)
+    })
+}
+
 #[tauri::command(async)]
 pub fn sign_out(state: State<'_, AppState>) -> Result<(), ApiError> {
     state.with_db(|db, session| {

@@ -52,6 +52,8 @@ export interface Api {
   diagnostics(): Promise<string>;
   setupComplete(input: SetupInput): Promise<SetupResult>;
   signIn(username: string, passphrase: string): Promise<Session>;
+  /** An admin's way in with the practice's recovery code (locked out, passphrase forgotten). */
+  signInWithRecoveryCode(username: string, code: string): Promise<Session>;
   signOut(): Promise<null>;
   lock(): Promise<Session>;
   unlock(passphrase: string): Promise<Session>;
@@ -193,6 +195,7 @@ export const tauriApi: Api = {
   diagnostics: () => call("diagnostics"),
   setupComplete: (input) => call("setup_complete", { input }),
   signIn: (username, passphrase) => call("sign_in", { username, passphrase }),
+  signInWithRecoveryCode: (username, code) => call("sign_in_with_recovery_code", { username, code }),
   signOut: () => call("sign_out", {}),
   lock: () => call("lock", {}),
   unlock: (passphrase) => call("unlock", { passphrase }),
