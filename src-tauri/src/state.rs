@@ -25,6 +25,9 @@ pub struct AppState {
     /// Set by the UI's first call: its page loaded in the webview and reached Rust
     /// (the smoke launch waits for it).
     ui_seen: std::sync::atomic::AtomicBool,
+    /// When the signed-in user last did something (any command made for them): the
+    /// auto-lock is enforced here, whatever the window's own timer does.
+    last_activity: Mutex<std::time::Instant>,
 }
 
 #[derive(Debug)]
@@ -101,6 +104,7 @@ impl AppState {
             session: Mutex::new(None),
             vault: Vault::Platform,
             ui_seen: Default::default(),
+            last_activity: Mutex::new(std::time::Instant::now()),
         }
     }
 
@@ -146,14 +150,14 @@ impl AppState {
     /// so earlier codes no longer open it.
     pub fn renew_recovery_code(&self) -> Result<RecoveryCode, ApiError> {
         let mut db = self.lock();
-        let session = self.session();
+        let mut session = self.session();
         let Ok(db) = &mut *db else {
             return Err(ApiError::new(
                 ErrorCode::NotReady,
                 "The caseload is not open.",
             ));
         };
-        if signed_in(&session)?.role != Role::Admin {
+        if self.active(db, &mut session)?.role != Role::Admin {
             return Err(ApiError::new(
                 ErrorCode::Forbidden,
                 "Only an administrator can do this.",
@@ -283,9 +287,58 @@ impl AppState {
         ApiError: From<E>,
     {
         self.with_db(|db, session| {
-            signed_in(session)?;
+            self.active(db, session)?;
             f(db).map_err(ApiError::from)
         })
+    }
+
+    /// The signed-in staff member, if the session is unlocked and has not been idle for
+    /// longer than the practice's auto-lock time; this command counts as activity. Past
+    /// that time the session locks here, so a stalled window (whose own timer never
+    /// fired) still cannot reach patient data.
+    fn active<'s>(
+        &self,
+        db: &Database,
+        session: &'s mut Option<Session>,
+    ) -> Result<&'s Staff, ApiError> {
+        signed_in(session)?;
+        if !self.lock_if_idle(db, session)? {
+            self.touch();
+        }
+        signed_in(session)
+    }
+
+    /// Locks an unlocked session whose idle time has passed (without counting as
+    /// activity: `app_status` asks this); says whether it is locked now.
+    pub fn lock_if_idle(
+        &self,
+        db: &Database,
+        session: &mut Option<Session>,
+    ) -> Result<bool, ApiError> {
+        let Some(s) = session.as_mut() else {
+            return Ok(false);
+        };
+        if s.locked {
+            return Ok(true);
+        }
+        let idle = std::time::Duration::from_secs(u64::from(db.idle_minutes()?) * 60);
+        let last = *self
+            .last_activity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if last.elapsed() >= idle {
+            s.locked = true;
+            tracing::info!("the session locked after the idle time");
+        }
+        Ok(s.locked)
+    }
+
+    /// Records activity now: a sign-in, an unlock, the end of setup.
+    pub fn touch(&self) {
+        *self
+            .last_activity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = std::time::Instant::now();
     }
 
     /// Like [`Self::with_staff_db`], for admins only.
@@ -294,7 +347,7 @@ impl AppState {
         f: impl FnOnce(&Database) -> waymark_store::Result<T>,
     ) -> Result<T, ApiError> {
         self.with_db(|db, session| {
-            if signed_in(session)?.role != Role::Admin {
+            if self.active(db, session)?.role != Role::Admin {
                 return Err(ApiError::new(
                     ErrorCode::Forbidden,
                     "Only an administrator can do this.",
@@ -348,6 +401,7 @@ mod tests {
             session: Mutex::new(None),
             vault: Vault::Platform,
             ui_seen: Default::default(),
+            last_activity: Mutex::new(std::time::Instant::now()),
         }
     }
 
@@ -392,6 +446,70 @@ mod tests {
         });
         assert_eq!(count().unwrap(), 0);
         assert_eq!(code(admin_count()), Some(ErrorCode::Forbidden));
+    }
+
+    #[test]
+    fn an_idle_session_locks_in_rust_even_if_the_window_never_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(dir.path(), &mock_vault()).unwrap();
+        let worker = db
+            .staff()
+            .create(
+                &StaffInput {
+                    display_name: "Lee".into(),
+                    username: "lee".into(),
+                    role: Role::LinkWorker,
+                },
+                "kettle violet harbour",
+            )
+            .unwrap();
+        let state = state_with(db);
+        *state.session() = Some(Session {
+            staff: worker,
+            locked: false,
+        });
+        let count = || {
+            state.with_staff_db(|db| {
+                db.patients()
+                    .list(&Default::default(), crate::commands::today())
+                    .map(|p| p.total)
+            })
+        };
+        let idle_for = |minutes: u64| {
+            *state.last_activity.lock().unwrap() = std::time::Instant::now()
+                .checked_sub(std::time::Duration::from_secs(minutes * 60))
+                .unwrap();
+        };
+        // Each command counts as activity: four minutes idle, then a command, then four
+        // more, stays within the five-minute default.
+        idle_for(4);
+        assert_eq!(count().unwrap(), 0);
+        idle_for(4);
+        assert_eq!(count().unwrap(), 0);
+        // Five minutes with nothing: the next command finds the session locked, and
+        // so does the app's status, though the window's timer never fired.
+        idle_for(5);
+        assert_eq!(code(count()), Some(ErrorCode::Locked));
+        assert!(state.session().as_ref().unwrap().locked);
+        assert_eq!(code(count()), Some(ErrorCode::Locked), "stays locked");
+        // The status check alone locks too, without counting as activity.
+        let state2 = {
+            let dir = tempfile::tempdir().unwrap();
+            let db = Database::open(dir.path(), &mock_vault()).unwrap();
+            (dir, state_with(db))
+        };
+        let (_dir2, s2) = state2;
+        *s2.session() = Some(Session {
+            staff: state.session().as_ref().unwrap().staff.clone(),
+            locked: false,
+        });
+        *s2.last_activity.lock().unwrap() = std::time::Instant::now()
+            .checked_sub(std::time::Duration::from_secs(301))
+            .unwrap();
+        let locked = s2
+            .with_db(|db, session| s2.lock_if_idle(db, session))
+            .unwrap();
+        assert!(locked);
     }
 
     fn tempdir() -> tempfile::TempDir {
@@ -442,6 +560,7 @@ mod tests {
             session: Mutex::new(None),
             vault: Vault::Fixed(vault),
             ui_seen: Default::default(),
+            last_activity: Mutex::new(std::time::Instant::now()),
         }
     }
 

@@ -99,6 +99,35 @@ describe("first-run setup", () => {
   });
 });
 
+describe("the recovery code shown at setup", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("locks away when left on screen for the idle time", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const api = new MockApi();
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    render(App, { props: { api } });
+    await screen.findByTestId("setup");
+    await user.type(byId("practiceName"), "Hollinsford Surgery");
+    await user.type(byId("adminName"), "Amara Okafor");
+    await user.type(byId("adminUsername"), "amara");
+    await user.type(byId("passphrase"), "correct horse battery");
+    await user.type(byId("passphraseConfirm"), "correct horse battery");
+    await user.click(byId("complete-setup"));
+    const shown = (await screen.findByTestId("recovery-code")).textContent ?? "";
+    expect(shown).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+
+    await vi.advanceTimersByTimeAsync(4 * 60_000);
+    expect(screen.queryByTestId("recovery-code")).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(61_000);
+    await screen.findByTestId("lock-screen");
+    expect(bodyText()).not.toContain(shown);
+    await waitFor(() => expect(api.locked).toBe(true));
+  });
+});
+
 describe("sign-in", () => {
   it("refuses a wrong passphrase and accepts the right one", async () => {
     const api = new MockApi({ staff: [TEST_ADMIN] });

@@ -13,6 +13,7 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
         // Setup is offered only to a caseload with no account at all: the store keeps
         // the last active admin from being disabled, and never runs setup twice.
         let setup_needed = !db.staff().any()?;
+        state.lock_if_idle(db, session)?;
         let dto = match session {
             Some(s) => Some(session_dto(db, s)?),
             None => None,

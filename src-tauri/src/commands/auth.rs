@@ -50,6 +50,7 @@ pub fn setup_complete(
         };
         let dto = session_dto(db, &signed_in)?;
         *session = Some(signed_in);
+        state.touch();
         Ok(SetupResult {
             session: dto,
             recovery_code: code.grouped().to_string(),
@@ -74,6 +75,7 @@ pub fn sign_in(
         };
         let dto = session_dto(db, &signed_in)?;
         *session = Some(signed_in);
+        state.touch();
         Ok(dto)
     })
 }
@@ -96,6 +98,7 @@ pub fn sign_in_with_recovery_code(
         };
         let dto = session_dto(db, &signed_in)?;
         *session = Some(signed_in);
+        state.touch();
         Ok(dto)
     })
 }
@@ -143,6 +146,7 @@ pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Session,
             .sign_in(&s.staff.username, &passphrase, chrono::Utc::now())?;
         s.staff = staff;
         s.locked = false;
+        state.touch();
         session_dto(db, s)
     })
 }
