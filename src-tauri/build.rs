@@ -39,6 +39,8 @@ const COMMANDS: &[&str] = &[
     "recovery_kit_save",
     "choose_folder",
     "audit_export",
+    "audit_check",
+    "integrity_warning_dismiss",
     "patient_record",
     "patient_duplicates",
     "contact_create",

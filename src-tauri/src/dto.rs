@@ -131,6 +131,9 @@ pub struct Session {
     pub follow_up_weeks: u32,
     /// For admins: what needs doing about backups (no folder, a failure, an old one).
     pub backup_reminder: Option<String>,
+    /// For admins: the caseload is older than one this computer has seen (an older copy
+    /// of the file put back), until an admin dismisses it.
+    pub integrity_warning: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

@@ -52,6 +52,8 @@ macro_rules! app_commands {
             $m::backup::recovery_kit_save,
             $m::backup::choose_folder,
             $m::audit::audit_export,
+            $m::audit::audit_check,
+            $m::audit::integrity_warning_dismiss,
             $m::casework::patient_record,
             $m::casework::patient_duplicates,
             $m::casework::contact_create,

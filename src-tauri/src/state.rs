@@ -92,6 +92,18 @@ impl AppState {
                 relocate::Relocation::Nothing => {}
             }
             let opened = Database::open(&settled.dir, vault);
+            if let Ok(db) = &opened {
+                // An older copy of the file put back is told to the next admin (the
+                // warning stays in the caseload until an admin dismisses it).
+                match db.rollback_warning(vault) {
+                    Ok(Some(w)) => {
+                        tracing::warn!("the caseload is older than one this computer saw");
+                        db.set_integrity_warning(Some(&w))?;
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(code = e.code(), "the rollback check failed"),
+                }
+            }
             Ok((settled.dir, opened))
         });
         let (data_dir, opened) = match settled {
@@ -212,6 +224,8 @@ impl AppState {
         let report = restored?;
         if let Ok(db) = &*db {
             db.record_restore()?;
+            // A restore goes back on purpose: this is now the newest caseload seen.
+            self.note_audit_head(db);
         }
         Ok(report.manifest)
     }
@@ -331,6 +345,21 @@ impl AppState {
             tracing::info!("the session locked after the idle time");
         }
         Ok(s.locked)
+    }
+
+    /// Files the caseload's newest audit row in the credential store (at sign-in, lock,
+    /// sign-out, restore), so an older copy of the file put back later is noticed. A
+    /// failure is logged, not fatal: the check is a warning, not a gate.
+    pub fn note_audit_head(&self, db: &Database) {
+        let filed = db.audit_head_marker().and_then(|marker| match marker {
+            Some((account, value)) => self.vault.run(move |vault| {
+                waymark_store::KeyVault::store_marker(vault, &account, value.as_bytes())
+            }),
+            None => Ok(()),
+        });
+        if let Err(e) = filed {
+            tracing::warn!(code = e.code(), "the newest audit row could not be filed");
+        }
     }
 
     /// Records activity now: a sign-in, an unlock, the end of setup.

@@ -1,6 +1,8 @@
 //! Every sample patient in `shared/data/patients.json` registers through the domain
 //! rules into a real encrypted store, is found again by name and NHS number, and comes
-//! back exactly as typed (the hostile one included).
+//! back exactly as typed (the hostile one included). A name carrying a direction
+//! override or an invisible character is first refused, naming the field and changing
+//! nothing, as a link worker would see it; retyped without it, it registers.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
@@ -63,6 +65,57 @@ fn every_sample_patient_registers_and_is_found() {
     let samples = samples();
     assert!(samples.len() >= 10);
     for s in &samples {
+        let typed = input(s);
+        let s_clean;
+        let s = if [&typed.given_name, &typed.family_name, &typed.preferred_name]
+            .iter()
+            .any(|n| waymark_domain::validation::spoofing_char(n).is_some())
+        {
+            let before = db
+                .patients()
+                .list(&PatientQuery::default(), today)
+                .unwrap()
+                .total;
+            let e = db.patients().create(&typed, today).unwrap_err();
+            let fields = match &e {
+                waymark_store::Error::Validation(v) => v.clone(),
+                other => panic!("{}: not a field error: {other}", s.given),
+            };
+            assert!(
+                ["givenName", "familyName", "preferredName"]
+                    .iter()
+                    .any(|f| fields
+                        .message_for(f)
+                        .is_some_and(|m| m.contains("direction-changing"))),
+                "{e:?}"
+            );
+            let after = db
+                .patients()
+                .list(&PatientQuery::default(), today)
+                .unwrap()
+                .total;
+            assert_eq!(before, after, "nothing stored");
+            let strip = |t: &str| -> String {
+                t.chars()
+                    .filter(|c| waymark_domain::validation::spoofing_char(&c.to_string()).is_none())
+                    .collect()
+            };
+            s_clean = SamplePatient {
+                given: strip(&s.given),
+                family: strip(&s.family),
+                preferred: s.preferred.as_deref().map(strip),
+                dob: s.dob.clone(),
+                nhs_number: s.nhs_number.clone(),
+                pronouns: s.pronouns.clone(),
+                language: s.language.clone(),
+                phone: s.phone.clone(),
+                address: s.address.clone(),
+                needs: s.needs.clone(),
+            };
+            &s_clean
+        } else {
+            s
+        };
         let stored = db
             .patients()
             .create(&input(s), today)

@@ -357,6 +357,23 @@ describe("staff admin", () => {
 });
 
 describe("audit log", () => {
+  it("tells an admin that an older copy was put back, until dismissed, and checks the chain", async () => {
+    const api = MockApi.signedIn();
+    api.integrityWarning = "This caseload is older than one this computer has already opened.";
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    const warning = await screen.findByTestId("integrity-warning");
+    expect(warning.getAttribute("role")).toBe("alert");
+    expect(warning.textContent).toContain("older than one this computer");
+    await user.click(byId("nav-audit"));
+    await screen.findByRole("heading", { level: 1, name: "Audit log" });
+    await user.click(byId("audit-check"));
+    await waitFor(() => expect(screen.getByTestId("audit-check-result").textContent).toContain("check out"));
+    await user.click(byId("integrity-dismiss"));
+    await waitFor(() => expect(screen.queryByTestId("integrity-warning")).toBeNull());
+    expect(api.audit.some((a) => a.entity === "integrity_warning")).toBe(true);
+  });
+
   it("lists sign-ins and views, newest first, filtered by staff member", async () => {
     const api = new MockApi({ staff: [TEST_ADMIN, TEST_LINK_WORKER] });
     await api.signIn("tomas", TEST_LINK_WORKER.passphrase);

@@ -1,10 +1,12 @@
 //! The audit log: every read and write of a patient record appends a row naming the
 //! action, the record by id, the staff member and the time. Never any patient data.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
 
 use crate::db::Database;
 use crate::error::Result;
+use crate::key::KeyVault;
 
 pub use waymark_domain::AuditAction;
 
@@ -21,6 +23,7 @@ pub struct AuditEntry {
 }
 
 /// Appends a row; callers run it in the same transaction as the access it records.
+/// The row carries the hash that chains it to the row before (see [`row_hash`]).
 pub(crate) fn record(
     conn: &Connection,
     staff_id: Option<i64>,
@@ -29,19 +32,232 @@ pub(crate) fn record(
     record_id: Option<i64>,
     patient_id: Option<i64>,
 ) -> Result<()> {
+    let (last_id, last_hash) = head(conn)?.unwrap_or((0, String::new()));
+    let row = ChainRow {
+        id: last_id + 1,
+        at: crate::now(),
+        staff_id,
+        action: action.as_str().to_owned(),
+        entity: entity.to_owned(),
+        record_id,
+        patient_id,
+    };
+    let hash = row_hash(&last_hash, &row);
     conn.execute(
-        "INSERT INTO audit_log (at, staff_id, action, entity, record_id, patient_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit_log (id, at, staff_id, action, entity, record_id, patient_id, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         rusqlite::params![
-            crate::now(),
-            staff_id,
-            action.as_str(),
-            entity,
-            record_id,
-            patient_id
+            row.id,
+            row.at,
+            row.staff_id,
+            row.action,
+            row.entity,
+            row.record_id,
+            row.patient_id,
+            hash
         ],
     )?;
     Ok(())
+}
+
+/// The last audit row's id and hash.
+fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, COALESCE(hash, '') FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// One audit row as it is hashed.
+#[derive(Debug)]
+struct ChainRow {
+    id: i64,
+    at: String,
+    staff_id: Option<i64>,
+    action: String,
+    entity: String,
+    record_id: Option<i64>,
+    patient_id: Option<i64>,
+}
+
+/// SHA-256 over the previous row's hash and every field of this one, each field
+/// written out in full and separated, so no two different rows hash alike.
+fn row_hash(previous: &str, row: &ChainRow) -> String {
+    let opt = |v: Option<i64>| v.map_or_else(|| "-".to_owned(), |v| v.to_string());
+    let text = [
+        "waymark-audit v1".to_owned(),
+        previous.to_owned(),
+        row.id.to_string(),
+        row.at.clone(),
+        opt(row.staff_id),
+        row.action.clone(),
+        row.entity.clone(),
+        opt(row.record_id),
+        opt(row.patient_id),
+    ]
+    .join("\u{1f}");
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+fn chain_rows(conn: &Connection) -> Result<Vec<(ChainRow, Option<String>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, staff_id, action, entity, record_id, patient_id, hash
+         FROM audit_log ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            ChainRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                staff_id: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                record_id: r.get(5)?,
+                patient_id: r.get(6)?,
+            },
+            r.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Schema 5: chains the rows written before the chain existed, oldest first, then
+/// puts back the trigger that forbids changing the log.
+pub(crate) fn chain_existing_rows(conn: &Connection) -> Result<()> {
+    let mut previous = String::new();
+    for (row, _) in chain_rows(conn)? {
+        let hash = row_hash(&previous, &row);
+        conn.execute(
+            "UPDATE audit_log SET hash = ?2 WHERE id = ?1",
+            rusqlite::params![row.id, hash],
+        )?;
+        previous = hash;
+    }
+    conn.execute_batch(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+         BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;",
+    )?;
+    Ok(())
+}
+
+/// The outcome of checking the audit log's chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainCheck {
+    /// Rows checked.
+    pub rows: u64,
+    /// The first row whose hash does not follow from the rows before it (changed,
+    /// inserted, or after a removed one), if any.
+    pub first_broken: Option<i64>,
+}
+
+/// The credential entry that remembers the newest audit row this computer has seen.
+fn head_account(dir: &std::path::Path) -> String {
+    format!("audit-head-{}", crate::key::account_for(dir))
+}
+
+impl Database {
+    /// Recomputes every row's hash from the start: a row changed, removed or slipped in
+    /// (by someone editing the file with the key) shows as the first broken row.
+    pub fn check_audit_chain(&self) -> Result<ChainCheck> {
+        let mut previous = String::new();
+        let mut expected_id = None;
+        let mut rows = 0;
+        for (row, stored) in chain_rows(&self.conn)? {
+            rows += 1;
+            let hash = row_hash(&previous, &row);
+            let gap = expected_id.is_some_and(|id| id != row.id);
+            if gap || stored.as_deref() != Some(hash.as_str()) {
+                return Ok(ChainCheck {
+                    rows,
+                    first_broken: Some(row.id),
+                });
+            }
+            expected_id = Some(row.id + 1);
+            previous = hash;
+        }
+        Ok(ChainCheck {
+            rows,
+            first_broken: None,
+        })
+    }
+
+    /// Files the newest audit row (id and hash) in the credential store beside the key,
+    /// so that a copy of the caseload from before it is noticed ([`Self::rollback_warning`]).
+    pub fn note_audit_head(&self, vault: &dyn KeyVault) -> Result<()> {
+        if let Some((account, value)) = self.audit_head_marker()? {
+            vault.store_marker(&account, value.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The credential entry and value [`Self::note_audit_head`] files, for a caller that
+    /// reaches the credential store from another thread.
+    pub fn audit_head_marker(&self) -> Result<Option<(String, String)>> {
+        Ok(head(&self.conn)?
+            .map(|(id, hash)| (head_account(&self.paths().dir), format!("{id}:{hash}"))))
+    }
+
+    /// Says, in words for an admin, whether this caseload is older than one this
+    /// computer has already seen: its audit log ends before the row the credential store
+    /// remembers, or holds a different row there. That is what putting back an older
+    /// copy of the file does (file history, a synced folder), bringing back disabled
+    /// accounts and old passphrases. A restore from a backup is deliberate and files
+    /// the restored head at once, so it does not warn.
+    pub fn rollback_warning(&self, vault: &dyn KeyVault) -> Result<Option<String>> {
+        let Some(seen) = vault.load_marker(&head_account(&self.paths().dir))? else {
+            return Ok(None);
+        };
+        let seen = String::from_utf8(seen).unwrap_or_default();
+        let Some((seen_id, seen_hash)) = seen
+            .split_once(':')
+            .and_then(|(id, hash)| Some((id.parse::<i64>().ok()?, hash.to_owned())))
+        else {
+            return Ok(None);
+        };
+        let now = head(&self.conn)?.map_or(0, |(id, _)| id);
+        if now < seen_id {
+            return Ok(Some(format!(
+                "This caseload is older than one this computer has already opened: its audit \
+                 log ends at entry {now}, but entry {seen_id} was seen here before. An older \
+                 copy of the file may have been put back (from file history or a synced \
+                 folder), bringing back disabled accounts or old passphrases and losing \
+                 recent work. Check the Staff page, and restore the newest backup if work is \
+                 missing."
+            )));
+        }
+        let there: Option<String> = self
+            .conn
+            .query_row("SELECT hash FROM audit_log WHERE id = ?1", [seen_id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        if there.as_deref() != Some(seen_hash.as_str()) {
+            return Ok(Some(format!(
+                "This caseload's audit log differs from the one this computer saw at entry \
+                 {seen_id}: the file may have been replaced with another copy. Check the Staff \
+                 page and the audit log."
+            )));
+        }
+        Ok(None)
+    }
+}
+
+/// The chain check's verdict in words, for the audit page.
+pub fn describe(check: &ChainCheck) -> String {
+    match check.first_broken {
+        None => format!(
+            "All {} entries check out: none has been changed or removed.",
+            check.rows
+        ),
+        Some(id) => format!(
+            "Entry {id} does not follow from the entries before it: the log has been changed \
+             there (an entry altered, removed or added outside Waymark)."
+        ),
+    }
 }
 
 impl Database {
@@ -216,5 +432,92 @@ impl Database {
         )?;
         tx.commit()?;
         Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::CredentialVault;
+
+    fn caseload() -> (tempfile::TempDir, Database) {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = CredentialVault::new(keyring_core::mock::Store::new().unwrap());
+        let db = Database::open(dir.path(), &vault).unwrap();
+        for i in 0..5 {
+            record(&db.conn, None, AuditAction::View, "patient", Some(i), None).unwrap();
+        }
+        (dir, db)
+    }
+
+    /// What someone with the key and a SQLite shell could do to the file.
+    fn tamper(db: &Database, sql: &str) {
+        db.conn
+            .execute_batch(&format!(
+                "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; {sql}"
+            ))
+            .unwrap();
+    }
+
+    #[test]
+    fn an_untouched_log_checks_out() {
+        let (_dir, db) = caseload();
+        let check = db.check_audit_chain().unwrap();
+        assert_eq!(
+            check,
+            ChainCheck {
+                rows: 5,
+                first_broken: None
+            }
+        );
+        assert!(describe(&check).contains("All 5 entries check out"));
+    }
+
+    #[test]
+    fn a_changed_row_breaks_the_chain_there() {
+        let (_dir, db) = caseload();
+        tamper(&db, "UPDATE audit_log SET record_id = 99 WHERE id = 3;");
+        assert_eq!(db.check_audit_chain().unwrap().first_broken, Some(3));
+    }
+
+    #[test]
+    fn a_removed_row_breaks_the_chain_after_it() {
+        let (_dir, db) = caseload();
+        tamper(&db, "DELETE FROM audit_log WHERE id = 2;");
+        assert_eq!(db.check_audit_chain().unwrap().first_broken, Some(3));
+    }
+
+    #[test]
+    fn a_row_slipped_in_with_a_made_up_hash_is_caught() {
+        let (_dir, db) = caseload();
+        tamper(
+            &db,
+            "INSERT INTO audit_log (id, at, staff_id, action, entity, hash)
+             VALUES (6, '2026-11-24T09:00:00Z', NULL, 'view', 'patient', 'feed');",
+        );
+        assert_eq!(db.check_audit_chain().unwrap().first_broken, Some(6));
+    }
+
+    #[test]
+    fn rows_from_before_the_chain_are_chained_by_the_migration() {
+        let (_dir, db) = caseload();
+        // As schema 4 left them: no hashes.
+        tamper(
+            &db,
+            "UPDATE audit_log SET hash = NULL;
+             CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;",
+        );
+        assert_eq!(db.check_audit_chain().unwrap().first_broken, Some(1));
+        chain_existing_rows(&db.conn).unwrap();
+        assert_eq!(db.check_audit_chain().unwrap().first_broken, None);
+        // The log is closed to changes again.
+        assert!(db
+            .conn
+            .execute("UPDATE audit_log SET record_id = 99 WHERE id = 1", [])
+            .is_err());
+        record(&db.conn, None, AuditAction::SignIn, "staff", None, None).unwrap();
+        assert_eq!(db.check_audit_chain().unwrap().rows, 6);
+        assert_eq!(db.check_audit_chain().unwrap().first_broken, None);
     }
 }

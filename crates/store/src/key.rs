@@ -79,6 +79,10 @@ pub trait KeyVault: Send + Sync + fmt::Debug {
     fn store(&self, account: &str, key: &DbKey) -> Result<()>;
     /// Removes the key filed under `account`; nothing there is not an error.
     fn delete(&self, account: &str) -> Result<()>;
+    /// A small non-key value filed under `account` (the newest audit row seen), if any.
+    fn load_marker(&self, account: &str) -> Result<Option<Vec<u8>>>;
+    /// Files a small non-key value under `account`, replacing any.
+    fn store_marker(&self, account: &str, value: &[u8]) -> Result<()>;
 }
 
 /// The credential entry name for a data folder, so each folder (a practice's real one,
@@ -140,6 +144,18 @@ impl KeyVault for CredentialVault {
         self.entry(account)?
             .set_secret(key.expose())
             .map_err(store_error)
+    }
+
+    fn load_marker(&self, account: &str) -> Result<Option<Vec<u8>>> {
+        match self.entry(account)?.get_secret() {
+            Ok(secret) => Ok(Some(secret)),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    fn store_marker(&self, account: &str, value: &[u8]) -> Result<()> {
+        self.entry(account)?.set_secret(value).map_err(store_error)
     }
 
     fn delete(&self, account: &str) -> Result<()> {

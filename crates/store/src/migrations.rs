@@ -38,6 +38,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_report_counts.sql"),
         then: None,
     },
+    Migration {
+        version: 5,
+        name: "audit chain",
+        sql: include_str!("../migrations/0005_audit_chain.sql"),
+        then: Some(crate::audit::chain_existing_rows),
+    },
 ];
 
 /// The newest schema this build knows.

@@ -22,6 +22,7 @@ type PracticeRow = (
 /// Idle minutes before the app locks itself, unless an admin chose otherwise.
 pub const DEFAULT_IDLE_MINUTES: u32 = 5;
 const IDLE_KEY: &str = "idle_minutes";
+const INTEGRITY_KEY: &str = "integrity_warning";
 
 impl Database {
     /// The practice's details, once set up.
@@ -83,6 +84,31 @@ impl Database {
         tx.commit()?;
         self.set_actor(Some(staff.id));
         Ok((staff, code))
+    }
+
+    /// What an admin must be told about the caseload's integrity (an older copy put
+    /// back), until an admin dismisses it.
+    pub fn integrity_warning(&self) -> Result<Option<String>> {
+        self.setting(INTEGRITY_KEY)
+    }
+
+    /// Keeps (or with `None`, clears) the integrity warning; clearing is an admin
+    /// action, audited.
+    pub fn set_integrity_warning(&self, warning: Option<&str>) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        put_setting(&tx, INTEGRITY_KEY, warning)?;
+        if warning.is_none() {
+            audit::record(
+                &tx,
+                self.actor,
+                AuditAction::Admin,
+                "integrity_warning",
+                None,
+                None,
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Minutes of inactivity before the app locks.

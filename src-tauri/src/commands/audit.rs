@@ -28,6 +28,24 @@ pub fn audit_list(state: State<'_, AppState>, query: AuditQuery) -> Result<Audit
     })
 }
 
+/// Checks the audit log's chain of hashes from the first entry; says in words whether
+/// any entry has been changed, removed or added outside Waymark.
+#[tauri::command(async)]
+pub fn audit_check(state: State<'_, AppState>) -> Result<String, ApiError> {
+    let check = state.with_admin_db(|db| db.check_audit_chain())?;
+    Ok(waymark_store::audit::describe(&check))
+}
+
+/// Dismisses the integrity warning once an admin has looked into it.
+#[tauri::command(async)]
+pub fn integrity_warning_dismiss(state: State<'_, AppState>) -> Result<(), ApiError> {
+    state.with_admin_db(|db| db.set_integrity_warning(None))?;
+    state.with_db(|db, _| {
+        state.note_audit_head(db);
+        Ok(())
+    })
+}
+
 /// Saves every row matching the filter (not just the page shown) as a CSV file where
 /// the admin chooses. `None` when the admin cancels the save dialog.
 #[tauri::command(async)]

@@ -18,7 +18,13 @@ pub(crate) fn session_dto(db: &Database, s: &state::Session) -> Result<Session, 
     } else {
         None
     };
+    let integrity_warning = if s.staff.role == waymark_domain::Role::Admin {
+        db.integrity_warning()?
+    } else {
+        None
+    };
     Ok(Session {
+        integrity_warning,
         staff: s.staff.clone().into(),
         locked: s.locked,
         idle_minutes: db.idle_minutes()?,
@@ -76,6 +82,7 @@ pub fn sign_in(
         let dto = session_dto(db, &signed_in)?;
         *session = Some(signed_in);
         state.touch();
+        state.note_audit_head(db);
         Ok(dto)
     })
 }
@@ -108,6 +115,7 @@ pub fn sign_out(state: State<'_, AppState>) -> Result<(), ApiError> {
     state.with_db(|db, session| {
         if let Some(s) = session.take() {
             db.staff().record_sign_out(s.staff.id)?;
+            state.note_audit_head(db);
         }
         db.set_actor(None);
         Ok(())

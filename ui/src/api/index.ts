@@ -67,6 +67,10 @@ export interface Api {
   auditList(query: AuditQuery): Promise<AuditPage>;
   /** Saves the filtered log as CSV where the admin chooses; `null` if cancelled. */
   auditExport(query: AuditQuery): Promise<ExportResult | null>;
+  /** Checks the audit log's chain of hashes; the verdict in words. */
+  auditCheck(): Promise<string>;
+  /** Dismisses the warning that an older copy of the caseload was put back. */
+  integrityWarningDismiss(): Promise<null>;
   backupOverview(): Promise<BackupOverview>;
   backupSettingsSet(settings: BackupSettings): Promise<BackupOverview>;
   backupNow(): Promise<BackupSummary>;
@@ -207,6 +211,8 @@ export const tauriApi: Api = {
   settingsSetFollowUpWeeks: (weeks) => call("settings_set_follow_up_weeks", { weeks }),
   auditList: (query) => call("audit_list", { query }),
   auditExport: (query) => call("audit_export", { query }),
+  auditCheck: () => call("audit_check", {}),
+  integrityWarningDismiss: () => call("integrity_warning_dismiss", {}),
   backupOverview: () => call("backup_overview", {}),
   backupSettingsSet: (settings) => call("backup_settings_set", { settings }),
   backupNow: () => call("backup_now", {}),

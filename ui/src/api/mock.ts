@@ -594,6 +594,7 @@ export class MockApi implements Api {
       idleMinutes: this.idleMinutes,
       followUpWeeks: this.followUpWeeks,
       backupReminder: me.role === "admin" ? this.backupReminder() : null,
+      integrityWarning: me.role === "admin" ? this.integrityWarning : null,
     };
   }
 
@@ -893,6 +894,23 @@ export class MockApi implements Api {
     const all = this.auditMatching(query);
     const limit = Math.min(Math.max(query.limit, 1), MAX_PAGE);
     return clone({ items: all.slice(query.offset, query.offset + limit), total: all.length });
+  }
+
+  /** As the store's rollback check would leave it; tests set it. */
+  integrityWarning: string | null = null;
+
+  async auditCheck(): Promise<string> {
+    this.log("audit_check");
+    this.requireAdmin();
+    return `All ${this.audit.length} entries check out: none has been changed or removed.`;
+  }
+
+  async integrityWarningDismiss(): Promise<null> {
+    this.log("integrity_warning_dismiss");
+    this.requireAdmin();
+    this.integrityWarning = null;
+    this.record("admin", "integrity_warning", null, null);
+    return null;
   }
 
   async auditExport(query: AuditQuery): Promise<ExportResult | null> {

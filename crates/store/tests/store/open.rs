@@ -361,3 +361,44 @@ fn every_file_in_the_data_folder_is_private_to_this_user() {
     check("older caseload, reopened");
     assert_eq!(mode(dir.path()) & 0o077, 0, "the folder itself");
 }
+
+#[test]
+fn an_older_copy_of_the_caseload_put_back_is_noticed() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let older = tempfile::tempdir().unwrap();
+    {
+        let db = open(dir.path(), &vault);
+        db.patients().create(&zoe(), today()).unwrap();
+        db.note_audit_head(&vault).unwrap();
+        assert_eq!(db.rollback_warning(&vault).unwrap(), None);
+    }
+    // A copy as file history or a synced folder keeps it (closed: one file).
+    fs::copy(
+        dir.path().join("waymark.db"),
+        older.path().join("waymark.db"),
+    )
+    .unwrap();
+    {
+        let db = open(dir.path(), &vault);
+        db.patients()
+            .create(&patient("Ade", "Bello", "1990-01-01", ""), today())
+            .unwrap();
+        db.note_audit_head(&vault).unwrap();
+    }
+    // The older copy is put back over the live file.
+    fs::copy(
+        older.path().join("waymark.db"),
+        dir.path().join("waymark.db"),
+    )
+    .unwrap();
+    let db = open(dir.path(), &vault);
+    let warning = db.rollback_warning(&vault).unwrap().expect("noticed");
+    assert!(
+        warning.contains("older than one this computer has already opened"),
+        "{warning}"
+    );
+    // Once an admin has seen it and work goes on, the new head is filed.
+    db.note_audit_head(&vault).unwrap();
+    assert_eq!(db.rollback_warning(&vault).unwrap(), None);
+}

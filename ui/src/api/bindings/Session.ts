@@ -13,4 +13,9 @@ followUpWeeks: number,
 /**
  * For admins: what needs doing about backups (no folder, a failure, an old one).
  */
-backupReminder: string | null, };
+backupReminder: string | null, 
+/**
+ * For admins: the caseload is older than one this computer has seen (an older copy
+ * of the file put back), until an admin dismisses it.
+ */
+integrityWarning: string | null, };
