@@ -60,6 +60,7 @@ const COMMANDS: &[&str] = &[
     "service_set_status",
     "directory_facets",
     "directory_import",
+    "open_link",
     "directory_load_example",
 ];
 

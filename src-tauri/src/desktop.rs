@@ -17,6 +17,30 @@ use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
+/// Whether `url` is the app's own page: `tauri://localhost` (Linux, macOS) or
+/// `http(s)://tauri.localhost` (Windows), where the embedded UI is served.
+pub fn is_app_url(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
+/// Hands a web address (http or https only) to the system's browser; anything else
+/// (`file:`, `javascript:`, custom schemes) is dropped, and nothing is logged about
+/// it (a link's address could name a patient's situation).
+pub fn open_in_browser(url: &tauri::Url) {
+    if web_link(url) {
+        let _ = tauri_plugin_opener::open_url(url.as_str(), None::<&str>);
+    }
+}
+
+/// An address the system browser may be given.
+pub fn web_link(url: &tauri::Url) -> bool {
+    matches!(url.scheme(), "http" | "https") && !is_app_url(url) && url.host_str().is_some()
+}
+
 /// Log files are named `waymark.<date>.log`, one a day.
 const LOG_PREFIX: &str = "waymark";
 const LOG_SUFFIX: &str = "log";
@@ -217,5 +241,50 @@ mod tests {
         assert_eq!(recent_log_lines(dir.path(), 4), ["b", "c", "d", "e"]);
         assert_eq!(recent_log_lines(dir.path(), 10), ["a", "b", "c", "d", "e"]);
         assert!(recent_log_lines(&dir.path().join("missing"), 5).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod navigation_tests {
+    use super::*;
+
+    fn url(s: &str) -> tauri::Url {
+        tauri::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn only_the_apps_own_page_stays_in_the_window() {
+        for ours in [
+            "tauri://localhost/",
+            "tauri://localhost/index.html#/caseload",
+            "http://tauri.localhost/",
+            "https://tauri.localhost/assets/app.js",
+        ] {
+            assert!(is_app_url(&url(ours)), "{ours}");
+            assert!(!web_link(&url(ours)), "{ours} is not sent to the browser");
+        }
+        for theirs in [
+            "https://example.org/",
+            "http://localhost:1420/",
+            "https://tauri.localhost.example.org/",
+            "tauri://evil/",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "about:blank",
+        ] {
+            assert!(!is_app_url(&url(theirs)), "{theirs}");
+        }
+        // Only http(s) addresses go to the system browser.
+        assert!(web_link(&url("https://example.org/walk")));
+        assert!(web_link(&url("http://example.org/")));
+        for never in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "ftp://example.org/",
+            "mailto:a@b.c",
+        ] {
+            assert!(!web_link(&url(never)), "{never}");
+        }
     }
 }

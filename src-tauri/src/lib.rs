@@ -73,6 +73,7 @@ macro_rules! app_commands {
             $m::directory::service_set_status,
             $m::directory::directory_facets,
             $m::directory::directory_import,
+            $m::directory::open_link,
             $m::directory::directory_load_example,
             $m::outcomes::outcome_record,
             $m::outcomes::report_period,
@@ -89,6 +90,19 @@ macro_rules! app_commands {
 fn main_window(app: &tauri::App) -> tauri::Result<()> {
     let automated = std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true");
     tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
+        // The window shows Waymark and nothing else: a page from anywhere else would
+        // run with the app's commands. A web link goes to the system browser instead.
+        .on_navigation(|url| {
+            let ours = desktop::is_app_url(url);
+            if !ours {
+                desktop::open_in_browser(url);
+            }
+            ours
+        })
+        .on_new_window(|url, _| {
+            desktop::open_in_browser(&url);
+            tauri::webview::NewWindowResponse::Deny
+        })
         .title("Waymark")
         .inner_size(1200.0, 820.0)
         .min_inner_size(800.0, 560.0)

@@ -613,6 +613,48 @@ async fn a_printout_left_when_the_app_quits_is_removed() -> Result<()> {
 
 #[tokio::test]
 #[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn the_window_stays_the_apps_and_web_links_go_to_the_browser() -> Result<()> {
+    with_app("navigation", |c| async move {
+        enter(&c).await?;
+        let list = PathBuf::from(env("WAYMARK_E2E_OPENED")?);
+        let opened = || std::fs::read_to_string(&list).unwrap_or_default();
+        // A script (one that slipped in through a bug, say) tries to take the window
+        // elsewhere, to open a new one, and to reach a local file.
+        for script in [
+            "window.location.href = 'https://example.org/phish';",
+            "window.open('https://example.org/popup');",
+            "window.location.href = 'file:///etc/passwd';",
+        ] {
+            c.execute(&format!("{script} return 1;"), vec![]).await?;
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            let href = c.execute("return window.location.href;", vec![]).await?;
+            let href = href.as_str().unwrap_or_default().to_owned();
+            assert!(
+                href.starts_with("tauri://localhost") || href.contains("tauri.localhost"),
+                "{script}: the window left the app for {href}"
+            );
+            wait_css(&c, "#nav-caseload").await?;
+            assert_eq!(c.windows().await?.len(), 1, "{script}: a new window opened");
+        }
+        // The web address went to the system's browser; the file never did. (The
+        // scripted window.open is refused before it reaches the app, by WebKit's own
+        // pop-up rule; a clicked link asking for a new window goes to the browser too.)
+        let start = Instant::now();
+        while !opened().contains("https://example.org/phish")
+            && start.elapsed() < Duration::from_secs(10)
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let handed = opened();
+        assert!(handed.contains("https://example.org/phish"), "{handed}");
+        assert!(!handed.contains("/etc/passwd"), "{handed}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
 async fn sign_in_lock_after_idle_and_audit() -> Result<()> {
     with_app("trust", |c| async move {
         enter(&c).await?;

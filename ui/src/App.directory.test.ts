@@ -238,7 +238,7 @@ describe("finding a service", () => {
   });
 
   it("shows every detail of a service when expanded", async () => {
-    const { user } = await withExample();
+    const { api, user } = await withExample();
     await user.type(byId("directory-search"), "yoga");
     await shows(["Gentle Yoga for Strength and Balance"]);
     const r = await expand(user, "Gentle Yoga for Strength and Balance");
@@ -251,9 +251,13 @@ describe("finding a service", () => {
     expect(within(details).getByTestId("service-languages").textContent).toContain("English (en)");
     expect(within(details).getByTestId("service-join-method").textContent).toContain("Signpost");
     expect(within(details).getByTestId("service-hsds-id").textContent).toMatch(/^[0-9a-f-]{36}$/);
-    // The web page is text, never a link that could leave the app or run script.
-    expect(within(details).getByTestId("service-url").textContent).toMatch(/^https:\/\//);
+    // The web page is text, never a link that could leave the app or run script; its
+    // button hands it to the system's browser through the app.
+    const url = within(details).getByTestId("service-url").textContent ?? "";
+    expect(url).toMatch(/^https:\/\//);
     expect(details.querySelector("a")).toBeNull();
+    await user.click(within(details).getByTestId("service-url-open"));
+    expect(api.openedLinks).toEqual([url]);
     await user.click(within(r).getByRole("button", { expanded: true }));
     expect(within(r).queryByTestId("service-details")).toBeNull();
   });

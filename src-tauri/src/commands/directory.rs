@@ -97,6 +97,28 @@ pub fn directory_import(
         .map(|r| Some(r.into()))
 }
 
+/// Opens a service's web page in the system's browser (never inside Waymark); only
+/// http and https addresses are opened.
+#[tauri::command(async)]
+pub fn open_link(state: State<'_, AppState>, url: String) -> Result<(), ApiError> {
+    state.with_staff_db(|_| Ok::<(), ApiError>(()))?;
+    let parsed = tauri::Url::parse(url.trim())
+        .ok()
+        .filter(crate::desktop::web_link);
+    let Some(parsed) = parsed else {
+        return Err(ApiError::new(
+            ErrorCode::Validation,
+            "Only web addresses (http or https) can be opened.",
+        ));
+    };
+    tauri_plugin_opener::open_url(parsed.as_str(), None::<&str>).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("No web browser could be opened ({e})."),
+        )
+    })
+}
+
 /// Reads a chosen directory file: at most 50 MB actually read (not what its metadata
 /// says), an ordinary file only (a FIFO or device is refused without waiting on it),
 /// and UTF-8.

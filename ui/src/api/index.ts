@@ -69,6 +69,8 @@ export interface Api {
   auditExport(query: AuditQuery): Promise<ExportResult | null>;
   /** Checks the audit log's chain of hashes; the verdict in words. */
   auditCheck(): Promise<string>;
+  /** Opens a web address (http or https) in the system's browser, never in Waymark. */
+  openLink(url: string): Promise<null>;
   /** Dismisses the warning that an older copy of the caseload was put back. */
   integrityWarningDismiss(): Promise<null>;
   backupOverview(): Promise<BackupOverview>;
@@ -212,6 +214,7 @@ export const tauriApi: Api = {
   auditList: (query) => call("audit_list", { query }),
   auditExport: (query) => call("audit_export", { query }),
   auditCheck: () => call("audit_check", {}),
+  openLink: (url) => call("open_link", { url }),
   integrityWarningDismiss: () => call("integrity_warning_dismiss", {}),
   backupOverview: () => call("backup_overview", {}),
   backupSettingsSet: (settings) => call("backup_settings_set", { settings }),

@@ -899,6 +899,19 @@ export class MockApi implements Api {
   /** As the store's rollback check would leave it; tests set it. */
   integrityWarning: string | null = null;
 
+  /** The web addresses handed to the system browser, in order. */
+  openedLinks: string[] = [];
+
+  async openLink(url: string): Promise<null> {
+    this.log("open_link", { url });
+    this.requireSession();
+    if (!/^https?:\/\/[^/\s]+/i.test(url.trim())) {
+      throw err("validation", "Only web addresses (http or https) can be opened.");
+    }
+    this.openedLinks.push(url.trim());
+    return null;
+  }
+
   async auditCheck(): Promise<string> {
     this.log("audit_check");
     this.requireAdmin();
