@@ -160,7 +160,7 @@ impl AppState {
 
     /// Makes a new key and recovery code (an admin only): the database is re-encrypted,
     /// so earlier codes no longer open it.
-    pub fn renew_recovery_code(&self) -> Result<RecoveryCode, ApiError> {
+    pub fn renew_recovery_code(&self, passphrase: &str) -> Result<RecoveryCode, ApiError> {
         let mut db = self.lock();
         let mut session = self.session();
         let Ok(db) = &mut *db else {
@@ -169,12 +169,7 @@ impl AppState {
                 "The caseload is not open.",
             ));
         };
-        if self.active(db, &mut session)?.role != Role::Admin {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "Only an administrator can do this.",
-            ));
-        }
+        self.confirm_admin(db, &mut session, passphrase)?;
         Ok(self.vault.run(|vault| db.renew_recovery_code(vault))?)
     }
 
@@ -184,15 +179,20 @@ impl AppState {
         backup: &Path,
         code: &RecoveryCode,
     ) -> Result<BackupManifest, ApiError> {
-        self.may_restore()?;
+        self.may_restore(false, None)?;
         Ok(backup::verify_backup(backup, code)?)
     }
 
     /// Replaces the caseload with a verified backup, with the recovery code. The live
     /// database is closed, set aside (never deleted) by the store's restore, and the
     /// caseload reopened from whatever is then in place; everyone must sign in again.
-    pub fn restore(&self, backup: &Path, code: &RecoveryCode) -> Result<BackupManifest, ApiError> {
-        self.may_restore()?;
+    pub fn restore(
+        &self,
+        backup: &Path,
+        code: &RecoveryCode,
+        passphrase: Option<&str>,
+    ) -> Result<BackupManifest, ApiError> {
+        self.may_restore(true, passphrase)?;
         // Check the backup before closing anything, so a bad one costs nothing.
         backup::verify_backup(backup, code)?;
         let mut db = self.lock();
@@ -231,14 +231,21 @@ impl AppState {
     }
 
     /// Restoring needs the recovery code, and besides it: a caseload that did not open,
-    /// a fresh one awaiting setup (a new computer), or a signed-in admin.
-    fn may_restore(&self) -> Result<(), ApiError> {
+    /// a fresh one awaiting setup (a new computer), or a signed-in admin, who confirms
+    /// their passphrase to replace a caseload in use (`passphrase`; not needed only to
+    /// look inside a backup, when `None`).
+    fn may_restore(&self, replacing: bool, passphrase: Option<&str>) -> Result<(), ApiError> {
         let db = self.lock();
-        let session = self.session();
+        let mut session = self.session();
         let allowed = match &*db {
             Err(_) => !self.data_dir.as_os_str().is_empty(),
+            Ok(db) if !db.staff().any()? => true,
             Ok(db) => {
-                !db.staff().any()? || signed_in(&session).is_ok_and(|s| s.role == Role::Admin)
+                let admin = signed_in(&session).is_ok_and(|s| s.role == Role::Admin);
+                if admin && replacing {
+                    self.confirm_admin(db, &mut session, passphrase.unwrap_or_default())?;
+                }
+                admin
             }
         };
         if allowed {
@@ -360,6 +367,50 @@ impl AppState {
         if let Err(e) = filed {
             tracing::warn!(code = e.code(), "the newest audit row could not be filed");
         }
+    }
+
+    /// For the admin actions that could hand the caseload to someone else (a new recovery
+    /// code, resetting another's passphrase, restoring, moving the backups, saving the
+    /// recovery kit): the signed-in admin types their passphrase again, checked (and
+    /// counted, slowed and audited) as a sign-in is, so a screen left unlocked for a
+    /// minute is not enough.
+    pub fn confirm_admin(
+        &self,
+        db: &Database,
+        session: &mut Option<Session>,
+        passphrase: &str,
+    ) -> Result<(), ApiError> {
+        let admin = self.active(db, session)?;
+        if admin.role != Role::Admin {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "Only an administrator can do this.",
+            ));
+        }
+        let username = admin.username.clone();
+        match db
+            .staff()
+            .sign_in(&username, passphrase, chrono::Utc::now())
+        {
+            Ok(_) => Ok(()),
+            Err(waymark_store::Error::SignInFailed) => Err(ApiError::new(
+                ErrorCode::SignInFailed,
+                "That is not your passphrase. Nothing has been changed.",
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// [`Self::with_admin_db`] after the admin's passphrase is confirmed.
+    pub fn with_confirmed_admin<T>(
+        &self,
+        passphrase: &str,
+        f: impl FnOnce(&Database) -> waymark_store::Result<T>,
+    ) -> Result<T, ApiError> {
+        self.with_db(|db, session| {
+            self.confirm_admin(db, session, passphrase)?;
+            f(db).map_err(ApiError::from)
+        })
     }
 
     /// Records activity now: a sign-in, an unlock, the end of setup.
@@ -614,7 +665,7 @@ mod tests {
         assert_eq!(patients(&state), 0);
 
         let wrong = RecoveryCode::generate().unwrap();
-        let refused = state.restore(&backup, &wrong).unwrap_err();
+        let refused = state.restore(&backup, &wrong, None).unwrap_err();
         assert_eq!(refused.code, ErrorCode::RecoveryCodeWrong);
         assert_eq!(
             patients(&state),
@@ -624,7 +675,7 @@ mod tests {
 
         let seen = state.inspect_backup(&backup, &code).unwrap();
         assert_eq!(seen.counts.get("patients"), Some(&1));
-        state.restore(&backup, &code).unwrap();
+        state.restore(&backup, &code, None).unwrap();
         assert_eq!(patients(&state), 1);
         assert!(state.open_error().is_none());
     }
@@ -638,7 +689,7 @@ mod tests {
         drop(Database::recover(data.path(), &vault, &code).unwrap());
         let backup = backup::list_backups(backups.path()).unwrap().remove(0);
         let state = state_on(data.path(), vault);
-        let refused = state.restore(&backup, &code).unwrap_err();
+        let refused = state.restore(&backup, &code, None).unwrap_err();
         assert_eq!(refused.code, ErrorCode::Forbidden);
 
         let admin = state
@@ -652,12 +703,91 @@ mod tests {
             staff: admin,
             locked: false,
         });
-        state.restore(&backup, &code).unwrap();
+        // A signed-in admin confirms their passphrase to replace the caseload in use.
+        for wrong in [None, Some("not my passphrase")] {
+            let refused = state.restore(&backup, &code, wrong).unwrap_err();
+            assert_eq!(refused.code, ErrorCode::SignInFailed, "{wrong:?}");
+            assert_eq!(patients(&state), 1, "nothing replaced");
+        }
+        state
+            .restore(&backup, &code, Some("kettle violet harbour"))
+            .unwrap();
         assert!(
             state.session().is_none(),
             "everyone signs in again after a restore"
         );
         assert_eq!(patients(&state), 1);
+    }
+
+    #[test]
+    fn sensitive_admin_actions_need_the_admins_passphrase_again() {
+        let dir = tempdir();
+        let vault = mock_vault();
+        let mut db = Database::open(dir.path(), &vault).unwrap();
+        let practice = waymark_domain::PracticeInput {
+            name: "Hollinsford Surgery".into(),
+            address: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            country: waymark_domain::Country::Uk,
+            logo_png: None,
+        };
+        let admin = StaffInput {
+            display_name: "Ada".into(),
+            username: "ada".into(),
+            role: Role::Admin,
+        };
+        let (ada, first) = db
+            .complete_setup(&practice, &admin, "kettle violet harbour")
+            .unwrap();
+        let lee = db
+            .staff()
+            .create(
+                &StaffInput {
+                    display_name: "Lee".into(),
+                    username: "lee".into(),
+                    role: Role::LinkWorker,
+                },
+                "kettle violet harbour",
+            )
+            .unwrap();
+        drop(db);
+        let state = state_on(dir.path(), vault);
+        *state.session() = Some(Session {
+            staff: ada,
+            locked: false,
+        });
+        let recovery = std::fs::read(dir.path().join("waymark.recovery")).unwrap();
+        // A new recovery code: refused with a wrong passphrase, nothing changed.
+        let e = state.renew_recovery_code("guess").unwrap_err();
+        assert_eq!(e.code, ErrorCode::SignInFailed);
+        assert_eq!(
+            std::fs::read(dir.path().join("waymark.recovery")).unwrap(),
+            recovery
+        );
+        state
+            .with_admin_db(|db| db.check_recovery_code(&first))
+            .unwrap();
+        let new = state.renew_recovery_code("kettle violet harbour").unwrap();
+        state
+            .with_admin_db(|db| db.check_recovery_code(&new))
+            .unwrap();
+        // Resetting another's passphrase: the same.
+        let reset = |admin_pass: &str| {
+            state.with_confirmed_admin(admin_pass, |db| {
+                db.staff()
+                    .reset_passphrase(lee.id, "a brand new passphrase")
+            })
+        };
+        assert_eq!(reset("guess").unwrap_err().code, ErrorCode::SignInFailed);
+        state
+            .with_db(|db, _| {
+                Ok(db
+                    .staff()
+                    .sign_in("lee", "kettle violet harbour", chrono::Utc::now())?)
+            })
+            .unwrap();
+        reset("kettle violet harbour").unwrap();
     }
 
     #[test]

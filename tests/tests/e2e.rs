@@ -740,6 +740,10 @@ async fn back_up_from_the_ui_and_restore_over_a_damaged_caseload() -> Result<()>
         register(&c, "Ngozi", "Adébáyọ̀", "", "1979-06-30", "").await?;
         wait_text(&c, "[data-testid=patient-name]", "Ngozi Adébáyọ̀").await?;
         click(&c, "#nav-backups").await?;
+        // A new code asks for the admin's passphrase again.
+        click(&c, "#recovery-renew").await?;
+        wait_text(&c, "#recovery-renew-error", "not your passphrase").await?;
+        type_into(&c, "#renewPassphrase", PASSPHRASE).await?;
         click(&c, "#recovery-renew").await?;
         let code = wait_css(&c, "[data-testid=recovery-code]")
             .await?
@@ -748,6 +752,7 @@ async fn back_up_from_the_ui_and_restore_over_a_damaged_caseload() -> Result<()>
         click(&c, "#recovery-saved").await?;
         click(&c, "#recovery-renew-done").await?;
         type_into(&c, "#backupFolder", &folder).await?;
+        type_into(&c, "#backupPassphrase", PASSPHRASE).await?;
         click(&c, "#backup-save").await?;
         wait_text(&c, "[role=status]", "Backup settings saved.").await?;
         click(&c, "#backup-now").await?;

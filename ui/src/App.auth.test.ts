@@ -327,6 +327,12 @@ describe("staff admin", () => {
     await waitFor(() => expect(byId(`reset-passphrase-${id}-error`).textContent).toContain("at least 12"));
     await user.type(byId(`reset-passphrase-${id}`), "new lantern orange");
     await user.click(within(tomas).getByRole("button", { name: "Save" }));
+    // The admin's own passphrase confirms it.
+    await waitFor(() => expect(byId(`reset-passphrase-${id}-error`).textContent).toContain("not your passphrase"));
+    expect(api.staff[1].passphrase).not.toBe("new lantern orange");
+    await user.type(byId(`reset-passphrase-${id}`), "new lantern orange");
+    await user.type(byId(`reset-admin-passphrase-${id}`), TEST_ADMIN.passphrase);
+    await user.click(within(tomas).getByRole("button", { name: "Save" }));
     await waitFor(() => expect(api.staff[1].passphrase).toBe("new lantern orange"));
 
     const idle = byId<HTMLInputElement>("idleMinutes");

@@ -25,7 +25,7 @@ async function openBackups(user: User) {
 async function practiceWithBackup(): Promise<MockApi> {
   const api = MockApi.signedIn({ recoveryCode: makeRecoveryCode() });
   await seed(api, ZOE);
-  await api.backupSettingsSet({ folder: USB, keep: 14, daily: true });
+  await api.backupSettingsSet({ folder: USB, keep: 14, daily: true }, TEST_ADMIN.passphrase);
   await api.backupNow();
   return api;
 }
@@ -82,9 +82,16 @@ describe("backups screen", () => {
 
     await user.clear(byId("backupKeep"));
     await user.type(byId("backupKeep"), "7");
+    // Moving the backups asks for the admin's passphrase again.
+    await user.type(byId("backupPassphrase"), "not my passphrase");
+    await user.click(byId("backup-save"));
+    await screen.findByText(/That is not your passphrase/);
+    expect(api.backupSettings.folder).toBe("");
+    await user.type(byId("backupPassphrase"), TEST_ADMIN.passphrase);
     await user.click(byId("backup-save"));
     await screen.findByText("Backup settings saved.");
     expect(api.backupSettings).toEqual({ folder: USB, keep: 7, daily: true });
+    expect(document.getElementById("backupPassphrase")).toBeNull();
 
     await user.click(byId("backup-now"));
     const made = await screen.findByTestId("backup-made");
@@ -125,6 +132,10 @@ describe("backups screen", () => {
     expect(api.patients).toHaveLength(2);
 
     await user.click(byId("restore-confirm"));
+    await screen.findByText(/That is not your passphrase/);
+    expect(api.patients).toHaveLength(2);
+    await user.type(byId("restorePassphrase"), TEST_ADMIN.passphrase);
+    await user.click(byId("restore-confirm"));
     await screen.findByTestId("sign-in");
     expect(api.patients.map((p) => p.givenName)).toEqual(["Zoë"]);
     expect(api.sessionStaffId).toBeNull();
@@ -138,11 +149,16 @@ describe("backups screen", () => {
     render(App, { props: { api } });
     await openBackups(user);
     await user.click(byId("recovery-renew"));
+    await screen.findByText(/That is not your passphrase/);
+    expect(api.recoveryCode).toBe(old);
+    await user.type(byId("renewPassphrase"), TEST_ADMIN.passphrase);
+    await user.click(byId("recovery-renew"));
     const shown = await screen.findByTestId("recovery-code");
     expect(shown.textContent).toBe(api.recoveryCode);
     expect(api.recoveryCode).not.toBe(old);
 
     api.nextSavePath = "/media/practice/USB/waymark-recovery-kit.pdf";
+    await user.type(byId("kitPassphrase"), TEST_ADMIN.passphrase);
     await user.click(byId("save-recovery-kit"));
     expect((await screen.findByTestId("recovery-kit-saved")).textContent).toContain("waymark-recovery-kit.pdf");
     expect(api.saved).toEqual([{ path: "/media/practice/USB/waymark-recovery-kit.pdf", what: "recovery_kit" }]);
@@ -164,6 +180,7 @@ describe("backups screen", () => {
     await screen.findByRole("heading", { level: 1, name: "Backups" });
     expect(screen.queryByTestId("backup-reminder")).toBeNull();
     await user.type(byId("backupFolder"), USB);
+    await user.type(byId("backupPassphrase"), TEST_ADMIN.passphrase);
     await user.click(byId("backup-save"));
     await screen.findByText("Backup settings saved.");
     await user.click(byId("nav-caseload"));
@@ -179,7 +196,7 @@ describe("backups screen", () => {
     expect(screen.queryByTestId("backup-reminder")).toBeNull();
     await expect(api.backupOverview()).rejects.toMatchObject({ code: "forbidden" });
     await expect(api.backupRestore("/x", makeRecoveryCode())).rejects.toMatchObject({ code: "forbidden" });
-    await expect(api.recoveryCodeRenew()).rejects.toMatchObject({ code: "forbidden" });
+    await expect(api.recoveryCodeRenew("correct horse battery")).rejects.toMatchObject({ code: "forbidden" });
   });
 });
 
@@ -301,6 +318,7 @@ describe("setup's recovery kit", () => {
     await fillSetup(user);
     await user.click(byId("complete-setup"));
     await screen.findByTestId("recovery-code");
+    await user.type(byId("kitPassphrase"), "correct horse battery");
     await user.click(byId("save-recovery-kit"));
     await screen.findByTestId("recovery-kit-saved");
     expect(api.saved.map((s) => s.what)).toEqual(["recovery_kit"]);

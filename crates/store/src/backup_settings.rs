@@ -76,20 +76,7 @@ impl Database {
 
     /// Saves the admin's choices after checking them; an admin action, audited.
     pub fn set_backup_settings(&self, settings: &BackupSettings) -> Result<()> {
-        let mut errors = waymark_domain::ValidationErrors::default();
-        if !(1..=MAX_KEEP).contains(&settings.keep) {
-            errors.push("keep", format!("Keep between 1 and {MAX_KEEP} backups."));
-        }
-        if let Some(folder) = &settings.folder {
-            if let Err(why) = self.check_backup_folder(folder) {
-                errors.push("folder", why);
-            }
-        } else if settings.daily {
-            errors.push("folder", "Choose a folder for the daily backups.");
-        }
-        if !errors.0.is_empty() {
-            return Err(errors.into());
-        }
+        self.check_backup_settings(settings)?;
         let tx = self.conn.unchecked_transaction()?;
         let folder = settings.folder.as_ref().map(|f| f.to_string_lossy());
         put_setting(&tx, FOLDER_KEY, folder.as_deref())?;
@@ -105,6 +92,26 @@ impl Database {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Checks the admin's choices without saving them (each problem against its field).
+    pub fn check_backup_settings(&self, settings: &BackupSettings) -> Result<()> {
+        let mut errors = waymark_domain::ValidationErrors::default();
+        if !(1..=MAX_KEEP).contains(&settings.keep) {
+            errors.push("keep", format!("Keep between 1 and {MAX_KEEP} backups."));
+        }
+        if let Some(folder) = &settings.folder {
+            if let Err(why) = self.check_backup_folder(folder) {
+                errors.push("folder", why);
+            }
+        } else if settings.daily {
+            errors.push("folder", "Choose a folder for the daily backups.");
+        }
+        if errors.0.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.into())
+        }
     }
 
     /// Why `folder` cannot hold backups, in words for the admin.

@@ -58,8 +58,22 @@ pub fn backup_overview(state: State<'_, AppState>) -> Result<BackupOverview, Api
 pub fn backup_settings_set(
     state: State<'_, AppState>,
     settings: BackupSettings,
+    passphrase: Option<String>,
 ) -> Result<BackupOverview, ApiError> {
-    state.with_admin_db(|db| db.set_backup_settings(&settings.into()))?;
+    let settings: waymark_store::backup_settings::BackupSettings = settings.into();
+    // Sending the backups somewhere else sends the caseload there: the admin confirms.
+    // Checked first, so a mistyped folder is told as such before any passphrase.
+    let moves = state.with_admin_db(|db| {
+        db.check_backup_settings(&settings)?;
+        Ok(db.backup_settings()?.folder != settings.folder)
+    })?;
+    if moves {
+        state.with_confirmed_admin(passphrase.as_deref().unwrap_or_default(), |db| {
+            db.set_backup_settings(&settings)
+        })?;
+    } else {
+        state.with_admin_db(|db| db.set_backup_settings(&settings))?;
+    }
     backup_overview(state)
 }
 
@@ -97,8 +111,11 @@ pub fn backup_restore(
     state: State<'_, AppState>,
     dir: String,
     code: String,
+    passphrase: Option<String>,
 ) -> Result<BackupSummary, ApiError> {
-    with_backup(&dir, &code, |dir, code| state.restore(dir, code))
+    with_backup(&dir, &code, |dir, code| {
+        state.restore(dir, code, passphrase.as_deref())
+    })
 }
 
 /// Checks the typed folder and code, runs `f` with them and describes the backup.
@@ -124,8 +141,11 @@ pub fn recover_with_code(state: State<'_, AppState>, code: String) -> Result<(),
 /// Makes a new key and recovery code (the old code no longer opens the caseload; backups
 /// made before keep needing it); shown once, grouped.
 #[tauri::command(async)]
-pub fn recovery_code_renew(state: State<'_, AppState>) -> Result<String, ApiError> {
-    let code = state.renew_recovery_code()?;
+pub fn recovery_code_renew(
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> Result<String, ApiError> {
+    let code = state.renew_recovery_code(&passphrase)?;
     Ok(code.grouped().to_string())
 }
 
@@ -153,11 +173,12 @@ pub fn recovery_kit_save(
     app: AppHandle,
     state: State<'_, AppState>,
     code: String,
+    passphrase: String,
 ) -> Result<Option<String>, ApiError> {
     let code = RecoveryCode::parse(&code)?;
-    let practice = state.with_admin_db(|db| {
+    let (practice, backups) = state.with_confirmed_admin(&passphrase, |db| {
         db.check_recovery_code(&code)?;
-        db.practice()
+        Ok((db.practice()?, db.backup_settings()?.folder))
     })?;
     let practice = practice.ok_or_else(|| {
         ApiError::new(ErrorCode::NotReady, "Finish setting up the practice first.")
@@ -195,6 +216,16 @@ pub fn recovery_kit_save(
              let anyone open it.",
         ));
     }
+    if backups.as_deref().is_some_and(|b| inside(&path, b)) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Save the recovery kit somewhere other than the backup folder: beside the backups \
+             it would let anyone who has the drive open every one of them.",
+        ));
+    }
+    // The dialog may have stayed open a long while: the admin must still be signed in,
+    // unlocked and within the idle time before the code is written anywhere.
+    state.with_admin_db(|_| Ok(()))?;
     std::fs::write(&path, &rendered.pdf).map_err(|e| {
         ApiError::new(
             ErrorCode::Storage,

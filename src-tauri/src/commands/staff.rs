@@ -45,9 +45,14 @@ pub fn staff_reset_passphrase(
     state: State<'_, AppState>,
     id: i64,
     passphrase: String,
+    admin_passphrase: String,
 ) -> Result<StaffMember, ApiError> {
+    // The new passphrase's rules first, so a short one is told before any confirmation.
+    waymark_domain::staff::check_passphrase(&passphrase).map_err(waymark_store::Error::from)?;
     state
-        .with_admin_db(|db| db.staff().reset_passphrase(id, &passphrase))
+        .with_confirmed_admin(&admin_passphrase, |db| {
+            db.staff().reset_passphrase(id, &passphrase)
+        })
         .map(Into::into)
 }
 

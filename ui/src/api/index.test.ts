@@ -37,8 +37,12 @@ describe("tauriApi", () => {
     expect(invoke).toHaveBeenLastCalledWith("staff_create", { input: staff });
     await tauriApi.staffSetActive(4, false);
     expect(invoke).toHaveBeenLastCalledWith("staff_set_active", { id: 4, active: false });
-    await tauriApi.staffResetPassphrase(4, "new lantern orange");
-    expect(invoke).toHaveBeenLastCalledWith("staff_reset_passphrase", { id: 4, passphrase: "new lantern orange" });
+    await tauriApi.staffResetPassphrase(4, "new lantern orange", "my own passphrase");
+    expect(invoke).toHaveBeenLastCalledWith("staff_reset_passphrase", {
+      id: 4,
+      passphrase: "new lantern orange",
+      adminPassphrase: "my own passphrase",
+    });
     await tauriApi.settingsSetIdleMinutes(10);
     expect(invoke).toHaveBeenLastCalledWith("settings_set_idle_minutes", { minutes: 10 });
     const query = { staffId: null, patientId: 3, from: "2026-01-01", to: "", limit: 100, offset: 0 };
@@ -56,15 +60,21 @@ describe("tauriApi", () => {
     expect(invoke).toHaveBeenLastCalledWith("audit_export", { query });
     const settings = { folder: "/media/usb", keep: 14, daily: true };
     await tauriApi.backupSettingsSet(settings);
-    expect(invoke).toHaveBeenLastCalledWith("backup_settings_set", { settings });
+    expect(invoke).toHaveBeenLastCalledWith("backup_settings_set", { settings, passphrase: null });
+    await tauriApi.backupSettingsSet(settings, "my own passphrase");
+    expect(invoke).toHaveBeenLastCalledWith("backup_settings_set", { settings, passphrase: "my own passphrase" });
     await tauriApi.backupInspect("/media/usb/b1", "AAAA-BBBB");
     expect(invoke).toHaveBeenLastCalledWith("backup_inspect", { dir: "/media/usb/b1", code: "AAAA-BBBB" });
-    await tauriApi.backupRestore("/media/usb/b1", "AAAA-BBBB");
-    expect(invoke).toHaveBeenLastCalledWith("backup_restore", { dir: "/media/usb/b1", code: "AAAA-BBBB" });
+    await tauriApi.backupRestore("/media/usb/b1", "AAAA-BBBB", "my own passphrase");
+    expect(invoke).toHaveBeenLastCalledWith("backup_restore", {
+      dir: "/media/usb/b1",
+      code: "AAAA-BBBB",
+      passphrase: "my own passphrase",
+    });
     await tauriApi.recoverWithCode("AAAA-BBBB");
     expect(invoke).toHaveBeenLastCalledWith("recover_with_code", { code: "AAAA-BBBB" });
-    await tauriApi.recoveryKitSave("AAAA-BBBB");
-    expect(invoke).toHaveBeenLastCalledWith("recovery_kit_save", { code: "AAAA-BBBB" });
+    await tauriApi.recoveryKitSave("AAAA-BBBB", "my own passphrase");
+    expect(invoke).toHaveBeenLastCalledWith("recovery_kit_save", { code: "AAAA-BBBB", passphrase: "my own passphrase" });
     await tauriApi.chooseFolder("Pick");
     expect(invoke).toHaveBeenLastCalledWith("choose_folder", { title: "Pick" });
     await tauriApi.settingsSetFollowUpWeeks(8);

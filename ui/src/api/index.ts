@@ -60,7 +60,8 @@ export interface Api {
   staffList(): Promise<StaffMember[]>;
   staffCreate(input: StaffInput): Promise<StaffMember>;
   staffSetActive(id: number, active: boolean): Promise<StaffMember>;
-  staffResetPassphrase(id: number, passphrase: string): Promise<StaffMember>;
+  /** Needs the signed-in admin's own passphrase again (`adminPassphrase`). */
+  staffResetPassphrase(id: number, passphrase: string, adminPassphrase: string): Promise<StaffMember>;
   settingsSetIdleMinutes(minutes: number): Promise<Session>;
   /** Weeks after a baseline that follow-up measures fall due (1–52). */
   settingsSetFollowUpWeeks(weeks: number): Promise<Session>;
@@ -74,14 +75,16 @@ export interface Api {
   /** Dismisses the warning that an older copy of the caseload was put back. */
   integrityWarningDismiss(): Promise<null>;
   backupOverview(): Promise<BackupOverview>;
-  backupSettingsSet(settings: BackupSettings): Promise<BackupOverview>;
+  /** Moving the backups to another folder needs the admin's passphrase again. */
+  backupSettingsSet(settings: BackupSettings, passphrase?: string | null): Promise<BackupOverview>;
   backupNow(): Promise<BackupSummary>;
   backupInspect(dir: string, code: string): Promise<BackupSummary>;
-  backupRestore(dir: string, code: string): Promise<BackupSummary>;
+  /** Over a caseload in use, needs the signed-in admin's passphrase again. */
+  backupRestore(dir: string, code: string, passphrase?: string | null): Promise<BackupSummary>;
   recoverWithCode(code: string): Promise<null>;
-  recoveryCodeRenew(): Promise<string>;
+  recoveryCodeRenew(passphrase: string): Promise<string>;
   /** Saves the recovery kit PDF for `code` where the user chooses; the path, or `null`. */
-  recoveryKitSave(code: string): Promise<string | null>;
+  recoveryKitSave(code: string, passphrase: string): Promise<string | null>;
   /** The system's folder picker; `null` if cancelled. */
   chooseFolder(title: string): Promise<string | null>;
   patientList(query: PatientQuery): Promise<PatientPage>;
@@ -208,7 +211,8 @@ export const tauriApi: Api = {
   staffList: () => call("staff_list", {}),
   staffCreate: (input) => call("staff_create", { input }),
   staffSetActive: (id, active) => call("staff_set_active", { id, active }),
-  staffResetPassphrase: (id, passphrase) => call("staff_reset_passphrase", { id, passphrase }),
+  staffResetPassphrase: (id, passphrase, adminPassphrase) =>
+    call("staff_reset_passphrase", { id, passphrase, adminPassphrase }),
   settingsSetIdleMinutes: (minutes) => call("settings_set_idle_minutes", { minutes }),
   settingsSetFollowUpWeeks: (weeks) => call("settings_set_follow_up_weeks", { weeks }),
   auditList: (query) => call("audit_list", { query }),
@@ -217,13 +221,13 @@ export const tauriApi: Api = {
   openLink: (url) => call("open_link", { url }),
   integrityWarningDismiss: () => call("integrity_warning_dismiss", {}),
   backupOverview: () => call("backup_overview", {}),
-  backupSettingsSet: (settings) => call("backup_settings_set", { settings }),
+  backupSettingsSet: (settings, passphrase = null) => call("backup_settings_set", { settings, passphrase }),
   backupNow: () => call("backup_now", {}),
   backupInspect: (dir, code) => call("backup_inspect", { dir, code }),
-  backupRestore: (dir, code) => call("backup_restore", { dir, code }),
+  backupRestore: (dir, code, passphrase = null) => call("backup_restore", { dir, code, passphrase }),
   recoverWithCode: (code) => call("recover_with_code", { code }),
-  recoveryCodeRenew: () => call("recovery_code_renew", {}),
-  recoveryKitSave: (code) => call("recovery_kit_save", { code }),
+  recoveryCodeRenew: (passphrase) => call("recovery_code_renew", { passphrase }),
+  recoveryKitSave: (code, passphrase) => call("recovery_kit_save", { code, passphrase }),
   chooseFolder: (title) => call("choose_folder", { title }),
   patientList: (query) => call("patient_list", { query }),
   patientGet: (id) => call("patient_get", { id }),

@@ -612,6 +612,16 @@ export class MockApi implements Api {
     return me;
   }
 
+  /** As the backend's confirm_admin: the signed-in admin's passphrase again. */
+  private confirmAdmin(passphrase: string | null | undefined): StoredStaff {
+    const me = this.requireAdmin();
+    if (me.passphrase !== passphrase) {
+      this.record("sign_in_failed", "staff", me.id, null, null);
+      throw err("sign_in_failed", "That is not your passphrase. Nothing has been changed.");
+    }
+    return me;
+  }
+
   private record(
     action: AuditAction,
     entity: string,
@@ -846,12 +856,13 @@ export class MockApi implements Api {
     return clone(publicStaff(s));
   }
 
-  async staffResetPassphrase(id: number, passphrase: string): Promise<StaffMember> {
-    this.log("staff_reset_passphrase", { id, passphrase: "…" });
+  async staffResetPassphrase(id: number, passphrase: string, adminPassphrase: string): Promise<StaffMember> {
+    this.log("staff_reset_passphrase", { id, passphrase: "…", adminPassphrase: "…" });
     this.requireAdmin();
     const e = new Errors();
     checkPassphrase(e, "passphrase", passphrase);
     e.throwIfAny();
+    this.confirmAdmin(adminPassphrase);
     const s = this.findStaff(id);
     s.passphrase = passphrase;
     s.failures = 0;
@@ -967,8 +978,8 @@ export class MockApi implements Api {
     return this.overview();
   }
 
-  async backupSettingsSet(settings: BackupSettings): Promise<BackupOverview> {
-    this.log("backup_settings_set", { settings });
+  async backupSettingsSet(settings: BackupSettings, passphrase: string | null = null): Promise<BackupOverview> {
+    this.log("backup_settings_set", { settings, passphrase: passphrase === null ? null : "…" });
     this.requireAdmin();
     const e = new Errors();
     const folder = settings.folder.trim();
@@ -986,6 +997,8 @@ export class MockApi implements Api {
       );
     }
     e.throwIfAny();
+    // As the backend: checked first, then moving the backups asks for the passphrase.
+    if (folder !== this.backupSettings.folder) this.confirmAdmin(passphrase);
     this.backupSettings = { folder, keep: settings.keep, daily: settings.daily };
     this.record("admin", "backup_settings", null, null);
     return this.overview();
@@ -1054,9 +1067,10 @@ export class MockApi implements Api {
     return clone({ ...this.openBackup(dir, code).summary, verified: true });
   }
 
-  async backupRestore(dir: string, code: string): Promise<BackupSummary> {
+  async backupRestore(dir: string, code: string, passphrase: string | null = null): Promise<BackupSummary> {
     this.log("backup_restore", { dir, code: "…" });
     this.mayRestore();
+    if (this.status.ready && !this.setupNeeded) this.confirmAdmin(passphrase);
     const b = this.openBackup(dir, code);
     const snap = clone(b.snapshot);
     this.patients = snap.patients;
@@ -1086,16 +1100,17 @@ export class MockApi implements Api {
     return null;
   }
 
-  async recoveryCodeRenew(): Promise<string> {
+  async recoveryCodeRenew(passphrase: string): Promise<string> {
     this.log("recovery_code_renew");
-    this.requireAdmin();
+    this.confirmAdmin(passphrase);
     this.recoveryCode = makeRecoveryCode();
     this.record("admin", "recovery_code", null, null);
     return this.recoveryCode;
   }
 
-  async recoveryKitSave(code: string): Promise<string | null> {
+  async recoveryKitSave(code: string, passphrase: string): Promise<string | null> {
     this.log("recovery_kit_save", { code: "…" });
+    this.confirmAdmin(passphrase);
     const typed = normaliseRecoveryCode(code);
     if (typed === null) throw err("recovery_code_invalid", "That is not a recovery code.");
     if (this.recoveryCode === null || normaliseRecoveryCode(this.recoveryCode) !== typed) {
