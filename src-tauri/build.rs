@@ -32,6 +32,8 @@ const COMMANDS: &[&str] = &[
     "backup_overview",
     "backup_settings_set",
     "backup_now",
+    "backup_progress",
+    "backup_cancel",
     "backup_inspect",
     "backup_restore",
     "recover_with_code",

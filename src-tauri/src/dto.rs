@@ -652,6 +652,30 @@ pub struct RecordCount {
     pub count: i64,
 }
 
+/// How far a running backup has got.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupProgress {
+    /// `copying`, then `checking`.
+    pub stage: String,
+    /// Of the whole backup, from 0 to 1 (copying is most of it).
+    pub fraction: f64,
+}
+
+impl From<store::backup::BackupProgress> for BackupProgress {
+    fn from(p: store::backup::BackupProgress) -> Self {
+        let (stage, fraction) = match p.stage {
+            store::backup::BackupStage::Copying => ("copying", 0.8 * p.fraction),
+            store::backup::BackupStage::Checking => ("checking", 0.8 + 0.2 * p.fraction),
+        };
+        Self {
+            stage: stage.into(),
+            fraction,
+        }
+    }
+}
+
 /// What a backup says it holds (from its manifest; verified when `verified`).
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -26,6 +26,8 @@ pub enum ErrorCode {
     BackupInvalid,
     /// The backup folder's drive is full; this caseload's oldest backups there could go.
     BackupDiskFull,
+    /// The admin stopped a backup; nothing was left behind.
+    BackupCancelled,
     /// Another Waymark (or program) holds the caseload's files.
     CaseloadInUse,
     ImportInvalid,
@@ -94,6 +96,7 @@ impl From<StoreError> for ApiError {
             StoreError::RecoveryFileMissing => ErrorCode::RecoveryFileMissing,
             StoreError::BackupInvalid(_) => ErrorCode::BackupInvalid,
             StoreError::BackupDiskFull { .. } => ErrorCode::BackupDiskFull,
+            StoreError::BackupCancelled => ErrorCode::BackupCancelled,
             StoreError::CaseloadInUse { .. } => ErrorCode::CaseloadInUse,
             StoreError::ImportInvalid(_) => ErrorCode::ImportInvalid,
             StoreError::SignInFailed => ErrorCode::SignInFailed,
@@ -196,6 +199,7 @@ mod tests {
                 folder: "/b".into(),
                 removable: 2,
             },
+            StoreError::BackupCancelled,
             StoreError::ImportInvalid("x".into()),
             StoreError::SignInFailed,
             StoreError::SignInLocked { minutes: 1 },

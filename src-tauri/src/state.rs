@@ -28,6 +28,17 @@ pub struct AppState {
     /// When the signed-in user last did something (any command made for them): the
     /// auto-lock is enforced here, whatever the window's own timer does.
     last_activity: Mutex<std::time::Instant>,
+    /// The backup running now, if any: how far it has got, and whether it should stop.
+    backup: BackupRun,
+}
+
+/// A backup in progress, shared between the thread running it and the commands that
+/// show its progress or cancel it.
+#[derive(Debug, Default)]
+pub struct BackupRun {
+    running: std::sync::atomic::AtomicBool,
+    cancel: std::sync::atomic::AtomicBool,
+    progress: Mutex<Option<waymark_store::backup::BackupProgress>>,
 }
 
 #[derive(Debug)]
@@ -117,6 +128,7 @@ impl AppState {
             vault: Vault::Platform,
             ui_seen: Default::default(),
             last_activity: Mutex::new(std::time::Instant::now()),
+            backup: BackupRun::default(),
         }
     }
 
@@ -260,16 +272,82 @@ impl AppState {
 
     /// The app's daily backup: runs it when due. Returns whether one was attempted.
     pub fn scheduled_backup(&self) -> bool {
-        let db = self.lock();
-        let Ok(db) = &*db else { return false };
-        match db.scheduled_backup_due(chrono::Utc::now()) {
-            // The outcome, good or bad, is recorded in the caseload for the admin to see.
-            Ok(true) => {
-                let _ = db.backup_now(BackupTrigger::Scheduled);
-                true
-            }
-            _ => false,
+        let due = match &*self.lock() {
+            Ok(db) => db.scheduled_backup_due(chrono::Utc::now()).unwrap_or(false),
+            Err(_) => false,
+        };
+        // The outcome, good or bad, is recorded in the caseload for the admin to see.
+        due && self
+            .run_backup(|db| db.plan_backup(BackupTrigger::Scheduled).map_err(Into::into))
+            .map_or_else(|e| e.code != ErrorCode::Forbidden, |_| true)
+    }
+
+    /// Runs a backup without holding the caseload: planned under the lock (`plan`, which
+    /// also checks who may), copied and checked on its own read-only connection while
+    /// everyone carries on, then recorded under the lock again. One at a time; its
+    /// progress is shown by `backup_progress` and it stops at `cancel_backup`.
+    pub fn run_backup(
+        &self,
+        plan: impl FnOnce(
+            &Database,
+        ) -> Result<
+            (
+                waymark_store::backup_settings::PlannedBackup,
+                waymark_store::backup::BackupJob,
+            ),
+            ApiError,
+        >,
+    ) -> Result<waymark_store::backup::BackupReport, ApiError> {
+        use std::sync::atomic::Ordering;
+        if self.backup.running.swap(true, Ordering::SeqCst) {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "A backup is already running: wait for it to finish.",
+            ));
         }
+        self.backup.cancel.store(false, Ordering::SeqCst);
+        let outcome = (|| {
+            let planned = match &*self.lock() {
+                Ok(db) => plan(db)?,
+                Err(e) => return Err(ApiError::new(ErrorCode::NotReady, e.message.clone())),
+            };
+            let (planned, job) = planned;
+            let result = job.run(&mut |p| {
+                *self
+                    .backup
+                    .progress
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(p);
+                !self.backup.cancel.load(Ordering::SeqCst)
+            });
+            match &*self.lock() {
+                Ok(db) => Ok(db.finish_backup(planned, result)?),
+                Err(e) => Err(ApiError::new(ErrorCode::NotReady, e.message.clone())),
+            }
+        })();
+        *self
+            .backup
+            .progress
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        self.backup.running.store(false, Ordering::SeqCst);
+        outcome
+    }
+
+    /// How far the running backup has got, if one is running.
+    pub fn backup_progress(&self) -> Option<waymark_store::backup::BackupProgress> {
+        *self
+            .backup
+            .progress
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Asks the running backup to stop; it removes what it wrote.
+    pub fn cancel_backup(&self) {
+        self.backup
+            .cancel
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
@@ -482,6 +560,7 @@ mod tests {
             vault: Vault::Platform,
             ui_seen: Default::default(),
             last_activity: Mutex::new(std::time::Instant::now()),
+            backup: BackupRun::default(),
         }
     }
 
@@ -641,6 +720,7 @@ mod tests {
             vault: Vault::Fixed(vault),
             ui_seen: Default::default(),
             last_activity: Mutex::new(std::time::Instant::now()),
+            backup: BackupRun::default(),
         }
     }
 

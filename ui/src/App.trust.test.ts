@@ -107,6 +107,29 @@ describe("backups screen", () => {
     );
   });
 
+  it("shows a running backup's progress, keeps the app usable, and cancels it", async () => {
+    const api = await practiceWithBackup();
+    api.holdBackups = true;
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await openBackups(user);
+    await user.click(byId("backup-now"));
+    const bar = await screen.findByTestId("backup-progress");
+    await waitFor(() => expect(bar.textContent).toContain("40%"), { timeout: 3000 });
+    expect(bar.textContent).toContain("Copying the caseload");
+    // The rest of Waymark answers meanwhile.
+    await expect(api.appStatus()).resolves.toMatchObject({ ready: true });
+    await user.click(byId("backup-cancel"));
+    await waitFor(() => expect(screen.queryByTestId("backup-progress")).toBeNull());
+    expect(document.body.textContent).toContain("The backup was cancelled");
+    expect(api.backups).toHaveLength(1);
+    // And the next one runs through.
+    api.holdBackups = false;
+    await user.click(byId("backup-now"));
+    await screen.findByTestId("backup-made");
+    expect(api.backups).toHaveLength(2);
+  });
+
   it("restores a checked backup after a wrong code changed nothing, and everyone signs in again", async () => {
     const api = await practiceWithBackup();
     const code = api.recoveryCode ?? "";

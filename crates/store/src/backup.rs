@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, AuditAction};
-use crate::db::{open_keyed, probe, shm_path, wal_path, Create, Database};
+use crate::db::{open_keyed, open_keyed_read_only, probe, shm_path, wal_path, Create, Database};
 use crate::error::{Error, Result};
 use crate::key::{account_for, DbKey, KeyVault};
 use crate::keycheck;
@@ -95,22 +95,78 @@ impl Database {
         actor: Option<i64>,
         entity: &'static str,
     ) -> Result<BackupReport> {
+        let report = self.backup_job(dest, keep)?.run(&mut |_| true)?;
+        self.record_backup(actor, entity)?;
+        Ok(report)
+    }
+
+    /// What a backup into `dest` needs from the open caseload, taken in a moment: the
+    /// copy itself then runs on its own read-only connection ([`BackupJob::run`]),
+    /// without this connection, so the app's lock on it is not held while a USB stick
+    /// or a network share is written.
+    pub fn backup_job(&self, dest: &Path, keep: usize) -> Result<BackupJob> {
         if !self.paths().recovery.try_exists()? {
             return Err(Error::RecoveryFileMissing);
         }
+        let key = DbKey::from_bytes(self.key.expose())
+            .ok_or_else(|| Error::Corrupt("the key could not be copied".into()))?;
+        Ok(BackupJob {
+            paths: self.paths().clone(),
+            key,
+            ours: self.key_fingerprints()?,
+            dest: dest.to_path_buf(),
+            keep,
+        })
+    }
+
+    /// Records a backup made by a [`BackupJob`] in the audit log.
+    pub fn record_backup(&self, actor: Option<i64>, entity: &'static str) -> Result<()> {
+        audit::record(&self.conn, actor, AuditAction::Export, entity, None, None)
+    }
+}
+
+/// A backup to run away from the caseload's own connection (see
+/// [`Database::backup_job`]).
+#[derive(Debug)]
+pub struct BackupJob {
+    paths: DataPaths,
+    key: DbKey,
+    ours: Vec<String>,
+    dest: PathBuf,
+    keep: usize,
+}
+
+/// How far a running backup has got, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BackupProgress {
+    /// Copying the pages, then checking the copy.
+    pub stage: BackupStage,
+    /// Of this stage, from 0 to 1.
+    pub fraction: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupStage {
+    Copying,
+    Checking,
+}
+
+impl BackupJob {
+    /// Makes the backup, calling `progress` as it goes; `progress` returning false
+    /// cancels it (`Error::BackupCancelled`), leaving nothing behind.
+    pub fn run(self, progress: &mut dyn FnMut(BackupProgress) -> bool) -> Result<BackupReport> {
+        let dest = &self.dest;
         fs::create_dir_all(dest)?;
-        let ours = self.key_fingerprints()?;
         clear_stale_partials(dest)?;
         let name = unique_name(dest);
         let partial = dest.join(format!(".{name}.partial"));
         fs::create_dir(&partial)?;
-        let made = self.write_backup(&partial, dest, &ours);
-        let manifest = match made {
+        let manifest = match self.write(&partial, progress) {
             Ok(manifest) => manifest,
             Err(e) => {
                 // This attempt never held a complete copy: it goes now, not later.
                 let _ = fs::remove_dir_all(&partial);
-                return Err(disk_full_or(e, dest, &ours));
+                return Err(disk_full_or(e, dest, &self.ours));
             }
         };
         let dir = dest.join(&name);
@@ -118,8 +174,7 @@ impl Database {
             let _ = fs::remove_dir_all(&partial);
             return Err(e.into());
         }
-        let removed = rotate(dest, keep, &dir, &ours)?;
-        audit::record(&self.conn, actor, AuditAction::Export, entity, None, None)?;
+        let removed = rotate(dest, self.keep, &dir, &self.ours)?;
         Ok(BackupReport {
             dir,
             manifest,
@@ -128,27 +183,63 @@ impl Database {
     }
 
     /// Writes and verifies one backup into the empty folder `partial`.
-    fn write_backup(&self, partial: &Path, dest: &Path, ours: &[String]) -> Result<BackupManifest> {
+    fn write(
+        &self,
+        partial: &Path,
+        progress: &mut dyn FnMut(BackupProgress) -> bool,
+    ) -> Result<BackupManifest> {
         let copy = partial.join(DATABASE_FILE);
+        // A connection of the backup's own that cannot write: the app's connection (and
+        // its lock) stays free for the people using it meanwhile.
+        let src = open_keyed_read_only(&self.paths.database, &self.key)?;
         // One read transaction: the counts and the copied pages are the same snapshot.
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = src.unchecked_transaction()?;
         let counts = table_counts(&tx)?;
         let schema_version = crate::migrations::current_version(&tx)?;
         {
             waymark_private_fs::create_file(&copy)?;
             let mut dst = open_keyed(&copy, &self.key, Create::Yes)?;
-            Backup::new(&tx, &mut dst)?.run_to_completion(256, Duration::ZERO, None)?;
+            {
+                let backup = Backup::new(&tx, &mut dst)?;
+                loop {
+                    let step = backup.step(1024)?;
+                    let p = backup.progress();
+                    let fraction = if p.pagecount > 0 {
+                        f64::from(p.pagecount - p.remaining) / f64::from(p.pagecount)
+                    } else {
+                        1.0
+                    };
+                    let stage = BackupStage::Copying;
+                    if !progress(BackupProgress { stage, fraction }) {
+                        return Err(Error::BackupCancelled);
+                    }
+                    match step {
+                        rusqlite::backup::StepResult::Done => break,
+                        rusqlite::backup::StepResult::More => {}
+                        // Another connection writing at this moment: try again shortly.
+                        _ => std::thread::sleep(Duration::from_millis(20)),
+                    }
+                }
+            }
             // The copy is one self-contained file: no WAL beside it.
             let _: String = dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
             dst.close().map_err(|(_, e)| Error::from(e))?;
         }
-        tx.commit()?;
+        drop(tx);
+        drop(src);
+        let checking = |fraction| BackupProgress {
+            stage: BackupStage::Checking,
+            fraction,
+        };
+        if !progress(checking(0.0)) {
+            return Err(Error::BackupCancelled);
+        }
         sync_file(&copy)?;
         let recovery = partial.join(RECOVERY_FILE);
-        fs::copy(&self.paths().recovery, &recovery)?;
+        fs::copy(&self.paths.recovery, &recovery)?;
         sync_file(&recovery)?;
         keycheck::write(&partial.join(KEYCHECK_FILE), &self.key)?;
-        let sequence = next_sequence(dest, ours)?;
+        let sequence = next_sequence(&self.dest, &self.ours)?;
         let manifest = BackupManifest {
             format: FORMAT.into(),
             version: 1,
@@ -160,11 +251,17 @@ impl Database {
             sequence,
         };
         crate::write_json_atomically(&partial.join(MANIFEST_FILE), &manifest)?;
+        if !progress(checking(0.5)) {
+            return Err(Error::BackupCancelled);
+        }
         verify_backup_with_key(partial, &self.key)?;
         waymark_private_fs::sync_parent(&copy)?;
+        progress(checking(1.0));
         Ok(manifest)
     }
+}
 
+impl Database {
     /// The fingerprints of every key this caseload has had: its backups are those made
     /// under one of them.
     pub fn key_fingerprints(&self) -> Result<Vec<String>> {

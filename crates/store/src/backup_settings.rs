@@ -7,11 +7,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::audit::{self, AuditAction};
-use crate::backup::BackupReport;
+use crate::backup::{BackupJob, BackupReport};
 use crate::db::Database;
-#[cfg(test)]
-use crate::error::Error;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::practice::put_setting;
 
 /// Backups kept in the folder unless an admin chose otherwise.
@@ -145,8 +143,17 @@ impl Database {
     }
 
     /// Backs up to the chosen folder now, keeping the chosen number, and records how it
-    /// went (a failure too, so the admin sees it).
+    /// went (a failure too, so the admin sees it). The app runs the same three steps
+    /// itself ([`Self::plan_backup`], [`BackupJob::run`] without holding the caseload,
+    /// [`Self::finish_backup`]).
     pub fn backup_now(&self, trigger: BackupTrigger) -> Result<BackupReport> {
+        let (planned, job) = self.plan_backup(trigger)?;
+        let result = job.run(&mut |_| true);
+        self.finish_backup(planned, result)
+    }
+
+    /// The backup the settings ask for, ready to run on its own connection.
+    pub fn plan_backup(&self, trigger: BackupTrigger) -> Result<(PlannedBackup, BackupJob)> {
         let settings = self.backup_settings()?;
         let Some(folder) = settings.folder else {
             let mut e = waymark_domain::ValidationErrors::default();
@@ -157,7 +164,29 @@ impl Database {
             BackupTrigger::OnDemand => (self.actor, "backup"),
             BackupTrigger::Scheduled => (None, "scheduled_backup"),
         };
-        let result = self.backup_as(&folder, settings.keep as usize, actor, entity);
+        let job = self.backup_job(&folder, settings.keep as usize);
+        let planned = PlannedBackup { actor, entity };
+        match job {
+            Ok(job) => Ok((planned, job)),
+            // Recorded like any failed backup, so the admin sees why; finishing returns
+            // that same error (or the one recording it met).
+            Err(e) => Err(self
+                .finish_backup(planned, Err(e))
+                .err()
+                .unwrap_or(Error::BackupCancelled)),
+        }
+    }
+
+    /// Records how a planned backup went: audited when made, and the last result kept
+    /// for the Backups page either way.
+    pub fn finish_backup(
+        &self,
+        planned: PlannedBackup,
+        result: Result<BackupReport>,
+    ) -> Result<BackupReport> {
+        if result.is_ok() {
+            self.record_backup(planned.actor, planned.entity)?;
+        }
         let tx = self.conn.unchecked_transaction()?;
         match &result {
             Ok(report) => {
@@ -166,6 +195,8 @@ impl Database {
                 put_setting(&tx, LAST_FAIL_AT_KEY, None)?;
                 put_setting(&tx, LAST_FAIL_KEY, None)?;
             }
+            // A cancelled backup is not a failure to warn about.
+            Err(Error::BackupCancelled) => {}
             Err(e) => {
                 // Store messages name paths, codes and counts, never patient data.
                 put_setting(&tx, LAST_FAIL_AT_KEY, Some(&crate::now()))?;
@@ -206,6 +237,13 @@ impl Database {
             None,
         )
     }
+}
+
+/// Who asked for a planned backup, for its audit row.
+#[derive(Debug)]
+pub struct PlannedBackup {
+    actor: Option<i64>,
+    entity: &'static str,
 }
 
 /// Whether a daily backup is due at `now`: switched on, a folder chosen, no good backup

@@ -521,6 +521,20 @@ pub(crate) fn open_keyed(path: &Path, key: &DbKey, create: Create) -> Result<Con
     Ok(conn)
 }
 
+/// A keyed connection that can only read: for a backup running beside the app's own
+/// connection (in WAL mode it reads a consistent snapshot while others write).
+pub(crate) fn open_keyed_read_only(path: &Path, key: &DbKey) -> Result<Connection> {
+    sqlcipher_ready()?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.execute_batch(&key.sqlcipher_pragma())?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    probe(&conn)?;
+    Ok(conn)
+}
+
 /// Waits until SQLCipher takes keys (checked until it first does, once per process).
 ///
 /// SQLCipher sets itself up (its private heap, its crypto provider) at the very end of

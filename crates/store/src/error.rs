@@ -101,6 +101,9 @@ pub enum Error {
     )]
     BackupDiskFull { folder: PathBuf, removable: usize },
 
+    #[error("The backup was cancelled. Nothing was left in the backup folder.")]
+    BackupCancelled,
+
     #[error("This computer's credential store could not be used: {0}")]
     CredentialStore(String),
 
@@ -144,6 +147,7 @@ impl Error {
             Error::RecoveryFileMissing => "recovery_file_missing",
             Error::BackupInvalid(_) => "backup_invalid",
             Error::BackupDiskFull { .. } => "backup_disk_full",
+            Error::BackupCancelled => "backup_cancelled",
             Error::ImportInvalid(_) => "import_invalid",
             Error::SignInFailed => "sign_in_failed",
             Error::AlreadySetUp | Error::LastAdmin => "forbidden",

@@ -5,7 +5,7 @@ use crate::dto::AppStatus;
 use crate::state::AppState;
 
 /// Whether the caseload opened; the UI shows the explanation when it did not.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn app_status(state: State<'_, AppState>) -> AppStatus {
     state.note_ui_seen();
     let data_dir = state.data_dir().display().to_string();

@@ -11,7 +11,7 @@ use waymark_store::backup;
 use waymark_store::backup_settings::BackupTrigger;
 use waymark_store::recovery::RecoveryCode;
 
-use crate::dto::{BackupOverview, BackupSettings, BackupSummary, UnreadableBackup};
+use crate::dto::{BackupOverview, BackupProgress, BackupSettings, BackupSummary, UnreadableBackup};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
@@ -81,8 +81,26 @@ pub fn backup_settings_set(
 /// the number kept. A failure is also recorded for the overview.
 #[tauri::command(async)]
 pub fn backup_now(state: State<'_, AppState>) -> Result<BackupSummary, ApiError> {
-    let report = state.with_admin_db(|db| db.backup_now(BackupTrigger::OnDemand))?;
+    let report = state.run_backup(|db| {
+        state.with_admin_db(|_| Ok(()))?;
+        Ok(db.plan_backup(BackupTrigger::OnDemand)?)
+    })?;
     Ok(BackupSummary::new(&report.dir, report.manifest, true))
+}
+
+/// How far the running backup has got (`None` when none is running).
+#[tauri::command(async)]
+pub fn backup_progress(state: State<'_, AppState>) -> Result<Option<BackupProgress>, ApiError> {
+    state.with_admin_db(|_| Ok(()))?;
+    Ok(state.backup_progress().map(Into::into))
+}
+
+/// Stops the running backup; what it wrote is removed.
+#[tauri::command(async)]
+pub fn backup_cancel(state: State<'_, AppState>) -> Result<(), ApiError> {
+    state.with_admin_db(|_| Ok(()))?;
+    state.cancel_backup();
+    Ok(())
 }
 
 fn backup_dir(dir: &str) -> Result<&Path, ApiError> {

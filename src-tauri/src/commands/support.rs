@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// Log lines included at the end.
 const LOG_LINES: usize = 60;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn diagnostics(app: AppHandle, state: State<'_, AppState>) -> String {
     let log_dir = desktop::log_dir(&app);
     let caseload = match state.open_error() {

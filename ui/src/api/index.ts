@@ -2,6 +2,7 @@
 // import `invoke` themselves, so tests can hand them the in-memory twin in `mock.ts`.
 import { invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
+import type { BackupProgress } from "./bindings/BackupProgress";
 import type { Barrier } from "./bindings/Barrier";
 import type { Contact } from "./bindings/Contact";
 import type { ContactInput } from "./bindings/ContactInput";
@@ -78,6 +79,10 @@ export interface Api {
   /** Moving the backups to another folder needs the admin's passphrase again. */
   backupSettingsSet(settings: BackupSettings, passphrase?: string | null): Promise<BackupOverview>;
   backupNow(): Promise<BackupSummary>;
+  /** How far the running backup has got; `null` when none is running. */
+  backupProgress(): Promise<BackupProgress | null>;
+  /** Stops the running backup; `backupNow` then fails with `backup_cancelled`. */
+  backupCancel(): Promise<null>;
   backupInspect(dir: string, code: string): Promise<BackupSummary>;
   /** Over a caseload in use, needs the signed-in admin's passphrase again. */
   backupRestore(dir: string, code: string, passphrase?: string | null): Promise<BackupSummary>;
@@ -223,6 +228,8 @@ export const tauriApi: Api = {
   backupOverview: () => call("backup_overview", {}),
   backupSettingsSet: (settings, passphrase = null) => call("backup_settings_set", { settings, passphrase }),
   backupNow: () => call("backup_now", {}),
+  backupProgress: () => call("backup_progress", {}),
+  backupCancel: () => call("backup_cancel", {}),
   backupInspect: (dir, code) => call("backup_inspect", { dir, code }),
   backupRestore: (dir, code, passphrase = null) => call("backup_restore", { dir, code, passphrase }),
   recoverWithCode: (code) => call("recover_with_code", { code }),

@@ -11,6 +11,7 @@ import type { AuditQuery } from "./bindings/AuditQuery";
 import type { BackupOverview } from "./bindings/BackupOverview";
 import type { BackupSettings } from "./bindings/BackupSettings";
 import type { BackupSummary } from "./bindings/BackupSummary";
+import type { BackupProgress } from "./bindings/BackupProgress";
 import type { ExportResult } from "./bindings/ExportResult";
 import type { FieldError } from "./bindings/FieldError";
 import type { Patient } from "./bindings/Patient";
@@ -1004,6 +1005,28 @@ export class MockApi implements Api {
     return this.overview();
   }
 
+  /** Set by a test to hold the next backup half-way until `releaseBackup` or a cancel. */
+  holdBackups = false;
+  private held: { progress: BackupProgress; release: () => void; cancel: () => void } | null = null;
+
+  /** Lets a held backup finish. */
+  releaseBackup() {
+    this.held?.release();
+  }
+
+  async backupProgress(): Promise<BackupProgress | null> {
+    this.log("backup_progress");
+    this.requireAdmin();
+    return this.held ? clone(this.held.progress) : null;
+  }
+
+  async backupCancel(): Promise<null> {
+    this.log("backup_cancel");
+    this.requireAdmin();
+    this.held?.cancel();
+    return null;
+  }
+
   async backupNow(): Promise<BackupSummary> {
     this.log("backup_now");
     this.requireAdmin();
@@ -1012,6 +1035,17 @@ export class MockApi implements Api {
       const e = new Errors();
       e.push("folder", "Choose a folder for backups first.");
       e.throwIfAny();
+    }
+    if (this.holdBackups) {
+      await new Promise<void>((resolve, reject) => {
+        this.held = {
+          progress: { stage: "copying", fraction: 0.4 },
+          release: resolve,
+          cancel: () => reject(err("backup_cancelled", "The backup was cancelled. Nothing was left in the backup folder.")),
+        };
+      }).finally(() => {
+        this.held = null;
+      });
     }
     const at = this.now();
     const summary: BackupSummary = {

@@ -159,6 +159,7 @@ export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
     "This backup is damaged or incomplete and cannot be used. Nothing has been changed. Try another backup, or ask your administrator for help.",
   backup_disk_full:
     "The drive that holds the backup folder is full, so no backup was made. Removing this caseload's oldest backups there would make room; nothing else in the folder is touched.",
+  backup_cancelled: "The backup was cancelled. Nothing was left in the backup folder.",
   caseload_in_use:
     "Waymark (or another program) is using this caseload's files. Close it, then try again. Nothing has been changed.",
   import_invalid: "This file cannot be imported. Nothing has been changed.",

@@ -467,3 +467,55 @@ fn a_backup_from_a_newer_waymark_is_refused_before_anything_moves() {
     assert_eq!(e.code(), "database_too_new", "{e}");
     assert_eq!(snapshot(dir.path()), before, "nothing moved");
 }
+
+#[test]
+fn a_backup_runs_on_its_own_connection_while_the_caseload_is_used() {
+    let (_dir, _vault, db, code) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    let job = db.backup_job(usb.path(), 14).unwrap();
+    let (started, wait_started) = std::sync::mpsc::channel();
+    let (go, wait_go) = std::sync::mpsc::channel::<()>();
+    let running = std::thread::spawn(move || {
+        let mut first = true;
+        job.run(&mut |_| {
+            if first {
+                first = false;
+                started.send(()).unwrap();
+                wait_go.recv().unwrap();
+            }
+            true
+        })
+    });
+    wait_started.recv().unwrap();
+    // Mid-copy, the caseload's own connection writes and reads as usual.
+    db.patients()
+        .create(&patient("During", "Backup", "1970-01-01", ""), today())
+        .unwrap();
+    assert_eq!(total(&db), 3);
+    go.send(()).unwrap();
+    let report = running.join().unwrap().unwrap();
+    assert_eq!(
+        report.manifest.counts["patients"], 2,
+        "the caseload as it was when the backup began"
+    );
+    assert_eq!(verify_backup(&report.dir, &code).unwrap().counts["patients"], 2);
+    db.record_backup(None, "backup").unwrap();
+}
+
+#[test]
+fn a_cancelled_backup_leaves_nothing_behind() {
+    let (_dir, _vault, db, _code) = caseload();
+    let usb = tempfile::tempdir().unwrap();
+    let job = db.backup_job(usb.path(), 14).unwrap();
+    let mut calls = 0;
+    let e = job
+        .run(&mut |_| {
+            calls += 1;
+            calls < 2
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "backup_cancelled");
+    assert_eq!(fs::read_dir(usb.path()).unwrap().count(), 0, "nothing left");
+    // Nothing is recorded as a failure either.
+    assert_eq!(db.backup_status().unwrap().last_failure, None);
+}
