@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "backup_progress",
     "backup_cancel",
+    "backup_make_room",
     "backup_inspect",
     "backup_restore",
     "recover_with_code",

@@ -47,6 +47,7 @@ macro_rules! app_commands {
             $m::backup::backup_now,
             $m::backup::backup_progress,
             $m::backup::backup_cancel,
+            $m::backup::backup_make_room,
             $m::backup::backup_inspect,
             $m::backup::backup_restore,
             $m::backup::recover_with_code,

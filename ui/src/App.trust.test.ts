@@ -130,6 +130,29 @@ describe("backups screen", () => {
     expect(api.backups).toHaveLength(2);
   });
 
+  it("offers to remove this caseload's oldest backup when the drive is full", async () => {
+    const api = await practiceWithBackup();
+    await api.backupNow();
+    const full = api.backupNow.bind(api);
+    let fullOnce = true;
+    api.backupNow = async () => {
+      if (fullOnce) {
+        fullOnce = false;
+        throw { code: "backup_disk_full", message: "The drive that holds the backup folder is full.", fields: [] };
+      }
+      return full();
+    };
+    const user = userEvent.setup();
+    render(App, { props: { api } });
+    await openBackups(user);
+    await user.click(byId("backup-now"));
+    await user.click(await screen.findByRole("button", { name: "Remove this caseload's oldest backup there" }));
+    await screen.findByText(/^Removed /);
+    expect(api.backups).toHaveLength(1);
+    await user.click(byId("backup-now"));
+    await screen.findByTestId("backup-made");
+  });
+
   it("restores a checked backup after a wrong code changed nothing, and everyone signs in again", async () => {
     const api = await practiceWithBackup();
     const code = api.recoveryCode ?? "";

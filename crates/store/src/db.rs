@@ -214,7 +214,7 @@ impl Database {
         // A leftover from an interrupted first run holds only schema, never user data:
         // user data is written only after the rename below.
         for leftover in [staging.clone(), wal_path(&staging), shm_path(&staging)] {
-            if leftover.exists() {
+            if leftover.try_exists()? {
                 fs::remove_file(&leftover)?;
             }
         }
@@ -249,7 +249,7 @@ impl Database {
     pub fn recover(data_dir: &Path, vault: &dyn KeyVault, code: &RecoveryCode) -> Result<Self> {
         let dir = dunce::canonicalize(data_dir)?;
         let paths = DataPaths::new(&dir);
-        if !paths.database.exists() {
+        if !paths.database.try_exists()? {
             return Err(Error::DatabaseMissing { data_dir: dir });
         }
         let lock = CaseloadLock::acquire(&dir)?;

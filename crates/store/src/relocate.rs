@@ -143,7 +143,8 @@ pub fn relocate(old: &Path, new: &Path, vault: &dyn KeyVault) -> Result<Relocati
         if target.try_exists()? {
             continue;
         }
-        if let Err(e) = fs::rename(&entry, &target) {
+        // Never over a file that appeared meanwhile, and flushed once moved.
+        if let Err(e) = waymark_private_fs::rename_new(&entry, &target) {
             if resuming {
                 // Part of the caseload moved in an earlier run: neither folder is
                 // whole, so say so rather than open either.

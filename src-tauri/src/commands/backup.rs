@@ -227,20 +227,7 @@ pub fn recovery_kit_save(
     else {
         return Ok(None);
     };
-    if inside(&path, state.data_dir()) {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "Save the recovery kit outside Waymark's data folder: next to the caseload it would \
-             let anyone open it.",
-        ));
-    }
-    if backups.as_deref().is_some_and(|b| inside(&path, b)) {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "Save the recovery kit somewhere other than the backup folder: beside the backups \
-             it would let anyone who has the drive open every one of them.",
-        ));
-    }
+    kit_may_go(&path, state.data_dir(), backups.as_deref())?;
     // The dialog may have stayed open a long while: the admin must still be signed in,
     // unlocked and within the idle time before the code is written anywhere.
     state.with_admin_db(|_| Ok(()))?;
@@ -254,6 +241,41 @@ pub fn recovery_kit_save(
     Ok(Some(path.display().to_string()))
 }
 
+/// Where the recovery kit may not be saved: in the data folder (beside the caseload and
+/// its wrapped key) or in the backup folder (beside every backup's wrapped key).
+fn kit_may_go(path: &Path, data_dir: &Path, backups: Option<&Path>) -> Result<(), ApiError> {
+    if inside(path, data_dir) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Save the recovery kit outside Waymark's data folder: next to the caseload it would \
+             let anyone open it.",
+        ));
+    }
+    if backups.is_some_and(|b| inside(path, b)) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Save the recovery kit somewhere other than the backup folder: beside the backups \
+             it would let anyone who has the drive open every one of them.",
+        ));
+    }
+    Ok(())
+}
+
+/// Makes room in a full backup folder: removes this caseload's oldest backup there
+/// (never another caseload's, never the newest), as the disk-full message offers.
+#[tauri::command(async)]
+pub fn backup_make_room(state: State<'_, AppState>) -> Result<Vec<String>, ApiError> {
+    let removed = state.with_admin_db(|db| {
+        let Some(folder) = db.backup_settings()?.folder else {
+            return Ok(Vec::new());
+        };
+        let ours = db.key_fingerprints()?;
+        let own = waymark_store::backup::list_backups(&folder)?.len();
+        waymark_store::backup::make_room(&folder, &ours, own.saturating_sub(1))
+    })?;
+    Ok(removed.iter().map(|p| p.display().to_string()).collect())
+}
+
 /// Whether `path` (a file that may not exist yet) would be inside `dir`.
 fn inside(path: &Path, dir: &Path) -> bool {
     let parent = path.parent().unwrap_or(path);
@@ -265,7 +287,20 @@ fn inside(path: &Path, dir: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::inside;
+    use super::{inside, kit_may_go};
+
+    #[test]
+    fn the_recovery_kit_never_goes_beside_the_caseload_or_the_backups() {
+        let data = tempfile::tempdir().unwrap();
+        let usb = tempfile::tempdir().unwrap();
+        let desk = tempfile::tempdir().unwrap();
+        let kit = |dir: &std::path::Path| dir.join("waymark-recovery-kit.pdf");
+        assert!(kit_may_go(&kit(data.path()), data.path(), Some(usb.path())).is_err());
+        let e = kit_may_go(&kit(usb.path()), data.path(), Some(usb.path())).unwrap_err();
+        assert!(e.message.contains("backup folder"), "{}", e.message);
+        assert!(kit_may_go(&kit(desk.path()), data.path(), Some(usb.path())).is_ok());
+        assert!(kit_may_go(&kit(usb.path()), data.path(), None).is_ok());
+    }
 
     #[test]
     fn a_file_in_the_data_folder_or_below_it_is_inside() {

@@ -83,6 +83,8 @@ export interface Api {
   backupProgress(): Promise<BackupProgress | null>;
   /** Stops the running backup; `backupNow` then fails with `backup_cancelled`. */
   backupCancel(): Promise<null>;
+  /** Removes this caseload's oldest backup in the chosen folder (a full drive); the paths removed. */
+  backupMakeRoom(): Promise<string[]>;
   backupInspect(dir: string, code: string): Promise<BackupSummary>;
   /** Over a caseload in use, needs the signed-in admin's passphrase again. */
   backupRestore(dir: string, code: string, passphrase?: string | null): Promise<BackupSummary>;
@@ -230,6 +232,7 @@ export const tauriApi: Api = {
   backupNow: () => call("backup_now", {}),
   backupProgress: () => call("backup_progress", {}),
   backupCancel: () => call("backup_cancel", {}),
+  backupMakeRoom: () => call("backup_make_room", {}),
   backupInspect: (dir, code) => call("backup_inspect", { dir, code }),
   backupRestore: (dir, code, passphrase = null) => call("backup_restore", { dir, code, passphrase }),
   recoverWithCode: (code) => call("recover_with_code", { code }),

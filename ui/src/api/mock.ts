@@ -1020,6 +1020,14 @@ export class MockApi implements Api {
     return this.held ? clone(this.held.progress) : null;
   }
 
+  async backupMakeRoom(): Promise<string[]> {
+    this.log("backup_make_room");
+    this.requireAdmin();
+    if (this.backups.length <= 1) return [];
+    const [oldest] = this.backups.splice(0, 1);
+    return [oldest.summary.dir];
+  }
+
   async backupCancel(): Promise<null> {
     this.log("backup_cancel");
     this.requireAdmin();

@@ -498,7 +498,10 @@ fn a_backup_runs_on_its_own_connection_while_the_caseload_is_used() {
         report.manifest.counts["patients"], 2,
         "the caseload as it was when the backup began"
     );
-    assert_eq!(verify_backup(&report.dir, &code).unwrap().counts["patients"], 2);
+    assert_eq!(
+        verify_backup(&report.dir, &code).unwrap().counts["patients"],
+        2
+    );
     db.record_backup(None, "backup").unwrap();
 }
 
