@@ -1005,6 +1005,8 @@ export class MockApi implements Api {
     return this.overview();
   }
 
+  private backupSerial = 0;
+
   /** Set by a test to hold the next backup half-way until `releaseBackup` or a cancel. */
   holdBackups = false;
   private held: { progress: BackupProgress; release: () => void; cancel: () => void } | null = null;
@@ -1057,7 +1059,9 @@ export class MockApi implements Api {
     }
     const at = this.now();
     const summary: BackupSummary = {
-      dir: `${folder}/waymark-backup-${at.replace(/[-:.]/g, "").slice(0, 15)}Z-${this.backups.length + 1}`,
+      // Numbered by a counter that never goes back, as the backend never reuses a name
+      // (a backup removed to make room frees no number).
+      dir: `${folder}/waymark-backup-${at.replace(/[-:.]/g, "").slice(0, 15)}Z-${++this.backupSerial}`,
       createdAt: at,
       counts: [
         { table: "patients", count: this.patients.length },
