@@ -201,6 +201,14 @@ pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
         // once and is then refused as not an ordinary file.
         options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
     }
+    // Windows cannot open a folder as a file at all ("access denied"): say what it is.
+    #[cfg(not(unix))]
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not an ordinary file", path.display()),
+        ));
+    }
     let file = options.open(path)?;
     if !file.metadata()?.is_file() {
         return Err(io::Error::new(
