@@ -415,10 +415,21 @@ fn a_failed_backup_leaves_no_partial_folder() {
         .unwrap()
         .set_modified(old)
         .unwrap();
-    fs::File::open(&stale)
-        .unwrap()
-        .set_modified(old)
-        .unwrap_or(());
+    // The folder's own time too (Windows opens a folder only with backup semantics,
+    // and needs the right to write its attributes).
+    let mut folder = fs::OpenOptions::new();
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_WRITE_ATTRIBUTES: u32 = 0x100;
+        const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
+        folder
+            .access_mode(FILE_WRITE_ATTRIBUTES)
+            .custom_flags(FILE_FLAG_BACKUP_SEMANTICS);
+    }
+    #[cfg(not(windows))]
+    folder.read(true);
+    folder.open(&stale).unwrap().set_modified(old).unwrap();
     // This attempt fails part-way: the recovery file goes between the check and the copy
     // is not possible to time, so make the copy fail instead: a read-only recovery file
     // is fine, but a recovery file that is a folder cannot be copied.
