@@ -334,6 +334,13 @@ impl AppState {
         outcome
     }
 
+    /// An admin's "Back up now": who is asking is checked first (taking the caseload's
+    /// lock, so not inside `run_backup`'s planning, which holds it already).
+    pub fn backup_now(&self) -> Result<waymark_store::backup::BackupReport, ApiError> {
+        self.with_admin_db(|_| Ok(()))?;
+        self.run_backup(|db| Ok(db.plan_backup(BackupTrigger::OnDemand)?))
+    }
+
     /// How far the running backup has got, if one is running.
     pub fn backup_progress(&self) -> Option<waymark_store::backup::BackupProgress> {
         *self
@@ -797,6 +804,49 @@ mod tests {
             "everyone signs in again after a restore"
         );
         assert_eq!(patients(&state), 1);
+    }
+
+    #[test]
+    fn back_up_now_runs_outside_the_caseload_lock_and_records_its_result() {
+        let (data, usb) = (tempdir(), tempdir());
+        let code = practice_with_backup(data.path(), usb.path());
+        let vault = mock_vault();
+        drop(Database::recover(data.path(), &vault, &code).unwrap());
+        let state = std::sync::Arc::new(state_on(data.path(), vault));
+        let admin = state
+            .with_db(|db, _| {
+                Ok(db
+                    .staff()
+                    .sign_in("ada", "kettle violet harbour", chrono::Utc::now())?)
+            })
+            .unwrap();
+        *state.session() = Some(Session {
+            staff: admin,
+            locked: false,
+        });
+        state
+            .with_confirmed_admin("kettle violet harbour", |db| {
+                db.set_backup_settings(&waymark_store::backup_settings::BackupSettings {
+                    folder: Some(usb.path().to_path_buf()),
+                    keep: 14,
+                    daily: true,
+                })
+            })
+            .unwrap();
+        // On a thread with a deadline: a lock taken twice would hang, not fail.
+        let (done, finished) = std::sync::mpsc::channel();
+        let running = std::sync::Arc::clone(&state);
+        std::thread::spawn(move || {
+            let _ = done.send(running.backup_now());
+        });
+        let report = finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the backup finished (no lock taken twice)")
+            .unwrap();
+        assert_eq!(report.manifest.counts["patients"], 1);
+        assert!(state.backup_progress().is_none(), "no backup left running");
+        let status = state.with_admin_db(|db| db.backup_status()).unwrap();
+        assert!(status.last_ok_at.is_some());
     }
 
     #[test]

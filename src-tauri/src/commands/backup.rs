@@ -8,7 +8,6 @@ use tauri_plugin_dialog::DialogExt;
 use waymark_print::wording::RECOVERY_KIT_EN;
 use waymark_print::{recovery_kit_pdf, Paper, RecoveryKit};
 use waymark_store::backup;
-use waymark_store::backup_settings::BackupTrigger;
 use waymark_store::recovery::RecoveryCode;
 
 use crate::dto::{BackupOverview, BackupProgress, BackupSettings, BackupSummary, UnreadableBackup};
@@ -81,10 +80,7 @@ pub fn backup_settings_set(
 /// the number kept. A failure is also recorded for the overview.
 #[tauri::command(async)]
 pub fn backup_now(state: State<'_, AppState>) -> Result<BackupSummary, ApiError> {
-    let report = state.run_backup(|db| {
-        state.with_admin_db(|_| Ok(()))?;
-        Ok(db.plan_backup(BackupTrigger::OnDemand)?)
-    })?;
+    let report = state.backup_now()?;
     Ok(BackupSummary::new(&report.dir, report.manifest, true))
 }
 
