@@ -196,14 +196,19 @@ pub fn check_deb(root: &Path, deb: &Path) -> Result<()> {
     if desktop_files == 0 {
         bail!("the deb installs no desktop entry");
     }
-    let data = tempdir(root, "deb-data")?;
+    // The platform's own data folder, under a home of the check's own: the hand-over to
+    // a running window applies there (a folder chosen with WAYMARK_DATA_DIR runs on its
+    // own, kept apart by the caseload lock).
+    let data_home = tempdir(root, "deb-home")?;
+    let data = data_home.join("org.waymark.app");
     let logs = tempdir(root, "deb-logs")?;
     let config = tempdir(root, "deb-config")?;
     let (_xvfb, display) = real::start_xvfb()?;
     let launch = || {
         Command::new(&binary)
             .env("DISPLAY", format!(":{display}"))
-            .env("WAYMARK_DATA_DIR", &data)
+            .env_remove("WAYMARK_DATA_DIR")
+            .env("XDG_DATA_HOME", &data_home)
             .env("WAYMARK_LOG_DIR", &logs)
             .env("XDG_CONFIG_HOME", &config)
             .stdout(Stdio::null())
