@@ -571,12 +571,8 @@ mod tests {
         }
     }
 
-    fn code(r: Result<u64, ApiError>) -> Option<ErrorCode> {
-        r.err().map(|e| e.code)
-    }
-
-    #[test]
-    fn patient_work_needs_a_signed_in_unlocked_session_and_admin_work_an_admin() {
+    /// A state on a new caseload with one link worker, Lee, signed in nowhere yet.
+    fn state_with_link_worker() -> (tempfile::TempDir, AppState, Staff) {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(dir.path(), &mock_vault()).unwrap();
         let worker = db
@@ -590,7 +586,16 @@ mod tests {
                 "kettle violet harbour",
             )
             .unwrap();
-        let state = state_with(db);
+        (dir, state_with(db), worker)
+    }
+
+    fn code(r: Result<u64, ApiError>) -> Option<ErrorCode> {
+        r.err().map(|e| e.code)
+    }
+
+    #[test]
+    fn patient_work_needs_a_signed_in_unlocked_session_and_admin_work_an_admin() {
+        let (_dir, state, worker) = state_with_link_worker();
         let count = || {
             state.with_staff_db(|db| {
                 db.patients()
@@ -616,20 +621,7 @@ mod tests {
 
     #[test]
     fn an_idle_session_locks_in_rust_even_if_the_window_never_says_so() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(dir.path(), &mock_vault()).unwrap();
-        let worker = db
-            .staff()
-            .create(
-                &StaffInput {
-                    display_name: "Lee".into(),
-                    username: "lee".into(),
-                    role: Role::LinkWorker,
-                },
-                "kettle violet harbour",
-            )
-            .unwrap();
-        let state = state_with(db);
+        let (_dir, state, worker) = state_with_link_worker();
         *state.session() = Some(Session {
             staff: worker,
             locked: false,

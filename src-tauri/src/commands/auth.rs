@@ -50,13 +50,7 @@ pub fn setup_complete(
                 ApiError::from(e)
                     .rename_fields(&[("displayName", "adminName"), ("username", "adminUsername")])
             })?;
-        let signed_in = state::Session {
-            staff,
-            locked: false,
-        };
-        let dto = session_dto(db, &signed_in)?;
-        *session = Some(signed_in);
-        state.touch();
+        let dto = start_session(&state, db, session, staff)?;
         Ok(SetupResult {
             session: dto,
             recovery_code: code.grouped().to_string(),
@@ -74,17 +68,28 @@ pub fn sign_in(
         let staff = db
             .staff()
             .sign_in(&username, &passphrase, chrono::Utc::now())?;
-        db.set_actor(Some(staff.id));
-        let signed_in = state::Session {
-            staff,
-            locked: false,
-        };
-        let dto = session_dto(db, &signed_in)?;
-        *session = Some(signed_in);
-        state.touch();
-        state.note_audit_head(db);
-        Ok(dto)
+        start_session(&state, db, session, staff)
     })
+}
+
+/// Signs `staff` in: audited as the actor from now on, activity counted from now, and
+/// the newest audit row filed (for the rollback check).
+fn start_session(
+    state: &AppState,
+    db: &mut Database,
+    session: &mut Option<state::Session>,
+    staff: waymark_store::staff::Staff,
+) -> Result<Session, ApiError> {
+    db.set_actor(Some(staff.id));
+    let signed_in = state::Session {
+        staff,
+        locked: false,
+    };
+    let dto = session_dto(db, &signed_in)?;
+    *session = Some(signed_in);
+    state.touch();
+    state.note_audit_head(db);
+    Ok(dto)
 }
 
 /// Signs an admin in with the practice's recovery code instead of a passphrase: the
@@ -98,15 +103,7 @@ pub fn sign_in_with_recovery_code(
     let code = waymark_store::recovery::RecoveryCode::parse(&code)?;
     state.with_db(|db, session| {
         let staff = db.staff().sign_in_with_recovery_code(&username, &code)?;
-        db.set_actor(Some(staff.id));
-        let signed_in = state::Session {
-            staff,
-            locked: false,
-        };
-        let dto = session_dto(db, &signed_in)?;
-        *session = Some(signed_in);
-        state.touch();
-        Ok(dto)
+        start_session(&state, db, session, staff)
     })
 }
 
