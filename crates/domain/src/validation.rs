@@ -165,17 +165,23 @@ pub fn spoofing_char(name: &str) -> Option<char> {
     })
 }
 
-/// An optional phone number: digits, spaces and `+ ( ) - .`, with at least five digits.
+/// An optional phone number: digits, spaces and `+ ( ) - .`, with at least five digits,
+/// and perhaps an extension written ` ext. 12`.
 pub(crate) fn optional_phone(
     errors: &mut ValidationErrors,
     field: &'static str,
     value: &str,
 ) -> Option<String> {
-    let phone = optional_text(errors, field, "Phone", value, 30, false)?;
-    let ok_chars = phone
+    let phone = optional_text(errors, field, "Phone", value, 40, false)?;
+    // An extension is written one way, after the number: "0161 496 0000 ext. 12".
+    let number = match phone.rsplit_once(" ext. ") {
+        Some((n, ext)) if !ext.is_empty() && ext.chars().all(|c| c.is_ascii_digit()) => n,
+        _ => phone.as_str(),
+    };
+    let ok_chars = number
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-' | '.'));
-    if !ok_chars || phone.chars().filter(char::is_ascii_digit).count() < 5 {
+    if !ok_chars || number.chars().filter(char::is_ascii_digit).count() < 5 {
         errors.push(field, "A phone number has digits, spaces and + ( ) - only.");
         return None;
     }

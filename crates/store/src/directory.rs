@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use waymark_domain::directory::is_stale;
-use waymark_domain::hsds::{self, ImportedService};
+use waymark_domain::hsds;
+
+pub use crate::directory_import::{Adjusted, ImportPreview, Origin, Source, TermMapping};
 use waymark_domain::search::{fold, query_terms};
 use waymark_domain::{ServiceFields, ServiceInput, ServiceStatus, Weekday};
 
@@ -28,6 +30,12 @@ pub struct Service {
     /// Not verified within the last 12 months (or never).
     pub stale: bool,
     pub updated_at: String,
+    /// The feed or file it was imported from; `None` for services made here.
+    pub source: Option<String>,
+    /// Its source no longer lists it (it stays for the prescriptions that name it).
+    pub delisted: bool,
+    /// The feed's own categories for it, as the practice sees them.
+    pub feed_terms: Vec<String>,
 }
 
 /// Which services to list. Every filter narrows; empty text matches all.
@@ -60,17 +68,9 @@ pub struct ServicePage {
     pub total: u64,
 }
 
-/// What an import did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ImportReport {
-    pub created: u32,
-    pub updated: u32,
-    pub unchanged: u32,
-}
-
 #[derive(Debug)]
 pub struct Directory<'a> {
-    db: &'a Database,
+    pub(crate) db: &'a Database,
 }
 
 impl Database {
@@ -82,7 +82,8 @@ impl Database {
 const COLUMNS: &str = "s.id, s.hsds_id, s.name, o.name, s.description, s.category, s.when_text,
     s.days, s.location_name, s.address, s.fees_description, s.discount_description,
     s.cost_band, s.eligibility, s.phone, s.email, s.url, s.accessibility, s.languages,
-    s.application_process, s.join_method, s.last_verified, s.status, s.updated_at";
+    s.application_process, s.join_method, s.last_verified, s.status, s.updated_at,
+    (SELECT label FROM directory_sources d WHERE d.id = s.source_id), s.delisted_at, s.feed_terms";
 
 impl Directory<'_> {
     pub fn create(&self, input: &ServiceInput, today: NaiveDate) -> Result<Service> {
@@ -154,7 +155,7 @@ impl Directory<'_> {
             format!("?{}", args.len())
         };
         if !q.include_inactive {
-            clauses.push("s.status = 'active'".into());
+            clauses.push("s.status = 'active' AND s.delisted_at IS NULL".into());
         }
         // Terms match at the start of a word ("art" finds "Art class", not "start").
         for term in query_terms(&q.text) {
@@ -254,74 +255,23 @@ impl Directory<'_> {
         Ok((categories, languages))
     }
 
-    /// Imports an HSDS 3.0 page. The whole file is read and checked first, then applied
-    /// in one transaction: services (and organisations) are matched on their HSDS id,
-    /// so importing the same file again creates nothing new.
-    pub fn import_hsds(&self, text: &str, today: NaiveDate) -> Result<ImportReport> {
-        let services = hsds::parse_page(text, today).map_err(|e| Error::ImportInvalid(e.0))?;
-        let tx = self.db.conn.unchecked_transaction()?;
-        let mut report = ImportReport::default();
-        for s in &services {
-            import_one(&tx, s, today, &mut report)?;
-        }
-        audit::record(
-            &tx,
-            self.db.actor,
-            AuditAction::Create,
-            "directory_import",
-            None,
-            None,
-        )?;
-        tx.commit()?;
-        Ok(report)
-    }
-}
-
-fn import_one(
-    conn: &Connection,
-    s: &ImportedService,
-    today: NaiveDate,
-    report: &mut ImportReport,
-) -> Result<()> {
-    let f = s.input.validate(today)?;
-    let existing: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM services WHERE hsds_id = ?1",
-            [&s.hsds_id],
-            |r| r.get(0),
+    /// Reads and imports a JSON directory file in one step (the example directory,
+    /// tests): what the app does after its preview.
+    pub fn import_hsds(&self, text: &str, today: NaiveDate) -> Result<ImportPreview> {
+        let read = hsds::read_json(text, today).map_err(|e| Error::ImportInvalid(e.0))?;
+        self.import(
+            &read,
+            &Origin::File {
+                name: "Directory file".into(),
+            },
+            today,
         )
-        .optional()?;
-    // Read before the organisation is upserted, which may rename it.
-    let before = existing.map(|id| read(conn, id, today)).transpose()?;
-    let org = match (&s.organization_hsds_id, f.organization.as_deref()) {
-        (Some(hsds_id), Some(name)) => Some(upsert_organization(conn, hsds_id, name)?),
-        (None, name) => organization_by_name(conn, name)?,
-        (Some(_), None) => None,
-    };
-    match (existing, before) {
-        (Some(id), Some(before)) => {
-            if before.fields == f && before.status == s.status {
-                report.unchanged += 1;
-            } else {
-                write_fields(conn, id, &f, org)?;
-                conn.execute(
-                    "UPDATE services SET status = ?2 WHERE id = ?1",
-                    params![id, s.status.as_str()],
-                )?;
-                report.updated += 1;
-            }
-        }
-        _ => {
-            insert(conn, Some(&s.hsds_id), &f, s.status, org)?;
-            report.created += 1;
-        }
     }
-    Ok(())
 }
 
 /// The organisation with this HSDS id, created or renamed to `name`. A rename is
 /// carried into the search text of every service it runs.
-fn upsert_organization(conn: &Connection, hsds_id: &str, name: &str) -> Result<i64> {
+pub(crate) fn upsert_organization(conn: &Connection, hsds_id: &str, name: &str) -> Result<i64> {
     let found: Option<(i64, String)> = conn
         .query_row(
             "SELECT id, name FROM organizations WHERE hsds_id = ?1",
@@ -351,54 +301,62 @@ fn upsert_organization(conn: &Connection, hsds_id: &str, name: &str) -> Result<i
     }
 }
 
-/// A service's id and the fields its search text is made of.
-type SearchParts = (i64, String, Option<String>, Option<String>, Option<String>);
-
 fn refresh_search_of_organization(conn: &Connection, org: i64) -> Result<()> {
-    let rows: Vec<SearchParts> = {
-        let mut stmt = conn.prepare(
-            "SELECT s.id, s.name, o.name, s.description, s.category
-             FROM services s JOIN organizations o ON o.id = s.organization_id
-             WHERE s.organization_id = ?1",
-        )?;
-        let rows = stmt.query_map([org], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?;
+    let ids: Vec<i64> = {
+        let mut stmt = conn.prepare("SELECT id FROM services WHERE organization_id = ?1")?;
+        let rows = stmt.query_map([org], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    for (id, name, org_name, description, category) in rows {
-        let text = search_text(
-            &name,
-            org_name.as_deref(),
-            description.as_deref(),
-            category.as_deref(),
-        );
-        conn.execute(
-            "UPDATE services SET search_text = ?2 WHERE id = ?1",
-            params![id, text],
-        )?;
+    for id in ids {
+        refresh_search(conn, id)?;
     }
     Ok(())
 }
 
-/// What a directory search matches: the folded name, organisation, description and
-/// category, with a leading space so every word start is preceded by one.
-fn search_text(
-    name: &str,
-    organization: Option<&str>,
-    description: Option<&str>,
-    category: Option<&str>,
-) -> String {
-    let words = [Some(name), organization, description, category]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    format!(" {}", fold(&words))
+/// Recomputes what a directory search matches for one service: the folded name,
+/// organisation, description, category and the feed's own terms, with a leading space
+/// so every word start is preceded by one.
+pub(crate) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
+    let (name, org, description, category, terms): (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = conn.query_row(
+        "SELECT s.name, o.name, s.description, s.category, s.feed_terms
+         FROM services s LEFT JOIN organizations o ON o.id = s.organization_id WHERE s.id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
+    let labels: Vec<String> = terms
+        .as_deref()
+        .map(crate::directory_import::decode_terms)
+        .unwrap_or_default()
+        .iter()
+        .map(|t| t.label())
+        .collect();
+    let labels = labels.join(" ");
+    let words = [
+        Some(name.as_str()),
+        org.as_deref(),
+        description.as_deref(),
+        category.as_deref(),
+        Some(labels.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    conn.execute(
+        "UPDATE services SET search_text = ?2 WHERE id = ?1",
+        params![id, format!(" {}", fold(&words))],
+    )?;
+    Ok(())
 }
 
 /// The organisation with this name (any case), created when there is none.
-fn organization_by_name(conn: &Connection, name: Option<&str>) -> Result<Option<i64>> {
+pub(crate) fn organization_by_name(conn: &Connection, name: Option<&str>) -> Result<Option<i64>> {
     let Some(name) = name else { return Ok(None) };
     let found: Option<i64> = conn
         .query_row(
@@ -418,7 +376,7 @@ fn organization_by_name(conn: &Connection, name: Option<&str>) -> Result<Option<
     Ok(Some(conn.last_insert_rowid()))
 }
 
-fn insert(
+pub(crate) fn insert(
     conn: &Connection,
     hsds_id: Option<&str>,
     f: &ServiceFields,
@@ -440,13 +398,12 @@ fn insert(
     Ok(id)
 }
 
-fn write_fields(conn: &Connection, id: i64, f: &ServiceFields, org: Option<i64>) -> Result<()> {
-    let search = search_text(
-        &f.name,
-        f.organization.as_deref(),
-        f.description.as_deref(),
-        f.category.as_deref(),
-    );
+pub(crate) fn write_fields(
+    conn: &Connection,
+    id: i64,
+    f: &ServiceFields,
+    org: Option<i64>,
+) -> Result<()> {
     let access = f.accessibility.as_deref().map(fold).unwrap_or_default();
     conn.execute(
         "UPDATE services SET organization_id = ?2, name = ?3, description = ?4, category = ?5,
@@ -454,7 +411,7 @@ fn write_fields(conn: &Connection, id: i64, f: &ServiceFields, org: Option<i64>)
             discount_description = ?11, cost_band = ?12, eligibility = ?13, phone = ?14,
             email = ?15, url = ?16, accessibility = ?17, languages = ?18,
             application_process = ?19, join_method = ?20, last_verified = ?21,
-            search_text = ?22, updated_at = ?23, access_search = ?24
+            updated_at = ?22, access_search = ?23
          WHERE id = ?1",
         params![
             id,
@@ -478,12 +435,11 @@ fn write_fields(conn: &Connection, id: i64, f: &ServiceFields, org: Option<i64>)
             f.application_process,
             f.join_method.as_str(),
             f.last_verified.map(date_text),
-            search,
             now(),
             access,
         ],
     )?;
-    Ok(())
+    refresh_search(conn, id)
 }
 
 pub(crate) fn read(conn: &Connection, id: i64, today: NaiveDate) -> Result<Service> {
@@ -537,5 +493,15 @@ fn row(r: &rusqlite::Row<'_>, today: NaiveDate) -> Result<Service> {
         stale: is_stale(last_verified, today),
         status: r.get::<_, String>(22)?.parse()?,
         updated_at: r.get(23)?,
+        source: r.get(24)?,
+        delisted: r.get::<_, Option<String>>(25)?.is_some(),
+        feed_terms: r
+            .get::<_, Option<String>>(26)?
+            .as_deref()
+            .map(crate::directory_import::decode_terms)
+            .unwrap_or_default()
+            .iter()
+            .map(|t| t.label())
+            .collect(),
     })
 }

@@ -18,6 +18,8 @@ pub mod caseload;
 pub mod contacts;
 pub mod db;
 pub mod directory;
+pub mod directory_file;
+mod directory_import;
 pub mod error;
 pub mod export;
 pub mod key;

@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_audit_chain.sql"),
         then: Some(crate::audit::chain_existing_rows),
     },
+    Migration {
+        version: 6,
+        name: "directory sources",
+        sql: include_str!("../migrations/0006_directory_sources.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema this build knows.
@@ -136,7 +142,9 @@ mod tests {
             .unwrap();
         for t in [
             "audit_log",
+            "category_map",
             "contacts",
+            "directory_sources",
             "goal_steps",
             "goals",
             "organizations",

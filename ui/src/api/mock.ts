@@ -213,10 +213,7 @@ export function validatePatient(input: PatientInput, today: string): PatientFiel
   }
   const pronouns = optionalText(e, "pronouns", "Pronouns", input.pronouns, 40);
   const address = optionalText(e, "address", "Address", input.address, 500, true);
-  const phone = optionalText(e, "phone", "Phone", input.phone, 30);
-  if (phone !== null && (!/^[0-9 +()\-.]+$/.test(phone) || phone.replace(/[^0-9]/g, "").length < 5)) {
-    e.push("phone", "A phone number has digits, spaces and + ( ) - only.");
-  }
+  const phone = optionalPhone(e, "phone", input.phone);
   const email = optionalText(e, "email", "Email", input.email, 254);
   if (email !== null && !looksLikeEmail(email)) {
     e.push("email", "Enter an email address like name@example.org.");
@@ -398,8 +395,10 @@ function checkUsername(e: Errors, field: string, value: string): string {
 }
 
 export function optionalPhone(e: Errors, field: string, value: string): string | null {
-  const phone = optionalText(e, field, "Phone", value, 30);
-  if (phone !== null && (!/^[0-9 +()\-.]+$/.test(phone) || phone.replace(/[^0-9]/g, "").length < 5)) {
+  const phone = optionalText(e, field, "Phone", value, 40);
+  // As the domain: an extension is written after the number, " ext. 12".
+  const number = phone?.replace(/ ext\. [0-9]+$/, "") ?? null;
+  if (number !== null && (!/^[0-9 +()\-.]+$/.test(number) || number.replace(/[^0-9]/g, "").length < 5)) {
     e.push(field, "A phone number has digits, spaces and + ( ) - only.");
   }
   return phone;

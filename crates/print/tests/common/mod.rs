@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
-use waymark_domain::hsds::parse_page;
+use waymark_domain::hsds::read_json;
 use waymark_domain::sheet::{PrescriptionSheet, SheetGoal, SheetItem};
 use waymark_domain::{Country, JoinMethod, PracticeFields, ServiceFields};
 
@@ -16,8 +16,9 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// Every service in the example directory, in file order.
 pub fn services() -> Vec<ServiceFields> {
     let today = date(2026, 11, 24);
-    parse_page(DIRECTORY, today)
+    read_json(DIRECTORY, today)
         .unwrap()
+        .services
         .into_iter()
         .map(|s| s.input.validate(today).unwrap())
         .collect()

@@ -34,16 +34,17 @@ fn importing_the_same_file_twice_creates_no_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let db = open(dir.path(), &mock_vault());
     let first = db.directory().import_hsds(&sample(), today()).unwrap();
-    assert_eq!((first.created, first.updated, first.unchanged), (29, 0, 0));
+    assert_eq!((first.new, first.changed, first.unchanged), (29, 0, 0));
     let again = db.directory().import_hsds(&sample(), today()).unwrap();
-    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 29));
+    assert_eq!((again.new, again.changed, again.unchanged), (0, 0, 29));
+    assert_eq!(again.delisted, 0);
     assert_eq!(db.directory().list(&all(), today()).unwrap().total, 29);
     assert_eq!(db.audit_entries(1).unwrap()[0].entity, "directory_import");
 
     // A changed service in a later file updates the record it matches on HSDS id.
     let edited = sample().replace("£8 a class;", "£9 a class;");
     let third = db.directory().import_hsds(&edited, today()).unwrap();
-    assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 28));
+    assert_eq!((third.new, third.changed, third.unchanged), (0, 1, 28));
     let yoga = &db
         .directory()
         .list(
@@ -68,49 +69,48 @@ fn importing_the_same_file_twice_creates_no_duplicates() {
 }
 
 #[test]
-fn a_malformed_file_is_refused_and_changes_nothing() {
+fn a_file_that_is_no_directory_is_refused_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = open(dir.path(), &mock_vault());
     db.directory().import_hsds(&sample(), today()).unwrap();
     let audit_before = db.audit_entries(1).unwrap()[0].id;
-    // The last service is broken: the services before it must not be applied either.
+    for bad in ["{\"hello\": 1}", "not json", "42"] {
+        let err = db.directory().import_hsds(bad, today()).unwrap_err();
+        assert!(matches!(err, Error::ImportInvalid(_)), "{bad}");
+        assert!(err.to_string().contains("Nothing has been changed"));
+    }
+    assert_eq!(db.directory().list(&all(), today()).unwrap().total, 29);
+    assert_eq!(db.audit_entries(1).unwrap()[0].id, audit_before);
+}
+
+#[test]
+fn a_bad_field_is_left_out_and_the_rest_of_the_service_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
     let broken = sample().replace("£8 a class;", "£9 a class;").replace(
         "\"assured_date\": \"2026-10-12\"",
         "\"assured_date\": \"soon\"",
     );
-    let err = db.directory().import_hsds(&broken, today()).unwrap_err();
-    assert!(matches!(err, Error::ImportInvalid(_)));
-    let message = err.to_string();
-    assert!(message.contains("Stop Smoking Service"), "{message}");
-    assert!(message.contains("assured_date"), "{message}");
-    assert!(
-        names(
-            &db,
-            &ServiceQuery {
-                text: "yoga".into(),
-                ..all()
-            }
-        )
-        .len()
-            == 1
+    let report = db.directory().import_hsds(&broken, today()).unwrap();
+    assert_eq!(report.new, 29);
+    let adjusted = report
+        .adjusted
+        .iter()
+        .find(|a| a.name == "Stop Smoking Service")
+        .expect("the service whose date was left out is named");
+    assert!(adjusted.adjustments[0].contains("date last verified: \"soon\" left out"));
+    assert_eq!(
+        report.adjustment_counts,
+        vec![("date last verified: left out".to_owned(), 1)]
     );
-    let yoga = db
-        .directory()
-        .list(
-            &ServiceQuery {
-                text: "yoga".into(),
-                ..all()
-            },
-            today(),
-        )
-        .unwrap();
-    assert!(yoga.items[0]
-        .fields
-        .fees_description
-        .as_deref()
-        .unwrap()
-        .starts_with("£8"));
-    assert_eq!(db.audit_entries(1).unwrap()[0].id, audit_before);
+    let smoking = names(
+        &db,
+        &ServiceQuery {
+            text: "stop smoking".into(),
+            ..all()
+        },
+    );
+    assert_eq!(smoking, ["Stop Smoking Service"]);
 }
 
 #[test]
@@ -253,7 +253,7 @@ fn a_renamed_organisation_is_found_by_its_new_name() {
     db.directory().import_hsds(&sample(), today()).unwrap();
     let renamed = sample().replace("Lotus Tree Yoga Studio", "Lotus Flower Studio");
     let report = db.directory().import_hsds(&renamed, today()).unwrap();
-    assert_eq!(report.updated, 1);
+    assert_eq!(report.changed, 1);
     let q = |text: &str| ServiceQuery {
         text: text.into(),
         ..all()

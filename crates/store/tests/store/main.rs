@@ -11,6 +11,7 @@ mod casework;
 mod common;
 /// The community directory: HSDS import, filters, create, edit, retire.
 mod directory;
+mod feeds;
 /// Opening: fresh, reopen, and the failures that must be told apart and change nothing.
 mod open;
 /// Outcome measures, their due dates on the caseload, and the period report.
