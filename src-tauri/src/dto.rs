@@ -741,6 +741,8 @@ pub struct ExportResult {
 
 // After `mirror_enum!`, which the casework types use.
 mod casework;
+mod directory;
 mod outcomes;
 pub use casework::*;
+pub use directory::*;
 pub use outcomes::*;

@@ -31,6 +31,10 @@ pub enum ErrorCode {
     /// Another Waymark (or program) holds the caseload's files.
     CaseloadInUse,
     ImportInvalid,
+    /// A directory feed could not be read (network, server, or what it sent).
+    FeedFailed,
+    /// The user stopped reading a feed; nothing was changed.
+    FeedCancelled,
     /// A printout would show some characters as empty boxes; the user decides.
     MissingGlyphs,
     SignInFailed,

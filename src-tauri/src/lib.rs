@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod desktop;
+pub mod directory_run;
 pub mod dto;
 pub mod error;
 pub mod state;
@@ -75,7 +76,17 @@ macro_rules! app_commands {
             $m::directory::service_update,
             $m::directory::service_set_status,
             $m::directory::directory_facets,
-            $m::directory::directory_import,
+            $m::directory::directory_choose_file,
+            $m::directory::directory_preview_file,
+            $m::directory::directory_preview_feed,
+            $m::directory::directory_feed_progress,
+            $m::directory::directory_feed_cancel,
+            $m::directory::directory_import_confirm,
+            $m::directory::directory_import_discard,
+            $m::directory::directory_sources,
+            $m::directory::directory_feed_unsubscribe,
+            $m::directory::directory_terms,
+            $m::directory::directory_term_set,
             $m::directory::open_link,
             $m::directory::directory_load_example,
             $m::outcomes::outcome_record,

@@ -30,6 +30,8 @@ pub struct AppState {
     last_activity: Mutex<std::time::Instant>,
     /// The backup running now, if any: how far it has got, and whether it should stop.
     backup: BackupRun,
+    /// The directory import being previewed, and the feed being read.
+    pub(crate) import: crate::directory_run::ImportRun,
 }
 
 /// A backup in progress, shared between the thread running it and the commands that
@@ -129,6 +131,7 @@ impl AppState {
             ui_seen: Default::default(),
             last_activity: Mutex::new(std::time::Instant::now()),
             backup: BackupRun::default(),
+            import: Default::default(),
         }
     }
 
@@ -568,6 +571,7 @@ mod tests {
             ui_seen: Default::default(),
             last_activity: Mutex::new(std::time::Instant::now()),
             backup: BackupRun::default(),
+            import: Default::default(),
         }
     }
 
@@ -617,6 +621,104 @@ mod tests {
         });
         assert_eq!(count().unwrap(), 0);
         assert_eq!(code(admin_count()), Some(ErrorCode::Forbidden));
+    }
+
+    /// Serves a feed of one page on a loopback port: the page for `/services?…`, the
+    /// service itself for `/services/{id}`; stops after `requests` requests.
+    fn loopback_feed(page: &'static str, service: &'static str, requests: usize) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(requests) {
+                let mut stream = stream.unwrap();
+                let mut buf = [0u8; 4096];
+                let n = stream.read(&mut buf).unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]);
+                let body = if request.starts_with("GET /services/") {
+                    service
+                } else {
+                    page
+                };
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(reply.as_bytes());
+            }
+        });
+        base
+    }
+
+    #[test]
+    fn a_directory_preview_writes_nothing_until_its_own_token_confirms_it() {
+        let (dir, state, worker) = state_with_link_worker();
+        let file = dir.path().join("council.json");
+        std::fs::write(
+            &file,
+            r#"[{"id": 1, "name": "Art Club", "url": "art.example"}, {"id": 2, "name": ""}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            state.preview_directory_file(&file).unwrap_err().code,
+            ErrorCode::NotSignedIn
+        );
+        *state.session() = Some(Session {
+            staff: worker,
+            locked: false,
+        });
+        let total = || {
+            state
+                .with_staff_db(|db| {
+                    db.directory()
+                        .list(&Default::default(), crate::commands::today())
+                        .map(|p| p.total)
+                })
+                .unwrap()
+        };
+        let preview = state.preview_directory_file(&file).unwrap();
+        assert_eq!(
+            (preview.new, preview.skipped.len(), preview.imported),
+            (1, 1, false)
+        );
+        assert_eq!(
+            preview.adjustment_counts[0].what,
+            "web address: added https://"
+        );
+        assert_eq!(total(), 0);
+        let wrong = state
+            .confirm_directory_import(preview.token + 1)
+            .unwrap_err();
+        assert_eq!(wrong.code, ErrorCode::ImportInvalid);
+        assert_eq!(total(), 0);
+        let done = state.confirm_directory_import(preview.token).unwrap();
+        assert!(done.imported);
+        assert_eq!(total(), 1);
+        assert!(
+            state.confirm_directory_import(preview.token).is_err(),
+            "used once"
+        );
+
+        // Cancel forgets the preview.
+        let again = state.preview_directory_file(&file).unwrap();
+        state.discard_directory_import(again.token);
+        assert!(state.confirm_directory_import(again.token).is_err());
+
+        // A feed on the loopback address is read, previewed and imported the same way.
+        let base = loopback_feed(
+            r#"{"total_pages": 1, "contents": [{"id": "f1", "name": "Walking Netball"}]}"#,
+            r#"{"id": "f1", "name": "Walking Netball", "phones": [{"number": "01632 960111"}]}"#,
+            4,
+        );
+        let feed = state.preview_directory_feed(&base).unwrap();
+        assert_eq!((feed.new, feed.source_label.as_str()), (1, base.as_str()));
+        state.confirm_directory_import(feed.token).unwrap();
+        assert_eq!(total(), 2);
+        let sources = state.with_staff_db(|db| db.directory().sources()).unwrap();
+        assert!(sources
+            .iter()
+            .any(|s| s.kind == "feed" && s.address.as_deref() == Some(base.as_str())));
+        assert!(state.feed_progress().is_none(), "no feed is being read now");
     }
 
     #[test]
@@ -720,6 +822,7 @@ mod tests {
             ui_seen: Default::default(),
             last_activity: Mutex::new(std::time::Instant::now()),
             backup: BackupRun::default(),
+            import: Default::default(),
         }
     }
 

@@ -4,16 +4,14 @@ use tauri::State;
 
 use crate::commands::today;
 use crate::dto::{
-    DirectoryFacets, ImportReport, Service, ServiceInput, ServicePage, ServiceQuery, ServiceStatus,
+    DirectoryFacets, DirectorySource, FeedProgress, ImportPreview, Service, ServiceInput,
+    ServicePage, ServiceQuery, ServiceStatus, TermMapping,
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
 /// The sample directory of the product brief, shipped for demonstrations and training.
 const EXAMPLE_DIRECTORY: &str = include_str!("../../data/example-directory.hsds.json");
-
-/// Largest file the import reads: far above any practice's directory.
-const MAX_IMPORT_BYTES: u64 = 50 * 1024 * 1024;
 
 #[tauri::command(async)]
 pub fn service_list(
@@ -66,12 +64,14 @@ pub fn directory_facets(state: State<'_, AppState>) -> Result<DirectoryFacets, A
     })
 }
 
-/// Asks for an Open Referral JSON file and imports it; `None` when cancelled.
+/// Asks for a directory file (Open Referral JSON, or a data package's zip or its
+/// `datapackage.json`) and returns its path; `None` when cancelled. The path then goes
+/// to `directory_preview_file`.
 #[tauri::command(async)]
-pub fn directory_import(
+pub fn directory_choose_file(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-) -> Result<Option<ImportReport>, ApiError> {
+) -> Result<Option<String>, ApiError> {
     use tauri_plugin_dialog::DialogExt;
     // Refuse before the dialog when nobody is signed in.
     state.with_staff_db(|_| Ok::<_, ApiError>(()))?;
@@ -79,22 +79,113 @@ pub fn directory_import(
         .dialog()
         .file()
         .set_title("Import an Open Referral directory")
-        .add_filter("Open Referral JSON", &["json"])
+        .add_filter(
+            "Open Referral directory (JSON, data package zip, datapackage.json, CSV)",
+            &["json", "zip", "csv"],
+        )
         .blocking_pick_file()
     else {
         return Ok(None);
     };
-    let unreadable = |e: String| {
+    let path = chosen.into_path().map_err(|e| {
         ApiError::new(
             ErrorCode::ImportInvalid,
             format!("This file cannot be read: {e}. Nothing has been changed."),
         )
-    };
-    let path = chosen.into_path().map_err(|e| unreadable(e.to_string()))?;
-    let text = read_import(&path).map_err(unreadable)?;
+    })?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Reads a directory file or data package folder and shows what importing it would
+/// do; nothing is written until `directory_import_confirm`.
+#[tauri::command(async)]
+pub fn directory_preview_file(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<ImportPreview, ApiError> {
+    state.preview_directory_file(std::path::Path::new(path.trim()))
+}
+
+/// Reads an Open Referral feed from its base address (every page) and shows what
+/// importing it would do; nothing is written until `directory_import_confirm`.
+#[tauri::command(async)]
+pub fn directory_preview_feed(
+    state: State<'_, AppState>,
+    address: String,
+) -> Result<ImportPreview, ApiError> {
+    state.preview_directory_feed(&address)
+}
+
+/// How far the feed being read has got (`None` when none is).
+#[tauri::command(async)]
+pub fn directory_feed_progress(
+    state: State<'_, AppState>,
+) -> Result<Option<FeedProgress>, ApiError> {
+    state.with_staff_db(|_| Ok::<_, ApiError>(()))?;
+    Ok(state.feed_progress().map(Into::into))
+}
+
+/// Stops reading the feed; nothing is changed.
+#[tauri::command(async)]
+pub fn directory_feed_cancel(state: State<'_, AppState>) -> Result<(), ApiError> {
+    state.with_staff_db(|_| Ok::<_, ApiError>(()))?;
+    state.cancel_feed();
+    Ok(())
+}
+
+/// Imports what was previewed, in one transaction.
+#[tauri::command(async)]
+pub fn directory_import_confirm(
+    state: State<'_, AppState>,
+    token: u32,
+) -> Result<ImportPreview, ApiError> {
+    state.confirm_directory_import(token)
+}
+
+/// Forgets a preview; nothing was written.
+#[tauri::command(async)]
+pub fn directory_import_discard(state: State<'_, AppState>, token: u32) -> Result<(), ApiError> {
+    state.with_staff_db(|_| Ok::<_, ApiError>(()))?;
+    state.discard_directory_import(token);
+    Ok(())
+}
+
+/// The feeds the directory subscribes to and the files it was imported from.
+#[tauri::command(async)]
+pub fn directory_sources(state: State<'_, AppState>) -> Result<Vec<DirectorySource>, ApiError> {
+    let now = chrono::Utc::now();
     state
-        .with_staff_db(|db| db.directory().import_hsds(&text, today()))
-        .map(|r| Some(r.into()))
+        .with_staff_db(|db| db.directory().sources())
+        .map(|list| {
+            list.into_iter()
+                .map(|s| DirectorySource::new(s, now))
+                .collect()
+        })
+}
+
+/// Ends a feed subscription; its services stay in the directory.
+#[tauri::command(async)]
+pub fn directory_feed_unsubscribe(state: State<'_, AppState>, id: i64) -> Result<(), ApiError> {
+    state.with_staff_db(|db| db.directory().unsubscribe(id))
+}
+
+/// Every feed term the directory's imports met, with the category it files under.
+#[tauri::command(async)]
+pub fn directory_terms(state: State<'_, AppState>) -> Result<Vec<TermMapping>, ApiError> {
+    state
+        .with_staff_db(|db| db.directory().term_mappings())
+        .map(|list| list.into_iter().map(Into::into).collect())
+}
+
+/// Files a feed term under a category (or back to Waymark's suggestion with `null`);
+/// returns how many services were re-filed.
+#[tauri::command(async)]
+pub fn directory_term_set(
+    state: State<'_, AppState>,
+    key: String,
+    category: Option<String>,
+) -> Result<u32, ApiError> {
+    state.with_staff_db(|db| db.directory().set_term_category(&key, category.as_deref()))
 }
 
 /// Opens a service's web page in the system's browser (never inside Waymark); only
@@ -119,48 +210,10 @@ pub fn open_link(state: State<'_, AppState>, url: String) -> Result<(), ApiError
     })
 }
 
-/// Reads a chosen directory file: at most 50 MB actually read (not what its metadata
-/// says), an ordinary file only (a FIFO or device is refused without waiting on it),
-/// and UTF-8.
-fn read_import(path: &std::path::Path) -> Result<String, String> {
-    let bytes = waymark_private_fs::read_capped(path, MAX_IMPORT_BYTES).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidData {
-            "it is larger than the 50 MB accepted for a directory file".to_owned()
-        } else {
-            e.to_string()
-        }
-    })?;
-    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_owned())
-}
-
 /// Loads the shipped example directory (safe to repeat: it matches on HSDS ids).
 #[tauri::command(async)]
-pub fn directory_load_example(state: State<'_, AppState>) -> Result<ImportReport, ApiError> {
+pub fn directory_load_example(state: State<'_, AppState>) -> Result<ImportPreview, ApiError> {
     state
         .with_staff_db(|db| db.directory().import_hsds(EXAMPLE_DIRECTORY, today()))
-        .map(Into::into)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_import_is_capped_on_what_is_read_and_must_be_a_text_file() {
-        let dir = tempfile::tempdir().unwrap();
-        // A sparse file: its metadata says 60 MB, and reading stops at the cap.
-        let big = dir.path().join("big.json");
-        std::fs::File::create(&big)
-            .unwrap()
-            .set_len(60 * 1024 * 1024)
-            .unwrap();
-        assert!(read_import(&big).unwrap_err().contains("larger than"));
-        let binary = dir.path().join("latin1.json");
-        std::fs::write(&binary, b"{\"name\": \"Caf\xe9\"}").unwrap();
-        assert!(read_import(&binary).unwrap_err().contains("UTF-8"));
-        let good = dir.path().join("ok.json");
-        std::fs::write(&good, "{}").unwrap();
-        assert_eq!(read_import(&good).unwrap(), "{}");
-        assert!(read_import(dir.path()).is_err(), "a folder is refused");
-    }
+        .map(|p| ImportPreview::new(p, 0, true))
 }

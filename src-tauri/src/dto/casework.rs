@@ -310,6 +310,12 @@ pub struct Service {
     pub status: ServiceStatus,
     /// Not verified in the last 12 months (or never).
     pub stale: bool,
+    /// The feed or file it was imported from (`None`: made in Waymark).
+    pub source: Option<String>,
+    /// Its source no longer lists it; it stays for the prescriptions that name it.
+    pub delisted: bool,
+    /// The feed's own categories for it.
+    pub feed_terms: Vec<String>,
 }
 
 impl From<store::directory::Service> for Service {
@@ -340,6 +346,9 @@ impl From<store::directory::Service> for Service {
             last_verified: f.last_verified.map(iso),
             status: s.status.into(),
             stale: s.stale,
+            source: s.source,
+            delisted: s.delisted,
+            feed_terms: s.feed_terms,
         }
     }
 }
@@ -412,25 +421,6 @@ impl From<store::directory::ServicePage> for ServicePage {
 pub struct DirectoryFacets {
     pub categories: Vec<String>,
     pub languages: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ImportReport {
-    pub created: u32,
-    pub updated: u32,
-    pub unchanged: u32,
-}
-
-impl From<store::directory::ImportReport> for ImportReport {
-    fn from(r: store::directory::ImportReport) -> Self {
-        Self {
-            created: r.created,
-            updated: r.updated,
-            unchanged: r.unchanged,
-        }
-    }
 }
 
 // ---- Prescriptions --------------------------------------------------------------------
