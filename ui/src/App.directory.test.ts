@@ -24,10 +24,19 @@ async function openDirectory(api = MockApi.signedIn({ today: TODAY }, TEST_LINK_
   return { api, user };
 }
 
-/** The directory screen with the example directory loaded through its button. */
-async function withExample() {
-  const opened = await openDirectory();
+/** The directory's "Import and feeds" part, with the example directory loaded through
+ * its button. */
+async function exampleLoaded(opened: Awaited<ReturnType<typeof openDirectory>>) {
+  await opened.user.click(byId("directory-view-import"));
   await opened.user.click(byId("load-example-directory"));
+  await waitFor(() => expect(screen.getByTestId("import-result").textContent).toContain("Imported 29 services"));
+  return opened;
+}
+
+/** The directory screen's service list with the example directory loaded. */
+async function withExample() {
+  const opened = await exampleLoaded(await openDirectory());
+  await opened.user.click(byId("directory-view-services"));
   await waitFor(() => expect(screen.getByTestId("directory-count").textContent).toBe("Showing 1–25 of 29"));
   return opened;
 }
@@ -63,11 +72,16 @@ async function select(user: User, id: string, value: string) {
 
 describe("importing", () => {
   it("loads the example directory for any staff member and reports what it did", async () => {
-    const { api, user } = await withExample();
-    expect(screen.getByTestId("import-result").textContent).toContain("29 services added, 0 updated, 0 unchanged.");
+    const { api, user } = await exampleLoaded(await openDirectory());
+    expect(screen.getByTestId("import-result").textContent).toContain(
+      "29 new, 0 changed, 0 unchanged, 0 skipped, 0 no longer listed.",
+    );
     expect(screen.getByTestId("import-result").getAttribute("role")).toBe("status");
-    expect(screen.getAllByTestId("service-row")).toHaveLength(25);
     expect(api.calls.some((c) => c.command === "directory_load_example")).toBe(true);
+    await user.click(byId("directory-view-services"));
+    await waitFor(() => expect(screen.getByTestId("directory-count").textContent).toBe("Showing 1–25 of 29"));
+    expect(byId("directory-view-services").getAttribute("aria-current")).toBe("page");
+    expect(screen.getAllByTestId("service-row")).toHaveLength(25);
 
     await user.click(byId("directory-next"));
     await waitFor(() => expect(screen.getByTestId("directory-count").textContent).toBe("Showing 26–29 of 29"));
@@ -81,21 +95,24 @@ describe("importing", () => {
   });
 
   it("reports nothing new when the same directory is loaded again", async () => {
-    const { api, user } = await withExample();
+    const { api, user } = await exampleLoaded(await openDirectory());
     await user.click(byId("load-example-directory"));
     await waitFor(() =>
-      expect(screen.getByTestId("import-result").textContent).toContain("0 services added, 0 updated, 29 unchanged."),
+      expect(screen.getByTestId("import-result").textContent).toContain("0 new, 0 changed, 29 unchanged"),
     );
     expect(api.dir.services).toHaveLength(29);
+    // Where the directory came from is listed with its last import.
+    const source = await screen.findByTestId("directory-source");
+    expect(source.textContent?.replace(/\s+/g, " ")).toContain("29 services listed");
   });
 
-  it("imports an Open Referral file chosen in the picker, and a cancelled picker changes nothing", async () => {
+  it("previews a chosen file, imports only on Import, and a cancelled picker or preview changes nothing", async () => {
     const { api, user } = await openDirectory();
+    await user.click(byId("open-import"));
     await user.click(byId("import-directory"));
-    await waitFor(() => expect(api.calls.some((c) => c.command === "directory_import")).toBe(true));
-    expect(screen.getByTestId("import-result").textContent?.trim()).toBe("");
+    await waitFor(() => expect(api.calls.some((c) => c.command === "directory_choose_file")).toBe(true));
+    expect(screen.queryByTestId("import-preview")).toBeNull();
     expect(screen.queryByTestId("import-error")).toBeNull();
-    expect(await screen.findByTestId("directory-empty")).toBeTruthy();
 
     api.nextImportFile = JSON.stringify({
       contents: [
@@ -110,40 +127,101 @@ describe("importing", () => {
       ],
     });
     await user.click(byId("import-directory"));
-    await waitFor(() =>
-      expect(screen.getByTestId("import-result").textContent).toContain("1 service added, 0 updated, 0 unchanged."),
+    const preview = await screen.findByTestId("import-preview");
+    expect(within(preview).getByTestId("preview-counts").textContent).toBe(
+      "1 new, 0 changed, 0 unchanged, 0 skipped, 0 no longer listed.",
     );
+    await waitFor(() => expect(document.activeElement?.id).toBe("import-preview-heading"));
+    expect(api.dir.services).toHaveLength(0);
+
+    await user.click(byId("cancel-import"));
+    expect(screen.queryByTestId("import-preview")).toBeNull();
+    expect(screen.getByTestId("import-result").textContent).toContain("Nothing was imported.");
+    expect(api.dir.services).toHaveLength(0);
+
+    await user.click(byId("import-directory"));
+    await screen.findByTestId("import-preview");
+    await user.click(byId("confirm-import"));
+    await waitFor(() =>
+      expect(screen.getByTestId("import-result").textContent).toContain(
+        "Imported 1 service from directory.json: 1 new",
+      ),
+    );
+    expect(api.calls.some((c) => c.command === "directory_import_confirm")).toBe(true);
+    await user.click(byId("directory-view-services"));
     await shows(["Walking Football"]);
     const r = row("Walking Football");
     expect(within(r).getByTestId("service-organization").textContent).toBe("Hollinsford Town FC");
     expect(within(r).getByTestId("service-when").textContent?.trim()).toBe("Wednesdays 6pm");
     expect(within(r).getByTestId("service-cost").textContent).toBe("Low cost");
     expect(within(r).getByTestId("service-verified").textContent?.trim()).toBe("Last verified 1 Oct 2026");
+    await expand(user, "Walking Football");
+    expect(within(r).getByTestId("service-source").textContent).toContain("directory.json");
   });
 
-  it("shows why a malformed file cannot be imported, and changes nothing", async () => {
+  it("shows why a file cannot be read, and changes nothing", async () => {
     const { api, user } = await withExample();
+    await user.click(byId("directory-view-import"));
     api.nextImportFile = "not json";
     await user.click(byId("import-directory"));
     const alert = await screen.findByTestId("import-error");
     expect(alert.getAttribute("role")).toBe("alert");
     expect(alert.textContent).toContain("This file cannot be imported: The file is not valid JSON");
     expect(alert.textContent).toContain("Nothing has been changed.");
-    expect(screen.getByTestId("import-result").textContent?.trim()).toBe("");
-
-    // A file with one good service and one bad one imports neither.
-    api.nextImportFile = JSON.stringify({
-      contents: [
-        { id: "new", name: "New Group" },
-        { id: "bad", name: "Bad Group", url: "javascript:alert(1)" },
-      ],
-    });
-    await user.click(byId("import-directory"));
-    await waitFor(() =>
-      expect(screen.getByTestId("import-error").textContent).toContain("Service 2 (“Bad Group”)"),
-    );
+    expect(screen.queryByTestId("import-preview")).toBeNull();
     expect(api.dir.services).toHaveLength(29);
-    expect(screen.getByTestId("directory-count").textContent).toBe("Showing 1–25 of 29");
+  });
+
+  it("reads a feed with progress and Cancel, and follows it once imported", async () => {
+    const { api, user } = await openDirectory();
+    await user.click(byId("directory-view-import"));
+    await user.click(byId("read-feed"));
+    expect(byId("feed-address-error").textContent).toContain("Enter the feed's address");
+    expect(document.activeElement?.id).toBe("feed-address");
+
+    api.feeds["https://council.example/oruk"] = JSON.stringify({ contents: [{ id: "a", name: "Art Club" }] });
+    api.holdFeeds = true;
+    await user.type(byId("feed-address"), "https://council.example/oruk/");
+    await user.click(byId("read-feed"));
+    await screen.findByTestId("feed-progress");
+    await user.click(byId("cancel-feed"));
+    const alert = await screen.findByTestId("import-error");
+    expect(alert.textContent).toContain("Reading the feed was cancelled.");
+    expect(screen.queryByTestId("feed-progress")).toBeNull();
+
+    api.holdFeeds = false;
+    await user.click(byId("read-feed"));
+    const preview = await screen.findByTestId("import-preview");
+    expect(within(preview).getByTestId("preview-source").textContent).toBe("https://council.example/oruk");
+    await user.click(byId("confirm-import"));
+    const source = await screen.findByTestId("directory-source");
+    expect(source.textContent?.replace(/\s+/g, " ")).toContain("(feed): 1 service listed");
+    expect(screen.queryByTestId("refresh-due")).toBeNull();
+    expect(api.dir.services.map((s) => s.name)).toEqual(["Art Club"]);
+  });
+
+  it("files a feed's term under the practice's category", async () => {
+    const { api, user } = await openDirectory();
+    api.terms = [
+      {
+        key: "legal services",
+        label: "Legal Services (FT)",
+        vocabulary: "AIRS",
+        chosen: null,
+        suggested: null,
+        services: 0,
+      },
+    ];
+    await user.click(byId("directory-view-categories"));
+    const table = await screen.findByTestId("term-table");
+    expect(within(table).getByTestId("term-row").textContent).toContain("Legal Services (FT)");
+    await select(user, "term-category-legal services", "Money and debt");
+    await waitFor(() =>
+      expect(screen.getByTestId("categories-notice").textContent).toContain(
+        "“Legal Services (FT)” now files under Money and debt",
+      ),
+    );
+    expect(api.terms[0].chosen).toBe("Money and debt");
   });
 });
 

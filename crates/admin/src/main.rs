@@ -1,5 +1,6 @@
 //! `waymark-admin`: backup, verify and restore without the window, so a practice can
-//! schedule backups with cron or the Windows Task Scheduler. It uses the same data
+//! schedule backups with cron or the Windows Task Scheduler; and the directory's
+//! imports from files and feeds (a scheduled task can refresh a feed). It uses the same data
 //! folder (`WAYMARK_DATA_DIR`, else the platform's) and the same credential store as
 //! the app. Recovery codes are read from standard input, never from the command line,
 //! so they stay out of shell history and process lists.
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use waymark_store::backup::{self, BackupManifest};
+use waymark_store::directory;
 use waymark_store::key::account_for;
 use waymark_store::recovery::RecoveryCode;
 use waymark_store::{relocate, CredentialVault, Database, KeyVault};
@@ -49,6 +51,28 @@ enum Command {
     NewRecoveryCode,
     /// List the backups in DIR, oldest first.
     List { dir: PathBuf },
+    /// The community directory: preview or import a file or feed, or export it.
+    Directory {
+        #[command(subcommand)]
+        action: DirectoryAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DirectoryAction {
+    /// Print, as JSON on standard output, what importing FILE_OR_URL would do (new,
+    /// changed, unchanged, skipped with reasons, what was adjusted); writes nothing.
+    /// FILE_OR_URL is an Open Referral JSON file, a data package (zip, folder or
+    /// datapackage.json), or a feed's base address (https://…).
+    Preview {
+        source: String,
+        /// Preview against an empty directory: needs no caseload and no key.
+        #[arg(long)]
+        empty: bool,
+    },
+    /// Import FILE_OR_URL into the caseload's directory in one transaction (audited as
+    /// the command line), and print what it did as JSON.
+    Import { source: String },
 }
 
 fn main() -> ExitCode {
@@ -123,8 +147,78 @@ fn run(cli: Cli) -> Result<()> {
                 println!("{}", b.display());
             }
         }
+        Command::Directory { action } => directory(action)?,
     }
     Ok(())
+}
+
+fn directory(action: DirectoryAction) -> Result<()> {
+    let today = chrono::Local::now().date_naive();
+    match action {
+        DirectoryAction::Preview { source, empty } => {
+            let (read, origin) = read_directory(&source, today)?;
+            let preview = if empty {
+                directory::preview_against_empty(&read, &origin, today)?
+            } else {
+                let vault = CredentialVault::platform()?;
+                let db = Database::open_existing(&caseload_dir(&vault)?, &vault)?;
+                db.directory().preview_import(&read, &origin, today)?
+            };
+            println!("{}", serde_json::to_string_pretty(&preview)?);
+        }
+        DirectoryAction::Import { source } => {
+            let (read, origin) = read_directory(&source, today)?;
+            let vault = CredentialVault::platform()?;
+            let db = Database::open_existing(&caseload_dir(&vault)?, &vault)?;
+            let done = db.directory().import(&read, &origin, today)?;
+            println!("{}", serde_json::to_string_pretty(&done)?);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a directory from a feed's address (progress on standard error) or a path.
+fn read_directory(
+    source: &str,
+    today: chrono::NaiveDate,
+) -> Result<(waymark_domain::hsds::ReadFeed, directory::Origin)> {
+    let lower = source.trim().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        let base = waymark_feed::normalise_base(source)?;
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let quiet = !std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let services = waymark_feed::fetch_services(
+            &base,
+            &waymark_feed::FeedOptions::default(),
+            &mut |p| {
+                if !quiet {
+                    eprint!(
+                        "\rReading {base}: page {}, {} services",
+                        p.pages_read, p.services
+                    );
+                }
+            },
+            &cancel,
+        )?;
+        if !quiet {
+            eprintln!();
+        }
+        let read = waymark_domain::hsds::read_services(
+            services,
+            waymark_domain::hsds::Shape::List,
+            true,
+            Vec::new(),
+            today,
+        )?;
+        Ok((read, directory::Origin::Feed { address: base }))
+    } else {
+        let path = PathBuf::from(source);
+        let read = waymark_store::directory_file::read_path(&path, today)?;
+        let name = path
+            .file_name()
+            .map_or_else(|| source.to_owned(), |n| n.to_string_lossy().into_owned());
+        Ok((read, directory::Origin::File { name }))
+    }
 }
 
 /// The data folder, settled (see `relocate`), saying on standard error when a

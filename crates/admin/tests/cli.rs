@@ -217,3 +217,109 @@ fn backup_and_restore_refuse_while_the_app_has_the_caseload_open() {
         text(&out)
     );
 }
+
+fn real(path: &str) -> String {
+    format!(
+        "{}/../../../shared/data/real/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn json_of(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", text(o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)))
+}
+
+#[test]
+fn directory_preview_against_an_empty_directory_needs_no_caseload_and_writes_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("never-made");
+    let zip = real("miami-211-hsds1/datapackage-1566177582.zip");
+    let out = admin(&data, &["directory", "preview", "--empty", &zip], "");
+    let preview = json_of(&out);
+    assert_eq!(preview["shape"], "package");
+    let new = preview["new"].as_u64().unwrap();
+    let skipped = preview["skipped"].as_array().unwrap().len() as u64;
+    assert_eq!(new + skipped, 4089);
+    assert!(new > 4000);
+    assert_eq!(preview["source_label"], "datapackage-1566177582.zip");
+    assert!(!data.exists(), "a preview makes no data folder");
+
+    let missing = admin(
+        &data,
+        &["directory", "preview", "--empty", "no-such-file.json"],
+        "",
+    );
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("no-such-file.json cannot be read"),
+        "{}",
+        text(&missing)
+    );
+}
+
+#[test]
+fn directory_preview_reads_a_feed_on_the_loopback_address() {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        // Page 1 of 2, then page 2; each service is complete, so no detail requests.
+        for stream in listener.incoming().take(2) {
+            let mut stream = stream.unwrap();
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).unwrap();
+            let request = String::from_utf8_lossy(&buf[..n]).into_owned();
+            let body = if request.contains("page=2") {
+                r#"{"total_pages": 2, "page_number": 2, "contents": [{"id": "b", "name": "Board Games", "phones": []}]}"#
+            } else {
+                r#"{"total_pages": 2, "page_number": 1, "contents": [{"id": "a", "name": "Art Club", "phones": []}, {"id": "c", "name": "", "phones": []}]}"#
+            };
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(reply.as_bytes()).unwrap();
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let out = admin(home.path(), &["directory", "preview", "--empty", &base], "");
+    let preview = json_of(&out);
+    server.join().unwrap();
+    assert_eq!(preview["new"], 2);
+    assert_eq!(preview["skipped"][0]["reason"], "it has no name");
+    assert_eq!(preview["source_label"], base.as_str());
+    assert_eq!(preview["complete"], true);
+}
+
+#[test]
+#[ignore = "needs the OS credential store: run by `cargo xtask test`"]
+fn directory_import_writes_the_directory_audited_as_the_command_line() {
+    let home = tempfile::tempdir().unwrap();
+    let vault = CredentialVault::platform().unwrap();
+    drop(Database::open(home.path(), &vault).unwrap());
+    let file = home.path().join("council.json");
+    std::fs::write(
+        &file,
+        r#"[{"id": 1, "name": "Art Club", "url": "art.example"}, {"id": 2, "name": "Chess Club"}]"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let preview = json_of(&admin(home.path(), &["directory", "preview", path], ""));
+    assert_eq!(preview["new"], 2);
+    let done = json_of(&admin(home.path(), &["directory", "import", path], ""));
+    assert_eq!(done["new"], 2);
+    assert_eq!(
+        done["adjustment_counts"][0][0],
+        "web address: added https://"
+    );
+    let again = json_of(&admin(home.path(), &["directory", "import", path], ""));
+    assert_eq!(
+        (again["new"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(2))
+    );
+    let db = Database::open_existing(home.path(), &vault).unwrap();
+    let entry = &db.audit_entries(1).unwrap()[0];
+    assert_eq!(entry.entity, "directory_import");
+    assert_eq!(entry.staff_id, None, "the command line, not a person");
+}

@@ -8,7 +8,9 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use waymark_domain::directory::is_stale;
 use waymark_domain::hsds;
 
-pub use crate::directory_import::{Adjusted, ImportPreview, Origin, Source, TermMapping};
+pub use crate::directory_import::{
+    preview_against_empty, Adjusted, ImportPreview, Origin, Source, TermMapping,
+};
 use waymark_domain::search::{fold, query_terms};
 use waymark_domain::{ServiceFields, ServiceInput, ServiceStatus, Weekday};
 

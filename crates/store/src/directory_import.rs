@@ -28,19 +28,20 @@ pub enum Origin {
 }
 
 /// A service the preview names, with what was changed to make it fit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Adjusted {
     pub position: usize,
     pub name: String,
     pub adjustments: Vec<String>,
 }
 
-/// What an import will do (or did).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What an import will do (or did). Serialised (for the command line) as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportPreview {
     pub source_label: String,
     /// False when the read updates services an earlier import brought in.
     pub source_is_new: bool,
+    #[serde(serialize_with = "shape_text")]
     pub shape: Shape,
     pub complete: bool,
     pub new: u32,
@@ -48,6 +49,7 @@ pub struct ImportPreview {
     pub unchanged: u32,
     /// Services of this source that the read no longer lists (kept, marked).
     pub delisted: u32,
+    #[serde(serialize_with = "skipped_list")]
     pub skipped: Vec<Skipped>,
     pub adjusted: Vec<Adjusted>,
     /// How many services each kind of adjustment touched, most first.
@@ -59,6 +61,42 @@ pub struct ImportPreview {
     pub new_names: Vec<String>,
     pub changed_names: Vec<String>,
     pub delisted_names: Vec<String>,
+}
+
+fn shape_text<S: serde::Serializer>(shape: &Shape, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(shape.as_str())
+}
+
+fn skipped_list<S: serde::Serializer>(
+    list: &[Skipped],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(list.len()))?;
+    for k in list {
+        seq.serialize_element(&serde_json::json!({
+            "position": k.position,
+            "name": k.name,
+            "reason": k.reason,
+        }))?;
+    }
+    seq.end()
+}
+
+/// What importing `read` into an empty directory would do: for a look at a file or
+/// feed with no caseload (and so no key) at hand. The scratch database lives in
+/// memory only and holds nothing but the read's public directory data.
+pub fn preview_against_empty(
+    read: &ReadFeed,
+    origin: &Origin,
+    today: NaiveDate,
+) -> Result<ImportPreview> {
+    let mut conn = Connection::open_in_memory()?;
+    crate::migrations::apply(&mut conn)?;
+    let tx = conn.transaction()?;
+    let preview = apply(&tx, read, origin, today)?;
+    tx.rollback()?;
+    Ok(preview)
 }
 
 /// How many names of each kind the preview carries.

@@ -1,6 +1,7 @@
 //! The community directory: browse, edit, retire, and import Open Referral files.
 
 use tauri::State;
+use waymark_domain::hsds::categories;
 
 use crate::commands::today;
 use crate::dto::{
@@ -61,6 +62,11 @@ pub fn directory_facets(state: State<'_, AppState>) -> Result<DirectoryFacets, A
     Ok(DirectoryFacets {
         categories,
         languages,
+        suggested_categories: categories::CATEGORIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
+        uncategorised: categories::UNCATEGORISED.to_owned(),
     })
 }
 

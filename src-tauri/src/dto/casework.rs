@@ -421,6 +421,10 @@ impl From<store::directory::ServicePage> for ServicePage {
 pub struct DirectoryFacets {
     pub categories: Vec<String>,
     pub languages: Vec<String>,
+    /// The categories Waymark suggests for feed terms (the practice may add its own).
+    pub suggested_categories: Vec<String>,
+    /// Where services whose feed terms match no category go.
+    pub uncategorised: String,
 }
 
 // ---- Prescriptions --------------------------------------------------------------------

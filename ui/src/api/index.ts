@@ -10,7 +10,10 @@ import type { ContactPage } from "./bindings/ContactPage";
 import type { DirectoryFacets } from "./bindings/DirectoryFacets";
 import type { Goal } from "./bindings/Goal";
 import type { GoalInput } from "./bindings/GoalInput";
-import type { ImportReport } from "./bindings/ImportReport";
+import type { DirectorySource } from "./bindings/DirectorySource";
+import type { FeedProgress } from "./bindings/FeedProgress";
+import type { ImportPreview } from "./bindings/ImportPreview";
+import type { TermMapping } from "./bindings/TermMapping";
 import type { ItemStatus } from "./bindings/ItemStatus";
 import type { Measure } from "./bindings/Measure";
 import type { MeasureInput } from "./bindings/MeasureInput";
@@ -141,10 +144,30 @@ export interface Api {
   serviceUpdate(id: number, input: ServiceInput): Promise<Service>;
   serviceSetStatus(id: number, status: ServiceStatus): Promise<Service>;
   directoryFacets(): Promise<DirectoryFacets>;
-  /** Asks for an Open Referral JSON file and imports it; `null` if cancelled. */
-  directoryImport(): Promise<ImportReport | null>;
+  /** Asks for a directory file (JSON, a data package's zip, datapackage.json or a CSV
+   * table); its path, or `null` if cancelled. */
+  directoryChooseFile(): Promise<string | null>;
+  /** Reads a directory file or package folder and says what importing it would do;
+   * nothing is written. */
+  directoryPreviewFile(path: string): Promise<ImportPreview>;
+  /** Reads an Open Referral feed (every page) and says what importing it would do. */
+  directoryPreviewFeed(address: string): Promise<ImportPreview>;
+  /** How far the feed being read has got; `null` when none is. */
+  directoryFeedProgress(): Promise<FeedProgress | null>;
+  /** Stops reading the feed; nothing is changed. */
+  directoryFeedCancel(): Promise<void>;
+  /** Imports what the preview with this token showed. */
+  directoryImportConfirm(token: number): Promise<ImportPreview>;
+  /** Forgets a preview; nothing was written. */
+  directoryImportDiscard(token: number): Promise<void>;
+  directorySources(): Promise<DirectorySource[]>;
+  directoryFeedUnsubscribe(id: number): Promise<void>;
+  /** Every feed term imports met, with the category it files under. */
+  directoryTerms(): Promise<TermMapping[]>;
+  /** Files a feed term under a category (`null`: Waymark's suggestion); how many services moved. */
+  directoryTermSet(key: string, category: string | null): Promise<number>;
   /** Imports the example directory shipped with the app (safe to repeat). */
-  directoryLoadExample(): Promise<ImportReport>;
+  directoryLoadExample(): Promise<ImportPreview>;
 }
 
 /** True when `e` has the `{ code, message, fields }` shape the backend sends (a code
@@ -272,7 +295,17 @@ export const tauriApi: Api = {
   serviceUpdate: (id, input) => call("service_update", { id, input }),
   serviceSetStatus: (id, status) => call("service_set_status", { id, status }),
   directoryFacets: () => call("directory_facets", {}),
-  directoryImport: () => call("directory_import", {}),
+  directoryChooseFile: () => call("directory_choose_file", {}),
+  directoryPreviewFile: (path) => call("directory_preview_file", { path }),
+  directoryPreviewFeed: (address) => call("directory_preview_feed", { address }),
+  directoryFeedProgress: () => call("directory_feed_progress", {}),
+  directoryFeedCancel: () => call("directory_feed_cancel", {}),
+  directoryImportConfirm: (token) => call("directory_import_confirm", { token }),
+  directoryImportDiscard: (token) => call("directory_import_discard", { token }),
+  directorySources: () => call("directory_sources", {}),
+  directoryFeedUnsubscribe: (id) => call("directory_feed_unsubscribe", { id }),
+  directoryTerms: () => call("directory_terms", {}),
+  directoryTermSet: (key, category) => call("directory_term_set", { key, category }),
   directoryLoadExample: () => call("directory_load_example", {}),
 };
 
@@ -285,7 +318,10 @@ export type {
   DirectoryFacets,
   Goal,
   GoalInput,
-  ImportReport,
+  DirectorySource,
+  FeedProgress,
+  ImportPreview,
+  TermMapping,
   ItemStatus,
   Measure,
   MeasureInput,

@@ -29,7 +29,10 @@ import type { SetupResult } from "./bindings/SetupResult";
 import type { StaffInput } from "./bindings/StaffInput";
 import type { StaffMember } from "./bindings/StaffMember";
 import type { DirectoryFacets } from "./bindings/DirectoryFacets";
-import type { ImportReport } from "./bindings/ImportReport";
+import type { DirectorySource } from "./bindings/DirectorySource";
+import type { FeedProgress } from "./bindings/FeedProgress";
+import type { ImportPreview } from "./bindings/ImportPreview";
+import type { TermMapping } from "./bindings/TermMapping";
 import type { Service } from "./bindings/Service";
 import type { ServiceInput } from "./bindings/ServiceInput";
 import type { ServicePage } from "./bindings/ServicePage";
@@ -52,7 +55,7 @@ import type { MeasureInput } from "./bindings/MeasureInput";
 import type { PeriodReport } from "./bindings/PeriodReport";
 import type { ReportTable } from "./bindings/ReportTable";
 import { dueSoon } from "../lib/instruments";
-import { MockDirectory } from "./mockDirectory";
+import { exampleDirectory, MockDirectory } from "./mockDirectory";
 import { exportRows, measuresDue, periodReport, scoreMeasure, sortMeasures, validateMeasure, validatePeriod } from "./mockOutcomes";
 
 export const VALIDATION_MESSAGE = "Please correct the highlighted fields.";
@@ -512,8 +515,20 @@ export class MockApi implements Api {
   /** The community directory. */
   dir: MockDirectory;
   /** What the next "import a directory file" picker answers: the file's text, or `null`
-   * (cancelled). */
+   * (cancelled). The picker gives the path `MOCK_IMPORT_PATH`. */
   nextImportFile: string | null = null;
+  /** Feeds the mock can read, by address: each a JSON page's text. */
+  feeds: Record<string, string> = {};
+  /** Feed terms imports met (the mock reads no taxonomies; tests put them here). */
+  terms: TermMapping[] = [];
+  /** While set, reading a feed waits for `releaseFeed()` (to show progress and cancel). */
+  holdFeeds = false;
+  private feedRelease: (() => void) | null = null;
+  private feedCancelled = false;
+  private feedProgress: FeedProgress | null = null;
+  private pendingImport: { token: number; text: string; source: DirectorySource } | null = null;
+  private nextToken = 1;
+  sources: DirectorySource[] = [];
   private status: Pick<AppStatus, "ready" | "dataDir" | "error">;
   private today: string;
   private nextPatientId = 1;
@@ -1747,23 +1762,189 @@ export class MockApi implements Api {
     return clone(this.dir.facets());
   }
 
-  async directoryImport(): Promise<ImportReport | null> {
-    this.log("directory_import");
+  async directoryChooseFile(): Promise<string | null> {
+    this.log("directory_choose_file");
     this.requireSession();
-    if (this.nextImportFile === null) return null;
-    const report = this.dir.importText(this.nextImportFile);
-    this.record("create", "directory_import", null, null);
-    return report;
+    return this.nextImportFile === null ? null : MOCK_IMPORT_PATH;
   }
 
-  async directoryLoadExample(): Promise<ImportReport> {
+  private previewOf(text: string, source: DirectorySource, apply: boolean): ImportPreview {
+    const counts = this.dir.importText(text, apply, source.label);
+    const token = apply ? (this.pendingImport?.token ?? 0) : this.nextToken++;
+    return {
+      token,
+      imported: apply,
+      sourceLabel: source.label,
+      sourceIsNew: !this.sources.some((s) => s.id === source.id),
+      shape: "page",
+      complete: true,
+      new: counts.new,
+      changed: counts.changed,
+      unchanged: counts.unchanged,
+      delisted: 0,
+      skipped: [],
+      adjusted: [],
+      adjustmentCounts: [],
+      uncategorised: 0,
+      notes: [],
+      newNames: counts.newNames.slice(0, 50),
+      changedNames: counts.changedNames.slice(0, 50),
+      delistedNames: [],
+    };
+  }
+
+  private sourceFor(kind: "file" | "feed", label: string): DirectorySource {
+    return (
+      this.sources.find((s) => s.label === label) ?? {
+        id: this.sources.length + 1,
+        kind,
+        label,
+        address: kind === "feed" ? label : null,
+        lastImportedAt: null,
+        lastSummary: null,
+        services: 0,
+        refreshDue: kind === "feed",
+      }
+    );
+  }
+
+  async directoryPreviewFile(path: string): Promise<ImportPreview> {
+    this.log("directory_preview_file");
+    this.requireSession();
+    if (path !== MOCK_IMPORT_PATH || this.nextImportFile === null) {
+      throw err("import_invalid", `${path} cannot be read: no such file. Nothing has been changed.`);
+    }
+    const source = this.sourceFor("file", "directory.json");
+    const preview = this.previewOf(this.nextImportFile, source, false);
+    this.pendingImport = { token: preview.token, text: this.nextImportFile, source };
+    return preview;
+  }
+
+  async directoryPreviewFeed(address: string): Promise<ImportPreview> {
+    this.log("directory_preview_feed");
+    this.requireSession();
+    const base = address.trim().replace(/\/+$/, "");
+    this.feedCancelled = false;
+    this.feedProgress = { pagesRead: 0, pagesTotal: 1, services: 0, detailsFetched: 0 };
+    if (this.holdFeeds) await new Promise<void>((resolve) => (this.feedRelease = resolve));
+    this.feedProgress = null;
+    if (this.feedCancelled) {
+      throw err("feed_cancelled", "Reading the feed was cancelled. Nothing has been changed.");
+    }
+    const text = this.feeds[base];
+    if (text === undefined) {
+      throw err(
+        "feed_failed",
+        `The feed at ${base}/services?page=1 could not be reached. Nothing has been changed.`,
+      );
+    }
+    const source = this.sourceFor("feed", base);
+    const preview = this.previewOf(text, source, false);
+    this.pendingImport = { token: preview.token, text, source };
+    return preview;
+  }
+
+  /** Lets a held feed read finish. */
+  releaseFeed() {
+    this.feedRelease?.();
+    this.feedRelease = null;
+  }
+
+  async directoryFeedProgress(): Promise<FeedProgress | null> {
+    this.log("directory_feed_progress");
+    this.requireSession();
+    return clone(this.feedProgress);
+  }
+
+  async directoryFeedCancel(): Promise<void> {
+    this.log("directory_feed_cancel");
+    this.requireSession();
+    this.feedCancelled = true;
+    this.releaseFeed();
+  }
+
+  async directoryImportConfirm(token: number): Promise<ImportPreview> {
+    this.log("directory_import_confirm");
+    this.requireSession();
+    const pending = this.pendingImport;
+    if (pending === null || pending.token !== token) {
+      throw err(
+        "import_invalid",
+        "This preview is no longer current: choose the file or feed again. Nothing has been changed.",
+      );
+    }
+    const done = this.previewOf(pending.text, pending.source, true);
+    this.pendingImport = null;
+    this.imported(done, pending.source);
+    return done;
+  }
+
+  /** Files an import under its source, as the app's `directory_sources` lists it. */
+  private imported(done: ImportPreview, from: DirectorySource) {
+    const summary = `${done.new} new, ${done.changed} changed, ${done.unchanged} unchanged, 0 skipped, 0 no longer listed`;
+    const source = { ...from, lastImportedAt: `${this.today}T10:00:00Z`, lastSummary: summary, refreshDue: false };
+    source.services = this.dir.services.filter((s) => s.source === source.label).length;
+    this.sources = [...this.sources.filter((s) => s.id !== source.id), source];
+    this.record("create", "directory_import", null, null);
+  }
+
+  async directoryImportDiscard(token: number): Promise<void> {
+    this.log("directory_import_discard");
+    this.requireSession();
+    if (this.pendingImport?.token === token) this.pendingImport = null;
+  }
+
+  async directorySources(): Promise<DirectorySource[]> {
+    this.log("directory_sources");
+    this.requireSession();
+    return clone(this.sources);
+  }
+
+  async directoryFeedUnsubscribe(id: number): Promise<void> {
+    this.log("directory_feed_unsubscribe");
+    this.requireSession();
+    const s = this.sources.find((x) => x.id === id && x.kind === "feed");
+    if (s === undefined) throw err("not_found", "There is no such feed.");
+    s.kind = "file";
+    s.address = null;
+    s.refreshDue = false;
+  }
+
+  async directoryTerms(): Promise<TermMapping[]> {
+    this.log("directory_terms");
+    this.requireSession();
+    return clone(this.terms);
+  }
+
+  async directoryTermSet(key: string, category: string | null): Promise<number> {
+    this.log("directory_term_set");
+    this.requireSession();
+    const t = this.terms.find((x) => x.key === key);
+    if (t === undefined) throw err("not_found", "There is no such term.");
+    t.chosen = category;
+    const filed = category ?? t.suggested ?? "Uncategorised";
+    let moved = 0;
+    for (const s of this.dir.services) {
+      if (s.feedTerms.includes(t.label) && s.category !== filed) {
+        s.category = filed;
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  async directoryLoadExample(): Promise<ImportPreview> {
     this.log("directory_load_example");
     this.requireSession();
-    const report = this.dir.loadExample();
-    this.record("create", "directory_import", null, null);
-    return report;
+    const source = this.sourceFor("file", "Directory file");
+    const done = this.previewOf(exampleDirectory(), source, true);
+    this.imported(done, source);
+    return done;
   }
 }
+
+/** The path the mock's file picker answers with. */
+export const MOCK_IMPORT_PATH = "/mock/directory.json";
 
 function publicStaff(s: StoredStaff): StaffMember {
   return { id: s.id, displayName: s.displayName, username: s.username, role: s.role, active: s.active };

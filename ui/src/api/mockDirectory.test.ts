@@ -37,7 +37,7 @@ const names = (d: MockDirectory, q: Partial<ServiceQuery>) => d.list(query(q)).i
 describe("the example directory", () => {
   it("reads whole, as the backend's test does", () => {
     const d = new MockDirectory(TODAY);
-    expect(d.loadExample()).toEqual({ created: 29, updated: 0, unchanged: 0 });
+    expect(d.loadExample()).toMatchObject({ new: 29, changed: 0, unchanged: 0 });
     expect(d.list(query()).total).toBe(29);
     const yoga = d.list(query({ text: "gentle yoga" })).items[0];
     expect(yoga.name).toBe("Gentle Yoga for Strength and Balance");
@@ -56,7 +56,7 @@ describe("the example directory", () => {
 
   it("imports again without creating anything", () => {
     const d = loaded();
-    expect(d.loadExample()).toEqual({ created: 0, updated: 0, unchanged: 29 });
+    expect(d.loadExample()).toMatchObject({ new: 0, changed: 0, unchanged: 29 });
     expect(d.services).toHaveLength(29);
   });
 
@@ -64,7 +64,7 @@ describe("the example directory", () => {
     const d = loaded();
     const hike = d.list(query({ text: "hike" })).items[0];
     d.update(hike.id, input({ name: "Renamed hike" }));
-    expect(d.loadExample()).toEqual({ created: 0, updated: 1, unchanged: 28 });
+    expect(d.loadExample()).toMatchObject({ new: 0, changed: 1, unchanged: 28 });
     expect(d.get(hike.id).name).toBe("Saturday Group Hike");
   });
 });

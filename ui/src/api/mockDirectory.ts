@@ -4,7 +4,6 @@
 import type { ApiError } from "./bindings/ApiError";
 import type { CostBand } from "./bindings/CostBand";
 import type { DirectoryFacets } from "./bindings/DirectoryFacets";
-import type { ImportReport } from "./bindings/ImportReport";
 import type { Service } from "./bindings/Service";
 import type { ServiceInput } from "./bindings/ServiceInput";
 import type { ServicePage } from "./bindings/ServicePage";
@@ -27,7 +26,7 @@ export const STALE_AFTER_MONTHS = 12;
 export const WEEKDAYS: Weekday[] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
 /** The fields of a service after every rule has passed (`ServiceFields`). */
-type ServiceFields = Omit<Service, "id" | "hsdsId" | "status" | "stale">;
+type ServiceFields = Omit<Service, "id" | "hsdsId" | "status" | "stale" | "source" | "delisted" | "feedTerms">;
 
 // ---------------------------------------------------------------------------------------
 // Rules from crates/domain/src/directory.rs
@@ -380,7 +379,7 @@ let exampleText: string | null = null;
 /** The example directory the app ships (src-tauri/data/example-directory.hsds.json), read
  * from disk: the mock only runs under vitest, in Node, and vite refuses a `?raw` import
  * from outside ui/ (its `server.fs.allow`). */
-function exampleDirectory(): string {
+export function exampleDirectory(): string {
   if (exampleText === null) {
     type Fs = { readFileSync(path: string, encoding: "utf8"): string };
     type Url = { fileURLToPath(url: string): string };
@@ -436,6 +435,15 @@ function fieldsOf(s: ServiceFields): ServiceFields {
     lastVerified: s.lastVerified,
   };
 }
+
+/** What the mock's import found, by kind. */
+export type MockImportCounts = {
+  new: number;
+  changed: number;
+  unchanged: number;
+  newNames: string[];
+  changedNames: string[];
+};
 
 export class MockDirectory {
   /** Every service, in the order they were added (mock.ts reads these for prescriptions). */
@@ -518,11 +526,19 @@ export class MockDirectory {
       for (const l of s.languages) if (l.trim() !== "") languages.add(l.trim());
     }
     const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    return { categories: [...categories].sort(byCode), languages: [...languages].sort(byCode) };
+    return {
+      categories: [...categories].sort(byCode),
+      languages: [...languages].sort(byCode),
+      // The app sends the domain's list; the mock's tests need only a few of them.
+      suggestedCategories: ["Food and nutrition", "Money and debt", "Physical activity"],
+      uncategorised: "Uncategorised",
+    };
   }
 
-  /** Imports an HSDS page's text, all or nothing; throws an `import_invalid` ApiError. */
-  importText(fileText: string): ImportReport {
+  /** What importing an HSDS page's text would do (`apply` false) or did (`apply` true).
+   * Simpler than the app, which skips and adjusts services one by one: here a file with
+   * any bad service throws an `import_invalid` ApiError. */
+  importText(fileText: string, apply = true, source: string | null = "Directory file"): MockImportCounts {
     let services: ImportedService[];
     try {
       services = parsePage(fileText, this.today);
@@ -530,9 +546,21 @@ export class MockDirectory {
       if (!(e instanceof HsdsError)) throw e;
       throw apiError("import_invalid", `This file cannot be imported: ${e.message} Nothing has been changed.`);
     }
-    const report: ImportReport = { created: 0, updated: 0, unchanged: 0 };
+    const report: MockImportCounts = { new: 0, changed: 0, unchanged: 0, newNames: [], changedNames: [] };
     for (const s of services) {
       const f = validateService(s.input, this.today);
+      const existing = this.services.find((x) => x.hsdsId === s.hsdsId);
+      const same = existing !== undefined && sameFields(existing, f) && existing.status === s.status;
+      if (existing === undefined) {
+        report.new += 1;
+        report.newNames.push(f.name);
+      } else if (same) {
+        report.unchanged += 1;
+      } else {
+        report.changed += 1;
+        report.changedNames.push(f.name);
+      }
+      if (!apply || same) continue;
       let org: number | null;
       if (s.organizationHsdsId !== null && f.organization !== null) {
         org = this.upsertOrganization(s.organizationHsdsId, f.organization);
@@ -541,23 +569,19 @@ export class MockDirectory {
       } else {
         org = null;
       }
-      const existing = this.services.find((x) => x.hsdsId === s.hsdsId);
       if (existing === undefined) {
-        this.insert(s.hsdsId, f, s.status, org);
-        report.created += 1;
-      } else if (sameFields(existing, f) && existing.status === s.status) {
-        report.unchanged += 1;
+        const id = this.insert(s.hsdsId, f, s.status, org);
+        this.find(id).source = source;
       } else {
         this.writeFields(existing, f, org);
         existing.status = s.status;
-        report.updated += 1;
       }
     }
     return report;
   }
 
   /** Imports the example directory shipped with the app. */
-  loadExample(): ImportReport {
+  loadExample(): MockImportCounts {
     return this.importText(exampleDirectory());
   }
 
@@ -579,6 +603,9 @@ export class MockDirectory {
       hsdsId,
       status,
       stale: isStale(f.lastVerified, this.today),
+      source: null,
+      delisted: false,
+      feedTerms: [],
     };
     this.services.push(s);
     this.writeFields(s, f, orgId);

@@ -1,7 +1,7 @@
 // Plain words for the community directory's enums, and its form's shape.
 import type { CostBand } from "../api/bindings/CostBand";
 import type { CostFilter } from "../api/bindings/CostFilter";
-import type { ImportReport } from "../api/bindings/ImportReport";
+import type { ImportPreview } from "../api/bindings/ImportPreview";
 import type { JoinMethod } from "../api/bindings/JoinMethod";
 import type { Service } from "../api/bindings/Service";
 import type { ServiceInput } from "../api/bindings/ServiceInput";
@@ -104,10 +104,27 @@ export function daysText(days: Weekday[]): string {
   return days.map((d) => WEEKDAY_LABELS[d]).join(", ");
 }
 
-/** "29 services added, 0 updated, 0 unchanged." */
-export function importReportText(r: ImportReport): string {
-  const services = r.created === 1 ? "service" : "services";
-  return `${r.created} ${services} added, ${r.updated} updated, ${r.unchanged} unchanged.`;
+/** How a directory arrived, as the preview names it. */
+export const SHAPE_LABELS: Record<string, string> = {
+  page: "an Open Referral page",
+  list: "a list of services",
+  single: "a single service",
+  package: "a data package",
+};
+
+function services(n: number): string {
+  return `${n} ${n === 1 ? "service" : "services"}`;
+}
+
+/** "29 new, 0 changed, 0 unchanged, 1 skipped, 0 no longer listed." */
+export function previewCountsText(p: ImportPreview): string {
+  return `${p.new} new, ${p.changed} changed, ${p.unchanged} unchanged, ${p.skipped.length} skipped, ${p.delisted} no longer listed.`;
+}
+
+/** What an import did: "Imported 29 services from Directory file: 29 new, …". */
+export function importDoneText(p: ImportPreview): string {
+  const read = p.new + p.changed + p.unchanged;
+  return `Imported ${services(read)} from ${p.sourceLabel}: ${previewCountsText(p)}`;
 }
 
 /** A directory query with no filters: active services, first page. */

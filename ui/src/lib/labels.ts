@@ -163,6 +163,8 @@ export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   caseload_in_use:
     "Waymark (or another program) is using this caseload's files. Close it, then try again. Nothing has been changed.",
   import_invalid: "This file cannot be imported. Nothing has been changed.",
+  feed_failed: "The directory feed could not be read. Nothing has been changed.",
+  feed_cancelled: "Reading the directory feed was cancelled. Nothing has been changed.",
   missing_glyphs: "Some characters cannot be printed with Waymark's font and would show as empty boxes.",
   sign_in_failed: "That username and passphrase do not match an active account.",
   sign_in_locked:

@@ -3,4 +3,12 @@
 /**
  * The values in use, for the directory's filter menus.
  */
-export type DirectoryFacets = { categories: Array<string>, languages: Array<string>, };
+export type DirectoryFacets = { categories: Array<string>, languages: Array<string>, 
+/**
+ * The categories Waymark suggests for feed terms (the practice may add its own).
+ */
+suggestedCategories: Array<string>, 
+/**
+ * Where services whose feed terms match no category go.
+ */
+uncategorised: string, };

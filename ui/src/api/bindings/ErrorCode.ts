@@ -3,4 +3,4 @@
 /**
  * What went wrong, as a stable code the UI can branch on.
  */
-export type ErrorCode = "validation" | "not_found" | "not_ready" | "key_missing" | "key_mismatch" | "key_check_missing" | "database_missing" | "database_damaged" | "database_too_new" | "credential_store" | "recovery_code_invalid" | "recovery_code_wrong" | "recovery_file_missing" | "backup_invalid" | "backup_disk_full" | "backup_cancelled" | "caseload_in_use" | "import_invalid" | "missing_glyphs" | "sign_in_failed" | "sign_in_locked" | "not_signed_in" | "locked" | "forbidden" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "not_ready" | "key_missing" | "key_mismatch" | "key_check_missing" | "database_missing" | "database_damaged" | "database_too_new" | "credential_store" | "recovery_code_invalid" | "recovery_code_wrong" | "recovery_file_missing" | "backup_invalid" | "backup_disk_full" | "backup_cancelled" | "caseload_in_use" | "import_invalid" | "feed_failed" | "feed_cancelled" | "missing_glyphs" | "sign_in_failed" | "sign_in_locked" | "not_signed_in" | "locked" | "forbidden" | "storage" | "internal";

@@ -12,4 +12,16 @@ hsdsId: string | null, name: string, organization: string | null, description: s
 /**
  * Not verified in the last 12 months (or never).
  */
-stale: boolean, };
+stale: boolean, 
+/**
+ * The feed or file it was imported from (`None`: made in Waymark).
+ */
+source: string | null, 
+/**
+ * Its source no longer lists it; it stays for the prescriptions that name it.
+ */
+delisted: boolean, 
+/**
+ * The feed's own categories for it.
+ */
+feedTerms: Array<string>, };
