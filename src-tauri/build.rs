@@ -73,6 +73,7 @@ const COMMANDS: &[&str] = &[
     "directory_feed_unsubscribe",
     "directory_terms",
     "directory_term_set",
+    "directory_export",
     "open_link",
     "directory_load_example",
 ];

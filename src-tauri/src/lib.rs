@@ -87,6 +87,7 @@ macro_rules! app_commands {
             $m::directory::directory_feed_unsubscribe,
             $m::directory::directory_terms,
             $m::directory::directory_term_set,
+            $m::directory::directory_export,
             $m::directory::open_link,
             $m::directory::directory_load_example,
             $m::outcomes::outcome_record,

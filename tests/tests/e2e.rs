@@ -828,6 +828,7 @@ async fn back_up_from_the_ui_and_restore_over_a_damaged_caseload() -> Result<()>
 /// goes back to the caseload.
 async fn load_example_directory(c: &Client) -> Result<()> {
     click(c, "#nav-directory").await?;
+    click(c, "#directory-view-import").await?;
     click(c, "#load-example-directory").await?;
     let result = wait_css(c, "[data-testid=import-result]").await?;
     let start = Instant::now();
@@ -843,6 +844,96 @@ async fn load_example_directory(c: &Client) -> Result<()> {
     click(c, "#nav-caseload").await?;
     wait_css(c, "#register-patient").await?;
     Ok(())
+}
+
+/// Waits (up to `secs`) until the element matching `css` holds `text`.
+async fn wait_for_text(c: &Client, css: &str, text: &str, secs: u64) -> Result<Element> {
+    let start = Instant::now();
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if e.text().await.unwrap_or_default().contains(text) {
+                return Ok(e);
+            }
+        }
+        if start.elapsed() > Duration::from_secs(secs) {
+            bail!("{css} never showed {text:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_211_data_package_imports_through_the_preview_and_is_prescribable() -> Result<()> {
+    // Read from ../shared, where the published data lives; never copied into the project.
+    let zip = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data/real/miami-211-hsds1/datapackage-1566177582.zip");
+    let zip = std::fs::canonicalize(&zip)?;
+    with_app("directory-211", |c| async move {
+        enter(&c).await?;
+        click(&c, "#nav-directory").await?;
+        click(&c, "#directory-view-import").await?;
+        // The path goes to the command the file dialog feeds (a dialog cannot be driven
+        // through WebDriver).
+        type_into(&c, "#import-path", &zip.display().to_string()).await?;
+        click(&c, "#preview-path").await?;
+        let counts = wait_for_text(&c, "[data-testid=preview-counts]", "new", 120).await?;
+        let text = counts.text().await?;
+        let new: u32 = text
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| anyhow::anyhow!("no count in {text:?}"))?;
+        assert!(new > 4000, "{text}");
+        wait_text(
+            &c,
+            "[data-testid=preview-source]",
+            "datapackage-1566177582.zip",
+        )
+        .await?;
+        shot(&c, "d1-211-preview").await?;
+        // Nothing is written before Import.
+        click(&c, "#directory-view-services").await?;
+        wait_css(&c, "[data-testid=directory-empty]").await?;
+        click(&c, "#directory-view-import").await?;
+        type_into(&c, "#import-path", &zip.display().to_string()).await?;
+        click(&c, "#preview-path").await?;
+        wait_for_text(&c, "[data-testid=preview-counts]", "new", 120).await?;
+        click(&c, "#confirm-import").await?;
+        wait_for_text(&c, "[data-testid=import-result]", "Imported", 120).await?;
+        wait_text(
+            &c,
+            "[data-testid=directory-source]",
+            "datapackage-1566177582.zip",
+        )
+        .await?;
+        shot(&c, "d2-211-imported").await?;
+
+        click(&c, "#directory-view-services").await?;
+        type_into(&c, "#directory-search", "girl scouts tropical").await?;
+        wait_for_text(
+            &c,
+            "[data-testid=service-name]",
+            "GIRL SCOUTS COUNCIL OF TROPICAL FLORIDA",
+            30,
+        )
+        .await?;
+
+        // The 211's service can be prescribed.
+        click(&c, "#nav-caseload").await?;
+        register(&c, "Ana", "Lima", "", "1990-05-01", "").await?;
+        wait_text(&c, "[data-testid=patient-name]", "Ana Lima").await?;
+        refer(&c, &["Loneliness or isolation"], "").await?;
+        click(&c, "#new-prescription").await?;
+        pick_service(
+            &c,
+            "girl scouts",
+            "GIRL SCOUTS COUNCIL OF TROPICAL FLORIDA, INC.",
+        )
+        .await?;
+        shot(&c, "d3-211-picked").await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Adds a referral from the patient page, ticking the reasons by their labels.

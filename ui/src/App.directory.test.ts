@@ -200,6 +200,23 @@ describe("importing", () => {
     expect(api.dir.services.map((s) => s.name)).toEqual(["Art Club"]);
   });
 
+  it("exports the directory in either form, and a cancelled save dialog writes nothing", async () => {
+    const { api, user } = await exampleLoaded(await openDirectory());
+    await user.click(byId("export-directory-package"));
+    await waitFor(() =>
+      expect(screen.getByTestId("import-result").textContent).toContain(
+        "29 services exported to /home/practice/Documents/saved-by-waymark.",
+      ),
+    );
+    expect(api.directoryExports).toEqual([
+      { format: "package", path: "/home/practice/Documents/saved-by-waymark", services: 29 },
+    ]);
+    api.nextSavePath = null;
+    await user.click(byId("export-directory-json"));
+    await waitFor(() => expect(api.calls.filter((c) => c.command === "directory_export")).toHaveLength(2));
+    expect(api.directoryExports).toHaveLength(1);
+  });
+
   it("files a feed's term under the practice's category", async () => {
     const { api, user } = await openDirectory();
     api.terms = [

@@ -12,9 +12,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use waymark_store::backup::{self, BackupManifest};
-use waymark_store::directory;
 use waymark_store::key::account_for;
 use waymark_store::recovery::RecoveryCode;
+use waymark_store::{directory, directory_export};
 use waymark_store::{relocate, CredentialVault, Database, KeyVault};
 
 #[derive(Debug, Parser)]
@@ -73,6 +73,19 @@ enum DirectoryAction {
     /// Import FILE_OR_URL into the caseload's directory in one transaction (audited as
     /// the command line), and print what it did as JSON.
     Import { source: String },
+    /// Write the whole directory to OUT (which must not exist yet) as an HSDS 3.0 JSON
+    /// page or a tabular data package (a zip of CSV tables and datapackage.json).
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Json,
+    Package,
 }
 
 fn main() -> ExitCode {
@@ -172,6 +185,16 @@ fn directory(action: DirectoryAction) -> Result<()> {
             let db = Database::open_existing(&caseload_dir(&vault)?, &vault)?;
             let done = db.directory().import(&read, &origin, today)?;
             println!("{}", serde_json::to_string_pretty(&done)?);
+        }
+        DirectoryAction::Export { format, out } => {
+            let vault = CredentialVault::platform()?;
+            let db = Database::open_existing(&caseload_dir(&vault)?, &vault)?;
+            let format = match format {
+                ExportFormat::Json => directory_export::ExportFormat::Json,
+                ExportFormat::Package => directory_export::ExportFormat::Package,
+            };
+            let n = db.directory().export_to(&out, format, false, today)?;
+            println!("{n} services written to {}", out.display());
         }
     }
     Ok(())

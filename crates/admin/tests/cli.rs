@@ -318,8 +318,49 @@ fn directory_import_writes_the_directory_audited_as_the_command_line() {
         (again["new"].as_u64(), again["unchanged"].as_u64()),
         (Some(0), Some(2))
     );
-    let db = Database::open_existing(home.path(), &vault).unwrap();
-    let entry = &db.audit_entries(1).unwrap()[0];
-    assert_eq!(entry.entity, "directory_import");
-    assert_eq!(entry.staff_id, None, "the command line, not a person");
+    {
+        let db = Database::open_existing(home.path(), &vault).unwrap();
+        let entry = &db.audit_entries(1).unwrap()[0];
+        assert_eq!(entry.entity, "directory_import");
+        assert_eq!(entry.staff_id, None, "the command line, not a person");
+    }
+
+    // Exported, both forms read back by a preview against an empty directory.
+    let out = home.path().join("export");
+    std::fs::create_dir(&out).unwrap();
+    for (format, name) in [("json", "directory.json"), ("package", "directory.zip")] {
+        let to = out.join(name);
+        let written = admin(
+            home.path(),
+            &[
+                "directory",
+                "export",
+                "--format",
+                format,
+                to.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(written.status.success(), "{}", text(&written));
+        assert!(text(&written).contains("2 services written"));
+        let back = json_of(&admin(
+            home.path(),
+            &["directory", "preview", "--empty", to.to_str().unwrap()],
+            "",
+        ));
+        assert_eq!(back["new"], 2, "{format}");
+        // An existing file is never replaced.
+        let again = admin(
+            home.path(),
+            &[
+                "directory",
+                "export",
+                "--format",
+                format,
+                to.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(!again.status.success(), "{format}");
+    }
 }

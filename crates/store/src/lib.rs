@@ -18,6 +18,7 @@ pub mod caseload;
 pub mod contacts;
 pub mod db;
 pub mod directory;
+pub mod directory_export;
 pub mod directory_file;
 mod directory_import;
 pub mod error;

@@ -5,8 +5,8 @@ use waymark_domain::hsds::categories;
 
 use crate::commands::today;
 use crate::dto::{
-    DirectoryFacets, DirectorySource, FeedProgress, ImportPreview, Service, ServiceInput,
-    ServicePage, ServiceQuery, ServiceStatus, TermMapping,
+    DirectoryFacets, DirectorySource, ExportResult, FeedProgress, ImportPreview, Service,
+    ServiceInput, ServicePage, ServiceQuery, ServiceStatus, TermMapping,
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
@@ -214,6 +214,47 @@ pub fn open_link(state: State<'_, AppState>, url: String) -> Result<(), ApiError
             format!("No web browser could be opened ({e})."),
         )
     })
+}
+
+/// Saves the whole directory where the practice chooses, as an HSDS 3.0 JSON page
+/// (`format` "json") or a zipped tabular data package ("package"); `None` if cancelled.
+#[tauri::command(async)]
+pub fn directory_export(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    format: String,
+) -> Result<Option<ExportResult>, ApiError> {
+    use waymark_store::directory_export::ExportFormat;
+    let (format, kind, extension) = match format.as_str() {
+        "json" => (ExportFormat::Json, "Open Referral JSON", "json"),
+        "package" => (
+            ExportFormat::Package,
+            "Open Referral data package (zip)",
+            "zip",
+        ),
+        other => {
+            return Err(ApiError::new(
+                ErrorCode::Validation,
+                format!("{other:?} is not an export format: choose json or package."),
+            ))
+        }
+    };
+    state.with_staff_db(|_| Ok::<(), ApiError>(()))?;
+    let name = format!(
+        "waymark-directory-{}.{extension}",
+        today().format("%Y-%m-%d")
+    );
+    let Some(path) =
+        super::ask_where_to_save(&app, "Export the directory", &name, (kind, extension))?
+    else {
+        return Ok(None);
+    };
+    // The save dialog has asked before replacing a file.
+    let n = state.with_staff_db(|db| db.directory().export_to(&path, format, true, today()))?;
+    Ok(Some(ExportResult {
+        path: path.display().to_string(),
+        rows: n as u64,
+    }))
 }
 
 /// Loads the shipped example directory (safe to repeat: it matches on HSDS ids).

@@ -166,6 +166,9 @@ export interface Api {
   directoryTerms(): Promise<TermMapping[]>;
   /** Files a feed term under a category (`null`: Waymark's suggestion); how many services moved. */
   directoryTermSet(key: string, category: string | null): Promise<number>;
+  /** Saves the whole directory as Open Referral JSON or a data package (zip) where the
+   * user chooses; `null` if cancelled. */
+  directoryExport(format: "json" | "package"): Promise<ExportResult | null>;
   /** Imports the example directory shipped with the app (safe to repeat). */
   directoryLoadExample(): Promise<ImportPreview>;
 }
@@ -306,6 +309,7 @@ export const tauriApi: Api = {
   directoryFeedUnsubscribe: (id) => call("directory_feed_unsubscribe", { id }),
   directoryTerms: () => call("directory_terms", {}),
   directoryTermSet: (key, category) => call("directory_term_set", { key, category }),
+  directoryExport: (format) => call("directory_export", { format }),
   directoryLoadExample: () => call("directory_load_example", {}),
 };
 

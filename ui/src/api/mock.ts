@@ -1933,6 +1933,19 @@ export class MockApi implements Api {
     return moved;
   }
 
+  /** Directories saved through the export's save dialog (`nextSavePath` null cancels). */
+  directoryExports: { format: "json" | "package"; path: string; services: number }[] = [];
+
+  async directoryExport(format: "json" | "package"): Promise<ExportResult | null> {
+    this.log("directory_export");
+    this.requireSession();
+    if (this.nextSavePath === null) return null;
+    const services = this.dir.services.length;
+    this.directoryExports.push({ format, path: this.nextSavePath, services });
+    this.record("export", "directory", null, null);
+    return { path: this.nextSavePath, rows: services };
+  }
+
   async directoryLoadExample(): Promise<ImportPreview> {
     this.log("directory_load_example");
     this.requireSession();

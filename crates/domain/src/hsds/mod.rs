@@ -9,6 +9,7 @@
 
 pub mod categories;
 pub mod clean;
+pub mod export;
 mod service;
 mod tabular;
 

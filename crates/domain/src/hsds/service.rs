@@ -23,8 +23,19 @@ pub(super) fn read(
         return Err((None, "it is not a service record".into()));
     };
     let mut adj = Vec::new();
+    // Waymark's own exports (they carry its fields) hold the practice's plain text:
+    // kept as written, never read as HTML, so an export imports back unchanged.
+    let all_terms = taxonomy_terms(obj);
+    let ours = all_terms.iter().any(|t| t.vocabulary == WAYMARK_FIELDS);
+    let plain: fn(&str) -> String = if ours { as_written } else { clean::plain_text };
     let raw_name = text(obj, "name");
-    let name = raw_name.as_deref().map(|n| one_line(&clean::plain_text(n)));
+    let name = raw_name.as_deref().map(|n| {
+        if ours {
+            n.to_owned()
+        } else {
+            one_line(&plain(n))
+        }
+    });
     let Some(hsds_id) = id(obj.get("id")) else {
         return Err((name, "it has no id".into()));
     };
@@ -49,15 +60,15 @@ pub(super) fn read(
     };
 
     let org = obj.get("organization").and_then(Value::as_object);
-    let organization = org
-        .and_then(|o| text(o, "name"))
-        .map(|n| one_line(&clean::plain_text(&n)));
+    let organization =
+        org.and_then(|o| text(o, "name"))
+            .map(|n| if ours { n } else { one_line(&plain(&n)) });
     let organization_hsds_id = org
         .and_then(|o| id(o.get("id")))
         .or_else(|| id(obj.get("organization_id")));
 
     let description = text(obj, "description").map(|d| {
-        let plain = clean::plain_text(&d);
+        let plain = plain(&d);
         if plain != d.trim() {
             adj.push("description: HTML turned into plain text".to_owned());
         }
@@ -85,10 +96,10 @@ pub(super) fn read(
         cleaned
     });
 
-    let (cost_band, fees) = costs(obj);
-    let eligibility = eligibility(obj);
+    let (cost_band, fees) = costs(obj, plain);
+    let eligibility = eligibility(obj, plain);
     let languages = languages(obj);
-    let (days, when_text) = schedules(obj, &mut adj);
+    let (days, when_text) = schedules(obj, plain, &mut adj);
     let place = place(obj);
 
     let mut last_verified = text(obj, "assured_date")
@@ -105,7 +116,7 @@ pub(super) fn read(
     let mut join_method = None;
     let mut band_override = None;
     let mut category = None;
-    for t in taxonomy_terms(obj) {
+    for t in all_terms {
         if t.vocabulary == WAYMARK_FIELDS {
             match t.code.as_str() {
                 "discount_description" => discount = Some(t.name.clone()),
@@ -139,7 +150,7 @@ pub(super) fn read(
         accessibility: place.2,
         languages,
         application_process: text(obj, "application_process")
-            .map(|a| clean::plain_text(&a))
+            .map(|a| plain(&a))
             .unwrap_or_default(),
         join_method: Some(join_method.unwrap_or(JoinMethod::Signpost)),
         last_verified,
@@ -214,6 +225,11 @@ fn label(field: &str) -> &str {
         "lastVerified" => "date last verified",
         other => other,
     }
+}
+
+/// Text from Waymark's own export: already plain, already trimmed by `text`.
+fn as_written(text: &str) -> String {
+    text.to_owned()
 }
 
 fn one_line(text: &str) -> String {
@@ -308,7 +324,7 @@ fn first_phone(obj: &Map<String, Value>) -> Option<(String, Option<String>)> {
 
 /// The cost band from the cost options and the fees text; where the feed has no fees
 /// text, one is written from its cost options.
-fn costs(obj: &Map<String, Value>) -> (CostBand, String) {
+fn costs(obj: &Map<String, Value>, plain: fn(&str) -> String) -> (CostBand, String) {
     let options = first_of(obj, &["cost_options", "cost_option"]);
     let mut amounts = Vec::new();
     let mut described = Vec::new();
@@ -352,7 +368,7 @@ fn costs(obj: &Map<String, Value>) -> (CostBand, String) {
     }
     let fees = text(obj, "fees_description")
         .or_else(|| text(obj, "fees"))
-        .map(|f| clean::plain_text(&f))
+        .map(|f| plain(&f))
         .unwrap_or_else(|| described.join("; "));
     let band = CostBand::from_amounts(
         &amounts,
@@ -361,7 +377,7 @@ fn costs(obj: &Map<String, Value>) -> (CostBand, String) {
     (band, fees)
 }
 
-fn eligibility(obj: &Map<String, Value>) -> String {
+fn eligibility(obj: &Map<String, Value>, plain: fn(&str) -> String) -> String {
     let mut parts = Vec::new();
     parts.extend(text(obj, "eligibility_description"));
     if let Some(e) = text(obj, "eligibility") {
@@ -379,7 +395,7 @@ fn eligibility(obj: &Map<String, Value>) -> String {
     };
     parts.extend(ages);
     let mut seen = Vec::new();
-    for p in parts.into_iter().map(|p| clean::plain_text(&p)) {
+    for p in parts.into_iter().map(|p| plain(&p)) {
         if !seen.contains(&p) {
             seen.push(p);
         }
@@ -411,7 +427,11 @@ fn languages(obj: &Map<String, Value>) -> String {
 
 /// The days it runs and a "when" text: the schedules' own descriptions where given,
 /// else each distinct set of hours with its days ("Mon, Wed 09:00–12:00").
-fn schedules(obj: &Map<String, Value>, adj: &mut Vec<String>) -> (Vec<Weekday>, String) {
+fn schedules(
+    obj: &Map<String, Value>,
+    plain: fn(&str) -> String,
+    adj: &mut Vec<String>,
+) -> (Vec<Weekday>, String) {
     let mut list = first_of(obj, &["schedules", "regular_schedules"]);
     if list.is_empty() {
         for sal in first_of(obj, &["service_at_locations", "service_at_location"]) {
@@ -454,7 +474,7 @@ fn schedules(obj: &Map<String, Value>, adj: &mut Vec<String>) -> (Vec<Weekday>, 
             (None, Some(c)) => Some(format!("until {c}")),
             (None, None) => None,
         };
-        if let Some(d) = text(sch, "description").map(|d| clean::plain_text(&d)) {
+        if let Some(d) = text(sch, "description").map(|d| plain(&d)) {
             if !described.contains(&d) {
                 described.push(d);
             }

@@ -11,6 +11,9 @@ mod casework;
 mod common;
 /// The community directory: HSDS import, filters, create, edit, retire.
 mod directory;
+/// The directory exported as HSDS 3.0: valid against the official schemas, and read
+/// back into a new caseload unchanged.
+mod export;
 mod feeds;
 /// Opening: fresh, reopen, and the failures that must be told apart and change nothing.
 mod open;
