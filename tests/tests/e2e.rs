@@ -862,8 +862,11 @@ async fn wait_for_text(c: &Client, css: &str, text: &str, secs: u64) -> Result<E
     }
 }
 
+// Named to run after the workflows (tests run in name order on one caseload): the 211's
+// 4,000 services would crowd their short searches in the prescription picker.
 #[tokio::test]
-async fn a_211_data_package_imports_through_the_preview_and_is_prescribable() -> Result<()> {
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn y_a_211_data_package_imports_through_the_preview_and_is_prescribable() -> Result<()> {
     // Read from ../shared, where the published data lives; never copied into the project.
     let zip = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/data/real/miami-211-hsds1/datapackage-1566177582.zip");
@@ -893,6 +896,7 @@ async fn a_211_data_package_imports_through_the_preview_and_is_prescribable() ->
         shot(&c, "d1-211-preview").await?;
         // Nothing is written before Import.
         click(&c, "#directory-view-services").await?;
+        type_into(&c, "#directory-search", "girl scouts tropical").await?;
         wait_css(&c, "[data-testid=directory-empty]").await?;
         click(&c, "#directory-view-import").await?;
         type_into(&c, "#import-path", &zip.display().to_string()).await?;
@@ -908,8 +912,8 @@ async fn a_211_data_package_imports_through_the_preview_and_is_prescribable() ->
         .await?;
         shot(&c, "d2-211-imported").await?;
 
+        // The search typed before the import still stands, and now finds the service.
         click(&c, "#directory-view-services").await?;
-        type_into(&c, "#directory-search", "girl scouts tropical").await?;
         wait_for_text(
             &c,
             "[data-testid=service-name]",
@@ -922,7 +926,12 @@ async fn a_211_data_package_imports_through_the_preview_and_is_prescribable() ->
         click(&c, "#nav-caseload").await?;
         register(&c, "Ana", "Lima", "", "1990-05-01", "").await?;
         wait_text(&c, "[data-testid=patient-name]", "Ana Lima").await?;
-        refer(&c, &["Loneliness or isolation"], "").await?;
+        refer(
+            &c,
+            &["Loneliness or isolation"],
+            "Moved to the area last year.",
+        )
+        .await?;
         click(&c, "#new-prescription").await?;
         pick_service(
             &c,

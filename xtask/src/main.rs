@@ -58,6 +58,18 @@ fn main() -> Result<()> {
                     ])
                     .args(&args[1..]),
             )
+        })
+        .and_then(|()| {
+            step(
+                "Directory import benchmark (release build)",
+                cargo().current_dir(&root).args([
+                    "bench",
+                    "-p",
+                    "waymark-store",
+                    "--bench",
+                    "directory",
+                ]),
+            )
         }),
         Some("bundle") => bundle::run(&root),
         // The cross-built release waymark.exe alone (Linux; part of `bundle` there).

@@ -275,29 +275,26 @@ impl Directory<'_> {
 /// carried into the search text of every service it runs.
 pub(crate) fn upsert_organization(conn: &Connection, hsds_id: &str, name: &str) -> Result<i64> {
     let found: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT id, name FROM organizations WHERE hsds_id = ?1",
-            [hsds_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT id, name FROM organizations WHERE hsds_id = ?1")?
+        .query_row([hsds_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let ts = now();
     match found {
         Some((id, old)) if old == name => Ok(id),
         Some((id, _)) => {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE organizations SET name = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, name, ts],
-            )?;
+            )?
+            .execute(params![id, name, ts])?;
             refresh_search_of_organization(conn, id)?;
             Ok(id)
         }
         None => {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO organizations (hsds_id, name, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?3)",
-                params![hsds_id, name, ts],
-            )?;
+            )?
+            .execute(params![hsds_id, name, ts])?;
             Ok(conn.last_insert_rowid())
         }
     }
@@ -325,12 +322,14 @@ pub(crate) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
         Option<String>,
         Option<String>,
         Option<String>,
-    ) = conn.query_row(
-        "SELECT s.name, o.name, s.description, s.category, s.feed_terms
+    ) = conn
+        .prepare_cached(
+            "SELECT s.name, o.name, s.description, s.category, s.feed_terms
          FROM services s LEFT JOIN organizations o ON o.id = s.organization_id WHERE s.id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    )?;
+        )?
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
     let labels: Vec<String> = terms
         .as_deref()
         .map(crate::directory_import::decode_terms)
@@ -350,10 +349,8 @@ pub(crate) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
     .flatten()
     .collect::<Vec<_>>()
     .join(" ");
-    conn.execute(
-        "UPDATE services SET search_text = ?2 WHERE id = ?1",
-        params![id, format!(" {}", fold(&words))],
-    )?;
+    conn.prepare_cached("UPDATE services SET search_text = ?2 WHERE id = ?1")?
+        .execute(params![id, format!(" {}", fold(&words))])?;
     Ok(())
 }
 
@@ -361,20 +358,19 @@ pub(crate) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
 pub(crate) fn organization_by_name(conn: &Connection, name: Option<&str>) -> Result<Option<i64>> {
     let Some(name) = name else { return Ok(None) };
     let found: Option<i64> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id FROM organizations WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
-            [name],
-            |r| r.get(0),
-        )
+        )?
+        .query_row([name], |r| r.get(0))
         .optional()?;
     if let Some(id) = found {
         return Ok(Some(id));
     }
     let ts = now();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO organizations (name, created_at, updated_at) VALUES (?1, ?2, ?2)",
-        params![name, ts],
-    )?;
+    )?
+    .execute(params![name, ts])?;
     Ok(Some(conn.last_insert_rowid()))
 }
 
@@ -385,16 +381,44 @@ pub(crate) fn insert(
     status: ServiceStatus,
     org: Option<i64>,
 ) -> Result<i64> {
+    insert_from(conn, hsds_id, f, status, org, None)
+}
+
+/// Where an imported service came from: its source, its id there, its feed terms.
+pub(crate) type FromSource<'a> = (i64, &'a str, Option<&'a str>);
+
+/// Inserts a service, with where it was imported from when it was.
+pub(crate) fn insert_from(
+    conn: &Connection,
+    hsds_id: Option<&str>,
+    f: &ServiceFields,
+    status: ServiceStatus,
+    org: Option<i64>,
+    from: Option<FromSource<'_>>,
+) -> Result<i64> {
     let org = match org {
         Some(o) => Some(o),
         None => organization_by_name(conn, f.organization.as_deref())?,
     };
     let ts = now();
-    conn.execute(
-        "INSERT INTO services (hsds_id, name, status, search_text, created_at, updated_at)
-         VALUES (?1, ?2, ?3, '', ?4, ?4)",
-        params![hsds_id, f.name, status.as_str(), ts],
-    )?;
+    let (source, feed_id, terms) = match from {
+        Some((s, id, t)) => (Some(s), Some(id), t),
+        None => (None, None, None),
+    };
+    conn.prepare_cached(
+        "INSERT INTO services (hsds_id, name, status, search_text, created_at, updated_at,
+                               source_id, feed_id, feed_terms)
+         VALUES (?1, ?2, ?3, '', ?4, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        hsds_id,
+        f.name,
+        status.as_str(),
+        ts,
+        source,
+        feed_id,
+        terms
+    ])?;
     let id = conn.last_insert_rowid();
     write_fields(conn, id, f, org)?;
     Ok(id)
@@ -407,7 +431,7 @@ pub(crate) fn write_fields(
     org: Option<i64>,
 ) -> Result<()> {
     let access = f.accessibility.as_deref().map(fold).unwrap_or_default();
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE services SET organization_id = ?2, name = ?3, description = ?4, category = ?5,
             when_text = ?6, days = ?7, location_name = ?8, address = ?9, fees_description = ?10,
             discount_description = ?11, cost_band = ?12, eligibility = ?13, phone = ?14,
@@ -415,32 +439,32 @@ pub(crate) fn write_fields(
             application_process = ?19, join_method = ?20, last_verified = ?21,
             updated_at = ?22, access_search = ?23
          WHERE id = ?1",
-        params![
-            id,
-            org,
-            f.name,
-            f.description,
-            f.category,
-            f.when_text,
-            Weekday::join(&f.days),
-            f.location_name,
-            f.address,
-            f.fees_description,
-            f.discount_description,
-            f.cost_band.as_str(),
-            f.eligibility,
-            f.phone,
-            f.email,
-            f.url,
-            f.accessibility,
-            (!f.languages.is_empty()).then(|| f.languages.join(", ")),
-            f.application_process,
-            f.join_method.as_str(),
-            f.last_verified.map(date_text),
-            now(),
-            access,
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        org,
+        f.name,
+        f.description,
+        f.category,
+        f.when_text,
+        Weekday::join(&f.days),
+        f.location_name,
+        f.address,
+        f.fees_description,
+        f.discount_description,
+        f.cost_band.as_str(),
+        f.eligibility,
+        f.phone,
+        f.email,
+        f.url,
+        f.accessibility,
+        (!f.languages.is_empty()).then(|| f.languages.join(", ")),
+        f.application_process,
+        f.join_method.as_str(),
+        f.last_verified.map(date_text),
+        now(),
+        access,
+    ])?;
     refresh_search(conn, id)
 }
 
@@ -454,6 +478,29 @@ pub(crate) fn read(conn: &Connection, id: i64, today: NaiveDate) -> Result<Servi
         Some(r) => row(r, today),
         None => Err(Error::NotFound { entity: ENTITY, id }),
     }
+}
+
+/// Every service an import source brought in, by its id in that source, with the
+/// feed terms as stored (to compare with a new read's).
+pub(crate) fn read_source(
+    conn: &Connection,
+    source: i64,
+    today: NaiveDate,
+) -> Result<std::collections::HashMap<String, (Service, Option<String>)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, s.feed_id, s.feed_terms FROM services s
+         LEFT JOIN organizations o ON o.id = s.organization_id WHERE s.source_id = ?1"
+    ))?;
+    let mut rows = stmt.query([source])?;
+    let mut out = std::collections::HashMap::new();
+    while let Some(r) = rows.next()? {
+        let feed_id: Option<String> = r.get(27)?;
+        let terms: Option<String> = r.get(28)?;
+        if let Some(feed_id) = feed_id {
+            out.insert(feed_id, (row(r, today)?, terms));
+        }
+    }
+    Ok(out)
 }
 
 fn row(r: &rusqlite::Row<'_>, today: NaiveDate) -> Result<Service> {

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use waymark_domain::hsds::categories::{self, FeedTerm, UNCATEGORISED};
 use waymark_domain::hsds::{FeedService, ReadFeed, Shape, Skipped};
-use waymark_domain::{ServiceFields, ServiceStatus};
+use waymark_domain::ServiceFields;
 
 use crate::audit::{self, AuditAction};
 use crate::directory::{self, Directory};
@@ -467,15 +467,19 @@ fn source_for(conn: &Connection, read: &ReadFeed, origin: &Origin) -> Result<(i6
             Ok((feed_source(conn, address)?, address.clone(), !existed))
         }
         Origin::File { name } => {
+            let known: HashMap<String, i64> = {
+                let mut stmt = conn.prepare(
+                    "SELECT s.feed_id, s.source_id FROM services s
+                     JOIN directory_sources d ON d.id = s.source_id
+                     WHERE d.kind = 'file' AND s.feed_id IS NOT NULL",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
             let mut votes: HashMap<i64, u32> = HashMap::new();
-            let mut stmt = conn.prepare_cached(
-                "SELECT s.source_id FROM services s JOIN directory_sources d ON d.id = s.source_id
-                 WHERE s.feed_id = ?1 AND d.kind = 'file'",
-            )?;
             for s in &read.services {
-                let mut rows = stmt.query([&s.hsds_id])?;
-                while let Some(r) = rows.next()? {
-                    *votes.entry(r.get(0)?).or_insert(0) += 1;
+                if let Some(source) = known.get(&s.hsds_id) {
+                    *votes.entry(*source).or_insert(0) += 1;
                 }
             }
             if let Some((&id, _)) = votes.iter().max_by_key(|(id, n)| (**n, -**id)) {
@@ -493,41 +497,6 @@ fn source_for(conn: &Connection, read: &ReadFeed, origin: &Origin) -> Result<(i6
             Ok((conn.last_insert_rowid(), name.clone(), true))
         }
     }
-}
-
-/// What the caseload holds of one imported service.
-struct Existing {
-    id: i64,
-    fields: ServiceFields,
-    status: ServiceStatus,
-    delisted: bool,
-    terms: Option<String>,
-}
-
-fn existing(
-    conn: &Connection,
-    source: i64,
-    feed_id: &str,
-    today: NaiveDate,
-) -> Result<Option<Existing>> {
-    let found: Option<(i64, Option<String>, Option<String>)> = conn
-        .query_row(
-            "SELECT id, delisted_at, feed_terms FROM services WHERE source_id = ?1 AND feed_id = ?2",
-            params![source, feed_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let Some((id, delisted, terms)) = found else {
-        return Ok(None);
-    };
-    let s = directory::read(conn, id, today)?;
-    Ok(Some(Existing {
-        id,
-        fields: s.fields,
-        status: s.status,
-        delisted: delisted.is_some(),
-        terms,
-    }))
 }
 
 fn apply(
@@ -558,6 +527,9 @@ fn apply(
         delisted_names: Vec::new(),
     };
     let mut kinds: HashMap<String, u32> = HashMap::new();
+    // What the caseload holds of this source, read once.
+    let mut held = directory::read_source(conn, source, today)?;
+    let mut terms_seen: HashSet<String> = HashSet::new();
     for s in &read.services {
         let mut input = s.input.clone();
         if !s.waymark_category {
@@ -567,14 +539,17 @@ fn apply(
             }
         }
         for t in &s.terms {
-            conn.execute(
-                "INSERT INTO category_map (term_key, label, vocabulary, updated_at)
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (term_key) DO NOTHING",
-                params![t.key(), t.label(), t.vocabulary, ts],
-            )?;
+            let key = t.key();
+            if terms_seen.insert(key.clone()) {
+                conn.prepare_cached(
+                    "INSERT INTO category_map (term_key, label, vocabulary, updated_at)
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (term_key) DO NOTHING",
+                )?
+                .execute(params![key, t.label(), t.vocabulary, ts])?;
+            }
         }
-        let before = existing(conn, source, &s.hsds_id, today)?;
-        if let Some(b) = &before {
+        let before = held.remove(&s.hsds_id);
+        if let Some((b, _)) = &before {
             // Feeds know nothing of the practice's own notes on a service.
             if !s.has_discount {
                 input.discount_description =
@@ -588,18 +563,19 @@ fn apply(
         let fields = input.validate(today)?;
         let terms = encode_terms(&s.terms);
         match before {
-            Some(b) => {
-                if b.fields == fields && b.status == s.status && !b.delisted && b.terms == terms {
+            Some((b, held_terms)) => {
+                if b.fields == fields && b.status == s.status && !b.delisted && held_terms == terms
+                {
                     p.unchanged += 1;
                 } else {
                     let org = organization(conn, source, s, &fields)?;
-                    directory::write_fields(conn, b.id, &fields, org)?;
-                    conn.execute(
+                    // The terms first: writing the fields refreshes the search text.
+                    conn.prepare_cached(
                         "UPDATE services SET status = ?2, delisted_at = NULL, feed_terms = ?3
                          WHERE id = ?1",
-                        params![b.id, s.status.as_str(), terms],
-                    )?;
-                    directory::refresh_search(conn, b.id)?;
+                    )?
+                    .execute(params![b.id, s.status.as_str(), terms])?;
+                    directory::write_fields(conn, b.id, &fields, org)?;
                     p.changed += 1;
                     if p.changed_names.len() < NAMES_SHOWN {
                         p.changed_names.push(fields.name.clone());
@@ -609,18 +585,18 @@ fn apply(
             None => {
                 let org = organization(conn, source, s, &fields)?;
                 // An HSDS id another source already uses stays only as this source's id.
-                let taken: bool = conn.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM services WHERE hsds_id = ?1)",
-                    [&s.hsds_id],
-                    |r| r.get(0),
-                )?;
+                let taken: bool = conn
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM services WHERE hsds_id = ?1)")?
+                    .query_row([&s.hsds_id], |r| r.get(0))?;
                 let hsds_id = (!taken).then_some(s.hsds_id.as_str());
-                let id = directory::insert(conn, hsds_id, &fields, s.status, org)?;
-                conn.execute(
-                    "UPDATE services SET source_id = ?2, feed_id = ?3, feed_terms = ?4 WHERE id = ?1",
-                    params![id, source, s.hsds_id, terms],
+                directory::insert_from(
+                    conn,
+                    hsds_id,
+                    &fields,
+                    s.status,
+                    org,
+                    Some((source, &s.hsds_id, terms.as_deref())),
                 )?;
-                directory::refresh_search(conn, id)?;
                 p.new += 1;
                 if p.new_names.len() < NAMES_SHOWN {
                     p.new_names.push(fields.name.clone());
@@ -656,10 +632,8 @@ fn apply(
             if listed.contains(feed_id.as_str()) {
                 continue;
             }
-            conn.execute(
-                "UPDATE services SET delisted_at = ?2 WHERE id = ?1",
-                params![id, ts],
-            )?;
+            conn.prepare_cached("UPDATE services SET delisted_at = ?2 WHERE id = ?1")?
+                .execute(params![id, ts])?;
             p.delisted += 1;
             if p.delisted_names.len() < NAMES_SHOWN {
                 p.delisted_names.push(name);
@@ -669,10 +643,10 @@ fn apply(
     let mut counts: Vec<(String, u32)> = kinds.into_iter().collect();
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     p.adjustment_counts = counts;
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE directory_sources SET last_imported_at = ?2, last_summary = ?3 WHERE id = ?1",
-        params![source, ts, p.summary()],
-    )?;
+    )?
+    .execute(params![source, ts, p.summary()])?;
     Ok(p)
 }
 

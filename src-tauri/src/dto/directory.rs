@@ -24,7 +24,9 @@ pub struct ImportPreview {
     pub unchanged: u32,
     pub delisted: u32,
     pub skipped: Vec<SkippedService>,
+    /// The first services changed to fit (see `adjusted_total` for how many in all).
     pub adjusted: Vec<AdjustedService>,
+    pub adjusted_total: u32,
     pub adjustment_counts: Vec<AdjustmentCount>,
     pub uncategorised: u32,
     pub notes: Vec<String>,
@@ -89,6 +91,7 @@ impl ImportPreview {
                     reason: s.reason,
                 })
                 .collect(),
+            adjusted_total: small(p.adjusted.len()),
             adjusted: p
                 .adjusted
                 .into_iter()

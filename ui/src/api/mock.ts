@@ -1784,6 +1784,7 @@ export class MockApi implements Api {
       delisted: 0,
       skipped: [],
       adjusted: [],
+      adjustedTotal: 0,
       adjustmentCounts: [],
       uncategorised: 0,
       notes: [],

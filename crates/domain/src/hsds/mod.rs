@@ -176,20 +176,33 @@ pub fn read_services(
     items: Vec<Value>,
     shape: Shape,
     complete: bool,
+    notes: Vec<String>,
+    today: NaiveDate,
+) -> Result<ReadFeed, HsdsError> {
+    let count = items.len();
+    read_each(count, items.into_iter(), shape, complete, notes, today)
+}
+
+/// Reads `count` service objects one at a time, so a large package never holds every
+/// joined object in memory at once.
+fn read_each(
+    count: usize,
+    items: impl Iterator<Item = Value>,
+    shape: Shape,
+    complete: bool,
     mut notes: Vec<String>,
     today: NaiveDate,
 ) -> Result<ReadFeed, HsdsError> {
-    if items.len() > MAX_SERVICES {
+    if count > MAX_SERVICES {
         return Err(HsdsError(format!(
-            "The directory lists {} services; at most {MAX_SERVICES} can be imported at once.",
-            items.len()
+            "The directory lists {count} services; at most {MAX_SERVICES} can be imported at once."
         )));
     }
-    let mut services: Vec<FeedService> = Vec::with_capacity(items.len());
+    let mut services: Vec<FeedService> = Vec::with_capacity(count);
     let mut skipped = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        match service::read(item, i + 1, today) {
+    for (i, item) in items.enumerate() {
+        match service::read(&item, i + 1, today) {
             Ok(s) => match at.get(&s.hsds_id) {
                 Some(&earlier) => {
                     notes.push(format!(

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use super::service::{id, text};
-use super::{read_services, HsdsError, ReadFeed, Shape};
+use super::{read_each, HsdsError, ReadFeed, Shape};
 
 type Row = Map<String, Value>;
 
@@ -134,6 +134,7 @@ impl Tables {
 
     /// Joins the tables into service objects and reads them.
     pub fn read(mut self, today: NaiveDate) -> Result<ReadFeed, HsdsError> {
+        let mut notes = std::mem::take(&mut self.notes);
         if !self.has_services() {
             return Err(HsdsError(
                 "The data package has no services table (services.csv).".into(),
@@ -194,8 +195,18 @@ impl Tables {
             t
         };
 
-        let mut services = Vec::with_capacity(self.rows("service").len());
-        for s in self.rows("service") {
+        let unlinked = self
+            .rows("eligibility")
+            .iter()
+            .filter(|r| id(r.get("service_id")).is_none())
+            .count();
+        if unlinked > 0 {
+            notes.push(format!(
+                "{unlinked} rows of the eligibility table name no service and were left out."
+            ));
+        }
+        // Each service is joined, read and dropped before the next.
+        let services = self.rows("service").iter().map(|s| {
             let mut obj = s.clone();
             let sid = id(s.get("id")).unwrap_or_default();
             if let Some(&o) = id(s.get("organization_id")).and_then(|o| orgs.get(&o)) {
@@ -290,19 +301,9 @@ impl Tables {
             }
             obj.insert("schedules".into(), Value::Array(schedules));
             obj.insert("service_at_locations".into(), Value::Array(at_locations));
-            services.push(Value::Object(obj));
-        }
-        let mut notes = std::mem::take(&mut self.notes);
-        let unlinked = self
-            .rows("eligibility")
-            .iter()
-            .filter(|r| id(r.get("service_id")).is_none())
-            .count();
-        if unlinked > 0 {
-            notes.push(format!(
-                "{unlinked} rows of the eligibility table name no service and were left out."
-            ));
-        }
-        read_services(services, Shape::Package, true, notes, today)
+            Value::Object(obj)
+        });
+        let count = self.rows("service").len();
+        read_each(count, services, Shape::Package, true, notes, today)
     }
 }

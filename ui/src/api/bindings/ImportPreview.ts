@@ -22,4 +22,8 @@ shape: string,
 /**
  * The read holds the source's whole directory (so missing services are delisted).
  */
-complete: boolean, new: number, changed: number, unchanged: number, delisted: number, skipped: Array<SkippedService>, adjusted: Array<AdjustedService>, adjustmentCounts: Array<AdjustmentCount>, uncategorised: number, notes: Array<string>, newNames: Array<string>, changedNames: Array<string>, delistedNames: Array<string>, };
+complete: boolean, new: number, changed: number, unchanged: number, delisted: number, skipped: Array<SkippedService>, 
+/**
+ * The first services changed to fit (see `adjusted_total` for how many in all).
+ */
+adjusted: Array<AdjustedService>, adjustedTotal: number, adjustmentCounts: Array<AdjustmentCount>, uncategorised: number, notes: Array<string>, newNames: Array<string>, changedNames: Array<string>, delistedNames: Array<string>, };
