@@ -198,6 +198,14 @@ describe("importing", () => {
     expect(source.textContent?.replace(/\s+/g, " ")).toContain("(feed): 1 service listed");
     expect(screen.queryByTestId("refresh-due")).toBeNull();
     expect(api.dir.services.map((s) => s.name)).toEqual(["Art Club"]);
+
+    // A month later the list offers a refresh.
+    api.sources[0].refreshDue = true;
+    await user.click(byId("directory-view-services"));
+    const offer = await screen.findByTestId("refresh-offer");
+    expect(offer.textContent).toContain("The feed https://council.example/oruk has not been read for over 30 days.");
+    await user.click(byId("offer-refresh"));
+    expect(await screen.findByTestId("refresh-due")).toBeTruthy();
   });
 
   it("exports the directory in either form, and a cancelled save dialog writes nothing", async () => {

@@ -43,7 +43,7 @@ pub fn windows(root: &Path) -> Result<()> {
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY");
     };
-    // One build of the five packages, then two runs: unit tests and the integration
+    // One build of the six packages, then two runs: unit tests and the integration
     // tests worth their time under Wine. Left to Linux and the Windows runner:
     // `first_open`, which races 400 fresh processes (93 s under Wine for what the Linux
     // run already proves); the crash test, which needs SIGKILL; and the print crate's
@@ -61,13 +61,17 @@ pub fn windows(root: &Path) -> Result<()> {
         "waymark-print",
         "-p",
         "waymark-admin",
+        "-p",
+        "waymark-feed",
     ];
     let mut totals = Totals::default();
     for (title, targets) in [
         ("Windows unit tests under Wine", &["--lib", "--bins"][..]),
         (
-            "Windows integration tests under Wine (store, admin CLI)",
-            &["--test", "store", "--test", "cli"][..],
+            // The feed's tests: ureq, rustls and ring on Windows, against a loopback
+            // server (Wine's sockets stand in for Winsock; TLS is not exercised).
+            "Windows integration tests under Wine (store, admin CLI, feed)",
+            &["--test", "store", "--test", "cli", "--test", "feed"][..],
         ),
     ] {
         let mut cmd = cargo();

@@ -268,6 +268,34 @@ fn workflow_one_from_referral_to_prescription_and_follow_up() {
         ["Zoë"]
     );
 
+    // The directory's source stops listing the yoga class: it is kept and marked, and
+    // the prescription that names it prints as before.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/directory.hsds.json"
+    ))
+    .unwrap();
+    let mut page: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let contents = page["contents"].as_array_mut().unwrap();
+    contents.retain(|s| s["name"] != "Gentle Yoga for Strength and Balance");
+    let refreshed = db
+        .directory()
+        .import_hsds(&page.to_string(), today())
+        .unwrap();
+    assert_eq!(
+        refreshed.delisted_names,
+        ["Gentle Yoga for Strength and Balance"]
+    );
+    assert!(db.directory().get(yoga, today()).unwrap().delisted);
+    let again = db
+        .prescriptions()
+        .print(rx.id, today(), |sheet| Ok::<_, Error>(sheet.clone()))
+        .unwrap();
+    assert_eq!(
+        again.items[1].service.name,
+        "Gentle Yoga for Strength and Balance"
+    );
+
     // Workflow 5: weeks later, one started and one declined with its barrier.
     let rx = db
         .prescriptions()
