@@ -330,37 +330,25 @@ fn directory_import_writes_the_directory_audited_as_the_command_line() {
     std::fs::create_dir(&out).unwrap();
     for (format, name) in [("json", "directory.json"), ("package", "directory.zip")] {
         let to = out.join(name);
-        let written = admin(
-            home.path(),
-            &[
-                "directory",
-                "export",
-                "--format",
-                format,
-                to.to_str().unwrap(),
-            ],
-            "",
-        );
+        let to = to.to_str().unwrap();
+        let export = || {
+            admin(
+                home.path(),
+                &["directory", "export", "--format", format, to],
+                "",
+            )
+        };
+        let written = export();
         assert!(written.status.success(), "{}", text(&written));
         assert!(text(&written).contains("2 services written"));
         let back = json_of(&admin(
             home.path(),
-            &["directory", "preview", "--empty", to.to_str().unwrap()],
+            &["directory", "preview", "--empty", to],
             "",
         ));
         assert_eq!(back["new"], 2, "{format}");
         // An existing file is never replaced.
-        let again = admin(
-            home.path(),
-            &[
-                "directory",
-                "export",
-                "--format",
-                format,
-                to.to_str().unwrap(),
-            ],
-            "",
-        );
+        let again = export();
         assert!(!again.status.success(), "{format}");
     }
 }

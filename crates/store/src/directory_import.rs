@@ -672,7 +672,7 @@ fn organization(
     match (&s.organization_hsds_id, f.organization.as_deref()) {
         (Some(org_id), Some(name)) => {
             // Ids like "7" are unique only within one feed; UUIDs are unique anywhere.
-            let key = if looks_like_uuid(org_id) {
+            let key = if waymark_domain::hsds::export::is_uuid(org_id) {
                 org_id.clone()
             } else {
                 format!("{source}/{org_id}")
@@ -682,15 +682,4 @@ fn organization(
         (None, name) => directory::organization_by_name(conn, name),
         (Some(_), None) => Ok(None),
     }
-}
-
-fn looks_like_uuid(id: &str) -> bool {
-    id.len() == 36
-        && id.chars().enumerate().all(|(i, c)| {
-            if matches!(i, 8 | 13 | 18 | 23) {
-                c == '-'
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        })
 }

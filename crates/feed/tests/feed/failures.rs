@@ -155,20 +155,7 @@ fn nothing_listening_is_a_network_error() {
 
 #[test]
 fn cancel_from_progress_stops_before_the_next_request() {
-    let server = Server::routes(vec![
-        (
-            "/services?page=1&per_page=2",
-            Reply::fixture("hsds_page1.json"),
-        ),
-        (
-            "/services?page=2&per_page=2",
-            Reply::fixture("hsds_page2.json"),
-        ),
-        (
-            "/services?page=3&per_page=2",
-            Reply::fixture("hsds_page3.json"),
-        ),
-    ]);
+    let server = Server::hsds_three_pages();
     let opts = FeedOptions {
         per_page: 2,
         ..FeedOptions::default()

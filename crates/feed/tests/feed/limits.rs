@@ -37,20 +37,7 @@ fn an_endless_feed_stops_at_max_pages() {
 
 #[test]
 fn a_feed_at_exactly_max_pages_is_fine() {
-    let server = Server::routes(vec![
-        (
-            "/services?page=1&per_page=2",
-            Reply::fixture("hsds_page1.json"),
-        ),
-        (
-            "/services?page=2&per_page=2",
-            Reply::fixture("hsds_page2.json"),
-        ),
-        (
-            "/services?page=3&per_page=2",
-            Reply::fixture("hsds_page3.json"),
-        ),
-    ]);
+    let server = Server::hsds_three_pages();
     let opts = FeedOptions {
         max_pages: 3,
         per_page: 2,

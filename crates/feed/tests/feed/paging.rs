@@ -6,26 +6,9 @@ use waymark_feed::{FeedError, FeedOptions};
 use crate::server::{Reply, Server};
 use crate::{fixture, ids, progress, read};
 
-fn hsds_server() -> Server {
-    Server::routes(vec![
-        (
-            "/services?page=1&per_page=2",
-            Reply::fixture("hsds_page1.json"),
-        ),
-        (
-            "/services?page=2&per_page=2",
-            Reply::fixture("hsds_page2.json"),
-        ),
-        (
-            "/services?page=3&per_page=2",
-            Reply::fixture("hsds_page3.json"),
-        ),
-    ])
-}
-
 #[test]
 fn hsds_three_pages_in_order() {
-    let server = hsds_server();
+    let server = Server::hsds_three_pages();
     let opts = FeedOptions {
         per_page: 2,
         ..FeedOptions::default()
@@ -59,7 +42,7 @@ fn hsds_three_pages_in_order() {
 
 #[test]
 fn requests_ask_for_json_and_name_waymark() {
-    let server = hsds_server();
+    let server = Server::hsds_three_pages();
     let opts = FeedOptions {
         per_page: 2,
         ..FeedOptions::default()

@@ -152,6 +152,24 @@ impl Server {
         })
     }
 
+    /// The recorded HSDS 3 feed of three pages of two services (`per_page=2`).
+    pub fn hsds_three_pages() -> Server {
+        Server::routes(vec![
+            (
+                "/services?page=1&per_page=2",
+                Reply::fixture("hsds_page1.json"),
+            ),
+            (
+                "/services?page=2&per_page=2",
+                Reply::fixture("hsds_page2.json"),
+            ),
+            (
+                "/services?page=3&per_page=2",
+                Reply::fixture("hsds_page3.json"),
+            ),
+        ])
+    }
+
     /// `http://127.0.0.1:{port}`.
     pub fn base(&self) -> String {
         format!("http://{}", self.addr)
