@@ -874,17 +874,7 @@ mod tests {
         let refused = state.restore(&backup, &code, None).unwrap_err();
         assert_eq!(refused.code, ErrorCode::Forbidden);
 
-        let admin = state
-            .with_db(|db, _| {
-                Ok(db
-                    .staff()
-                    .sign_in("ada", "kettle violet harbour", chrono::Utc::now())?)
-            })
-            .unwrap();
-        *state.session() = Some(Session {
-            staff: admin,
-            locked: false,
-        });
+        sign_in_ada(&state);
         // A signed-in admin confirms their passphrase to replace the caseload in use.
         for wrong in [None, Some("not my passphrase")] {
             let refused = state.restore(&backup, &code, wrong).unwrap_err();
@@ -901,13 +891,8 @@ mod tests {
         assert_eq!(patients(&state), 1);
     }
 
-    #[test]
-    fn back_up_now_runs_outside_the_caseload_lock_and_records_its_result() {
-        let (data, usb) = (tempdir(), tempdir());
-        let code = practice_with_backup(data.path(), usb.path());
-        let vault = mock_vault();
-        drop(Database::recover(data.path(), &vault, &code).unwrap());
-        let state = std::sync::Arc::new(state_on(data.path(), vault));
+    /// Signs Ada, the practice's admin, in on `state`, unlocked.
+    fn sign_in_ada(state: &AppState) {
         let admin = state
             .with_db(|db, _| {
                 Ok(db
@@ -919,6 +904,16 @@ mod tests {
             staff: admin,
             locked: false,
         });
+    }
+
+    #[test]
+    fn back_up_now_runs_outside_the_caseload_lock_and_records_its_result() {
+        let (data, usb) = (tempdir(), tempdir());
+        let code = practice_with_backup(data.path(), usb.path());
+        let vault = mock_vault();
+        drop(Database::recover(data.path(), &vault, &code).unwrap());
+        let state = std::sync::Arc::new(state_on(data.path(), vault));
+        sign_in_ada(&state);
         state
             .with_confirmed_admin("kettle violet harbour", |db| {
                 db.set_backup_settings(&waymark_store::backup_settings::BackupSettings {

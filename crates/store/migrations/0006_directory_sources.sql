@@ -35,6 +35,7 @@ CREATE TABLE category_map (
     term_key     TEXT PRIMARY KEY,            -- folded term name (or code)
     label        TEXT NOT NULL,               -- as shown: "Food Pantries (BD-1800.2000)"
     vocabulary   TEXT NOT NULL DEFAULT '',
+    code         TEXT NOT NULL DEFAULT '',    -- the term's code, for Waymark's suggestion
     category     TEXT,
     updated_at   TEXT NOT NULL
 );

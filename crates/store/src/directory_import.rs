@@ -255,26 +255,28 @@ impl Directory<'_> {
         let mut stmt = self
             .db
             .conn
-            .prepare("SELECT term_key, label, vocabulary, category FROM category_map")?;
+            .prepare("SELECT term_key, label, vocabulary, code, category FROM category_map")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (key, label, vocabulary, chosen) = row?;
+            let (key, label, vocabulary, code, chosen) = row?;
+            // The key is the folded name, which is all the suggestion reads of a name.
             let term = FeedTerm {
                 vocabulary: vocabulary.clone(),
-                code: String::new(),
+                code,
                 name: key.clone(),
             };
             out.push(TermMapping {
                 services: counts.get(&key).copied().unwrap_or_default(),
-                suggested: suggestion(&term, &label),
+                suggested: categories::suggest(&term).map(str::to_owned),
                 key,
                 label,
                 vocabulary,
@@ -322,22 +324,6 @@ impl Directory<'_> {
         tx.commit()?;
         Ok(refiled)
     }
-}
-
-fn suggestion(term: &FeedTerm, label: &str) -> Option<String> {
-    categories::suggest(term)
-        .or_else(|| {
-            // The stored key is folded; the label keeps the code after the name.
-            let code = label
-                .rsplit_once(" (")
-                .map(|(_, c)| c.trim_end_matches(')').to_owned())
-                .unwrap_or_default();
-            categories::suggest(&FeedTerm {
-                code,
-                ..term.clone()
-            })
-        })
-        .map(str::to_owned)
 }
 
 /// How many services carry each term key.
@@ -542,10 +528,10 @@ fn apply(
             let key = t.key();
             if terms_seen.insert(key.clone()) {
                 conn.prepare_cached(
-                    "INSERT INTO category_map (term_key, label, vocabulary, updated_at)
-                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (term_key) DO NOTHING",
+                    "INSERT INTO category_map (term_key, label, vocabulary, code, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (term_key) DO NOTHING",
                 )?
-                .execute(params![key, t.label(), t.vocabulary, ts])?;
+                .execute(params![key, t.label(), t.vocabulary, t.code, ts])?;
             }
         }
         let before = held.remove(&s.hsds_id);
