@@ -16,6 +16,7 @@
 
 mod bundle;
 mod cross;
+mod openssl;
 mod real;
 mod setup;
 
@@ -27,6 +28,13 @@ use anyhow::{bail, Context, Result};
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = project_root();
+    // Not for the internal steps, which run inside a command that has already checked.
+    if !matches!(
+        args.first().map(String::as_str),
+        Some("real-tests" | "bundle-check") | None
+    ) {
+        openssl::rebuild_untrimmed(&root)?;
+    }
     match args.first().map(String::as_str) {
         Some("run") => run(&root),
         Some("test") => test(&root),
