@@ -2,6 +2,7 @@
 // file can grant the main window exactly the commands it uses.
 const COMMANDS: &[&str] = &[
     "app_status",
+    "date_read",
     "patient_list",
     "patient_get",
     "patient_create",

@@ -75,6 +75,21 @@ mirror_enum!(ReferralStatus {
 });
 mirror_enum!(Role { Admin, LinkWorker });
 mirror_enum!(Country { Uk, Us });
+mirror_enum!(
+    /// What a typed date is for, which decides the range it may fall in.
+    DateUse { Birth, Past, Any }
+);
+
+/// A typed date as the practice reads it: the ISO date and its words ("2 June 1979")
+/// to show beside the field, or why it is not a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DateReading {
+    pub iso: Option<String>,
+    pub words: Option<String>,
+    pub error: Option<String>,
+}
 
 mirror_enum!(
     /// What an audit row records.
@@ -129,6 +144,9 @@ pub struct Session {
     pub idle_minutes: u32,
     /// Weeks from a baseline outcome measure to its follow-up.
     pub follow_up_weeks: u32,
+    /// How dates are typed at this practice, for the date fields' labels: "dd/mm/yyyy"
+    /// in the UK, "mm/dd/yyyy" in the US.
+    pub date_pattern: String,
     /// For admins: what needs doing about backups (no folder, a failure, an old one).
     pub backup_reminder: Option<String>,
     /// For admins: the caseload is older than one this computer has seen (an older copy
@@ -534,8 +552,39 @@ pub struct Referral {
     pub closure_reason: Option<String>,
     pub closed_date: Option<String>,
     pub what_matters: Option<String>,
+    /// Each move of its status, oldest first.
+    pub history: Vec<StatusEvent>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+mirror_enum!(
+    /// What moved an episode's status: a person, or the work recorded against it.
+    StatusCause { Person, Conversation, Prescription }
+);
+
+/// One move of an episode's status, for the referral's timeline.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StatusEvent {
+    pub date: String,
+    pub from: ReferralStatus,
+    pub to: ReferralStatus,
+    pub cause: StatusCause,
+    pub staff_name: Option<String>,
+}
+
+impl From<store::StatusEvent> for StatusEvent {
+    fn from(e: store::StatusEvent) -> Self {
+        Self {
+            date: iso(e.date),
+            from: e.from.into(),
+            to: e.to.into(),
+            cause: e.cause.into(),
+            staff_name: e.staff_name,
+        }
+    }
 }
 
 impl From<store::Referral> for Referral {
@@ -555,6 +604,7 @@ impl From<store::Referral> for Referral {
             closure_reason: r.closure_reason,
             closed_date: r.closed_date.map(iso),
             what_matters: r.what_matters,
+            history: r.history.into_iter().map(Into::into).collect(),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }

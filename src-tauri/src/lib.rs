@@ -20,6 +20,7 @@ macro_rules! app_commands {
     ($m:ident) => {
         tauri::generate_handler![
             $m::app::app_status,
+            $m::app::date_read,
             $m::patients::patient_list,
             $m::patients::patient_get,
             $m::patients::patient_create,

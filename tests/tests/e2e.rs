@@ -423,6 +423,46 @@ async fn register_find_refer_and_find_again_after_restart() -> Result<()> {
 
 #[tokio::test]
 #[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn a_uk_date_typed_on_a_us_english_computer_is_read_day_first() -> Result<()> {
+    // The whole real-window run has the system locale at US English (xtask sets it,
+    // with the locale compiled in), while the practice set up here is in the UK.
+    assert_eq!(env("WAYMARK_E2E_LOCALE")?, "en_US.UTF-8");
+    with_app("dates", |c| async move {
+        enter(&c).await?;
+        click(&c, "#register-patient").await?;
+        type_into(&c, "#givenName", "Ada").await?;
+        type_into(&c, "#familyName", "Okafor").await?;
+        let label = wait_css(&c, "label[for=dateOfBirth]").await?.text().await?;
+        assert!(label.contains("(dd/mm/yyyy)"), "{label}");
+
+        // Not a date the UK way: said so, and nothing is saved.
+        type_into(&c, "#dateOfBirth", "06/13/1979").await?;
+        wait_text(&c, "#dateOfBirth-echo", "other way round").await?;
+        click(&c, "#save-patient").await?;
+        wait_css(&c, "#dateOfBirth-error").await?;
+        shot(&c, "dates-01-refused").await?;
+
+        // 2 June, typed day first, whatever the computer's locale.
+        let field = wait_css(&c, "#dateOfBirth").await?;
+        field.clear().await?;
+        type_into(&c, "#dateOfBirth", "02/06/1979").await?;
+        wait_text(&c, "#dateOfBirth-echo", "2 June 1979").await?;
+        shot(&c, "dates-02-understood").await?;
+        click(&c, "#save-patient").await?;
+        wait_text(&c, "[data-testid=patient-name]", "Ada Okafor").await?;
+        wait_text(&c, "main", "2 Jun 1979").await?;
+
+        // Edited, the field shows it back the practice's way.
+        click(&c, "#edit-patient").await?;
+        let shown = wait_css(&c, "#dateOfBirth").await?.prop("value").await?;
+        assert_eq!(shown.as_deref(), Some("02/06/1979"));
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
 async fn hostile_patient_is_shown_literally_and_runs_nothing() -> Result<()> {
     with_app("hostile", |c| async move {
         enter(&c).await?;
@@ -685,7 +725,15 @@ async fn sign_in_lock_after_idle_and_audit() -> Result<()> {
         shot(&c, "08-locked").await?;
         type_into(&c, "#unlock-password", "not my passphrase").await?;
         click(&c, "#unlock").await?;
-        wait_css(&c, "[role=alert]").await?;
+        // The lock screen asks only for the passphrase, and its message says so.
+        let refused = wait_css(&c, "[data-testid=unlock-error]")
+            .await?
+            .text()
+            .await?;
+        assert!(
+            refused.contains("passphrase is not right") && !refused.contains("username"),
+            "{refused}"
+        );
         type_into(&c, "#unlock-password", PASSPHRASE).await?;
         click(&c, "#unlock").await?;
         wait_text(&c, "[data-testid=patient-name]", "Margaret Ødegård").await?;

@@ -151,6 +151,8 @@ describe("duplicate guard", () => {
 
     const warning = await screen.findByTestId("duplicate-warning");
     expect(warning.textContent).toContain("the same name and date of birth");
+    // The name and what follows it read as one phrase: no space before the comma.
+    expect(within(warning).getByRole("listitem").textContent).toMatch(/O'Brien \(Zo\), born 14 Mar 1987/);
     expect(api.patients).toHaveLength(1);
 
     // The warning belongs to the identity it was found for: changing the name withdraws it.

@@ -10,6 +10,7 @@ import { emptyServiceQuery } from "./lib/directoryLabels";
 import { addDays, formatDate, todayIso } from "./lib/format";
 import { HOSTILE, JOSE, LI, SIOBHAN, ZOE, seed } from "./test/fixtures";
 import { byId, openPatient, startApp, type User } from "./test/dom";
+import { typedForm } from "./lib/dates";
 
 
 const CO_OP = "Community Childcare Co-op";
@@ -105,7 +106,7 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
 
     // The conversation: no time to exercise because of childcare.
     await user.click(byId("add-contact"));
-    expect(byId<HTMLInputElement>("contactDate").value).toBe(todayIso());
+    expect(byId<HTMLInputElement>("contactDate").value).toBe(typedForm(todayIso(), "dd/mm/yyyy"));
     expect(byId<HTMLSelectElement>("contactReferral").value).toBe(String(referralId));
     expect([...byId<HTMLSelectElement>("contactKind").options].map((o) => o.textContent)).toEqual([
       "Face to face",
@@ -160,7 +161,7 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
 
     // The prescription: the childcare co-op and the yoga studio's discount.
     await user.click(byId("new-prescription"));
-    expect(byId<HTMLInputElement>("prescription-date").value).toBe(todayIso());
+    expect(byId<HTMLInputElement>("prescription-date").value).toBe(typedForm(todayIso(), "dd/mm/yyyy"));
     expect(byId<HTMLSelectElement>("prescription-referral").value).toBe(String(referralId));
     await pick(user, "childcare", CO_OP);
     const yoga = await pick(user, "gentle yoga", YOGA);
@@ -171,7 +172,9 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
     expect(yoga.textContent).toContain("50% off");
     const note = within(yoga).getByLabelText(`Personal note for ${YOGA}`);
     expect(note).toBe(within(yoga).getByTestId("item-note"));
-    expect(yoga.textContent).toContain("e.g. ask for Maria and mention the doctor's letter for the discount");
+    // The hint says what the note is for, not words that read like an instruction.
+    expect(yoga.textContent).toContain("Optional. Printed beside this activity");
+    expect(yoga.textContent).not.toContain("ask for Maria");
     await user.type(note, MARIA);
     await user.type(byId("prescription-message"), "Two small things just for you: time to yourself, and gentle yoga.");
     const checkin = addDays(todayIso(), 21);
@@ -651,7 +654,12 @@ describe("support plan", () => {
     // The older referral's plan is its own.
     await user.selectOptions(select, String(older.id));
     expect((await screen.findByTestId("what-matters")).textContent).toBe("Getting back to work");
+    // Saved words are not repeated in an edit box; changing them opens one.
+    expect(document.getElementById("whatMatters")).toBeNull();
+    await user.click(byId("edit-what-matters"));
     expect(byId<HTMLTextAreaElement>("whatMatters").value).toBe("Getting back to work");
+    await user.click(byId("cancel-what-matters"));
+    expect(screen.getByTestId("what-matters").textContent).toBe("Getting back to work");
     expect(screen.queryAllByTestId("goal")).toHaveLength(0);
     expect(screen.getByTestId("no-goals")).toBeTruthy();
   });
@@ -672,7 +680,7 @@ describe("the in-memory backend's casework rules", () => {
     await expect(api.goalAdd(r.id, { description: " ", targetDate: "next week", status: "open" })).rejects.toMatchObject({
       fields: [
         { field: "description", message: "Enter the goal." },
-        { field: "targetDate", message: "Target date must be a date written as year-month-day, e.g. 2026-12-01." },
+        { field: "targetDate", message: "Target date is not a date Waymark can read. Type it as the field\'s label shows (day, month and year in the order given there)." },
       ],
     });
     await expect(

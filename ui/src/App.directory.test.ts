@@ -424,7 +424,7 @@ describe("adding and editing services", () => {
     await user.click(within(r).getByTestId("edit-service"));
     await screen.findByRole("heading", { level: 2, name: "Edit Knit and Natter" });
     expect(byId<HTMLInputElement>("service-name").value).toBe("Knit and Natter");
-    expect(byId<HTMLInputElement>("service-lastVerified").value).toBe("2024-09-01");
+    expect(byId<HTMLInputElement>("service-lastVerified").value).toBe("01/09/2024");
 
     // A date in the future is refused, and nothing changes.
     await fireEvent.input(byId("service-lastVerified"), { target: { value: "2027-01-01" } });

@@ -11,6 +11,7 @@ import { MockApi } from "./api/mock";
 import { addDays, formatDate, formatDayMonth, todayIso } from "./lib/format";
 import { JOSE, SIOBHAN, ZOE, seed } from "./test/fixtures";
 import { byId, openPatient, startApp, type User } from "./test/dom";
+import { typedForm } from "./lib/dates";
 
 /** Opens the instrument's form, ticks `answers` (null: left unanswered) and saves. */
 async function fillMeasure(user: User, instrument: Instrument, answers: (number | null)[]) {
@@ -47,7 +48,7 @@ describe("recording a measure", () => {
     const form = await screen.findByTestId("measure-form");
     expect(within(form).getByRole("heading", { name: "Record UCLA three-item loneliness scale" })).toBeTruthy();
     expect(form.textContent).toContain("For each one, tell me how often you feel that way.");
-    expect(screen.getByTestId<HTMLInputElement>("measure-date").value).toBe(todayIso());
+    expect(screen.getByTestId<HTMLInputElement>("measure-date").value).toBe(typedForm(todayIso(), "dd/mm/yyyy"));
     expect(screen.getByTestId<HTMLInputElement>("measure-timepoint-baseline").checked).toBe(true);
     // Each question is a group named by its wording, its answers named by their words.
     const q2 = within(form).getByRole("group", { name: "How often do you feel left out?" });

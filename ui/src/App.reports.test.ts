@@ -70,19 +70,19 @@ describe("reports screen", () => {
     const { api, user } = await openReports();
     expect(screen.getByText(/Numbers under 5 are shown as "<5" in exported files/)).toBeTruthy();
     expect(byId<HTMLSelectElement>("report-preset").value).toBe("last_12_months");
-    expect(byId<HTMLInputElement>("report-from").value).toBe("2025-11-25");
-    expect(byId<HTMLInputElement>("report-to").value).toBe("2026-11-24");
+    expect(byId<HTMLInputElement>("report-from").value).toBe("25/11/2025");
+    expect(byId<HTMLInputElement>("report-to").value).toBe("24/11/2026");
     expect(api.calls.filter((c) => c.command === "report_period").map((c) => c.args)).toEqual([
       { from: "2025-11-25", to: "2026-11-24" },
     ]);
     expect(screen.getByTestId("report-period").textContent).toContain("25 Nov 2025 to 24 Nov 2026");
 
     await user.selectOptions(byId("report-preset"), "Last quarter");
-    expect(byId<HTMLInputElement>("report-from").value).toBe("2026-07-01");
-    expect(byId<HTMLInputElement>("report-to").value).toBe("2026-09-30");
+    expect(byId<HTMLInputElement>("report-from").value).toBe("01/07/2026");
+    expect(byId<HTMLInputElement>("report-to").value).toBe("30/09/2026");
     await fireEvent.input(byId("report-from"), { target: { value: "2026-08-15" } });
     expect(byId<HTMLSelectElement>("report-preset").value).toBe("custom");
-    expect(byId<HTMLInputElement>("report-to").value).toBe("2026-09-30");
+    expect(byId<HTMLInputElement>("report-to").value).toBe("30/09/2026");
     await user.click(byId("report-run"));
     await waitFor(() => expect(api.calls.at(-1)?.args).toEqual({ from: "2026-08-15", to: "2026-09-30" }));
   });

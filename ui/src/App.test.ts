@@ -6,6 +6,7 @@ import { todayIso } from "./lib/format";
 import { emptyPatientInput } from "./lib/forms";
 import { HOSTILE, JOSE, SIOBHAN, ZOE, seed } from "./test/fixtures";
 import { byId, openPatient, startApp } from "./test/dom";
+import { typedForm } from "./lib/dates";
 
 async function rows(): Promise<HTMLElement[]> {
   return screen.findAllByTestId("patient-row");
@@ -242,7 +243,7 @@ describe("patient page", () => {
     expect(screen.getByTestId("no-referrals")).toBeTruthy();
 
     await user.click(byId("add-referral"));
-    expect(byId<HTMLInputElement>("receivedDate").value).toBe(todayIso());
+    expect(byId<HTMLInputElement>("receivedDate").value).toBe(typedForm(todayIso(), "dd/mm/yyyy"));
     // Saving with no reason shows the field error and creates nothing.
     await user.click(byId("save-referral"));
     expect((await screen.findByText("Choose at least one reason for the referral.")).id).toBe("reasons-error");
@@ -321,7 +322,9 @@ describe("labels", () => {
       expect(label, key).not.toBeNull();
     }
     expect(screen.getByLabelText("Given name (required)")).toBe(byId("givenName"));
-    expect(byId("dateOfBirth").getAttribute("type")).toBe("date");
+    // A text field read the practice's way, not the webview's locale-bound date input.
+    expect(byId("dateOfBirth").getAttribute("type")).toBe("text");
+    expect(screen.getByLabelText("Date of birth (dd/mm/yyyy) (required)")).toBe(byId("dateOfBirth"));
     expect(byId<HTMLSelectElement>("preferredContact").options[0].textContent).toBe("Not set");
   });
 });

@@ -187,6 +187,8 @@ pub(crate) fn real_window_tests(
     let (viewer_path, opened) = stand_in_pdf_viewer(root, name)?;
     let (_xvfb, display) = start_xvfb()?;
 
+    let locales = us_english_locale(root)?;
+
     let port = free_port()?;
     let driver = crate::setup::which("tauri-driver").context("tauri-driver is not installed")?;
     let _driver = Guard(
@@ -201,6 +203,11 @@ pub(crate) fn real_window_tests(
             // "Print" opens the PDF with xdg-open: a stand-in notes which file it was.
             .env("PATH", &viewer_path)
             .env("WAYMARK_E2E_OPENED", &opened)
+            // A computer left at US English while the practice is in the UK: the
+            // webview's own date inputs followed this locale and swapped day and month.
+            .env("LOCPATH", &locales)
+            .env("LANG", US_ENGLISH)
+            .env("LC_ALL", US_ENGLISH)
             .stdout(Stdio::null())
             .spawn()
             .context("starting tauri-driver")?,
@@ -232,10 +239,32 @@ pub(crate) fn real_window_tests(
             .env("WAYMARK_E2E_SCREENSHOTS", &shots)
             .env("WAYMARK_E2E_LOG_DIR", &logs)
             .env("WAYMARK_E2E_OPENED", &opened)
+            .env("WAYMARK_E2E_LOCALE", US_ENGLISH)
             .current_dir(root),
     )?;
     eprintln!("Screenshots of the run: {}", shots.display());
     Ok(())
+}
+
+/// The locale the app runs in for the real-window tests.
+const US_ENGLISH: &str = "en_US.UTF-8";
+
+/// Compiles the US English locale into `target/xtask/locales` (no root needed, unlike
+/// `locale-gen`; the sources come with Debian's `locales` package) and returns the
+/// folder, for `LOCPATH`.
+fn us_english_locale(root: &Path) -> Result<std::path::PathBuf> {
+    let dir = root.join("target/xtask/locales");
+    let locale = dir.join(US_ENGLISH);
+    if !locale.join("LC_TIME").is_file() {
+        std::fs::create_dir_all(&dir)?;
+        step(
+            "Compile the en_US.UTF-8 locale for the real-window tests",
+            Command::new("localedef")
+                .args(["-i", "en_US", "-f", "UTF-8"])
+                .arg(&locale),
+        )?;
+    }
+    Ok(dir)
 }
 
 /// A stand-in `xdg-open` (the system's "open this file" on Linux, which the opener

@@ -38,6 +38,8 @@ const TEST_PACKAGES: &[&str] = &[
     "poppler-utils",
     "qpdf",
     "zbar-tools",
+    // The sources of the en_US locale the real-window tests run in (see `real`).
+    "locales",
 ];
 
 /// What the Windows and macOS checks add on Linux (see `cross`): the MinGW-w64 C

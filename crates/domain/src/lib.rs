@@ -49,6 +49,7 @@ pub struct UnknownValue {
 
 pub mod audit;
 pub mod contact;
+pub mod dates;
 pub mod directory;
 pub mod hsds;
 pub mod nhs;
@@ -66,6 +67,7 @@ pub mod validation;
 
 pub use audit::AuditAction;
 pub use contact::{ContactFields, ContactInput, ContactKind};
+pub use dates::{read_date, DateError, DateUse};
 pub use directory::{CostBand, JoinMethod, ServiceFields, ServiceInput, ServiceStatus, Weekday};
 pub use nhs::{NhsNumber, NhsNumberError};
 pub use outcomes::{Band, Instrument, MeasureFields, MeasureInput, Scale, ScaleScore, Timepoint};
@@ -77,7 +79,8 @@ pub use prescription::{
     PrescriptionItemInput,
 };
 pub use referral::{
-    ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus, StatusChange,
+    status_after, ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus,
+    StatusCause, StatusChange,
 };
 pub use report::{Period, ReportTable};
 pub use sheet::{PrescriptionSheet, SheetGoal, SheetItem};

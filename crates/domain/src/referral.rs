@@ -68,6 +68,33 @@ crate::string_enum!(ReferralStatus {
     Closed => "closed",
 });
 
+/// What moved an episode's status: a person, or the work recorded against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusCause {
+    Person,
+    Conversation,
+    Prescription,
+}
+
+crate::string_enum!(StatusCause {
+    Person => "person",
+    Conversation => "conversation",
+    Prescription => "prescription",
+});
+
+/// Where recorded work moves an episode by itself: the first conversation makes a new
+/// referral "contacted", the first prescription makes a new or contacted one "active".
+/// Nothing moves a closed episode (closing and reopening are a person's decisions) or
+/// moves one back.
+pub fn status_after(current: ReferralStatus, cause: StatusCause) -> Option<ReferralStatus> {
+    use ReferralStatus::{Active, Contacted, New};
+    match (current, cause) {
+        (New, StatusCause::Conversation) => Some(Contacted),
+        (New | Contacted, StatusCause::Prescription) => Some(Active),
+        _ => None,
+    }
+}
+
 /// SNOMED CT concept for the GP record: "Referral to social prescribing service".
 pub const SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING: (&str, &str) =
     ("871731000000106", "Referral to social prescribing service");
@@ -199,6 +226,24 @@ impl StatusChange {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn work_moves_an_episode_forward_and_never_a_closed_one() {
+        use ReferralStatus::*;
+        let conv = StatusCause::Conversation;
+        let rx = StatusCause::Prescription;
+        assert_eq!(status_after(New, conv), Some(Contacted));
+        assert_eq!(status_after(Contacted, conv), None);
+        assert_eq!(status_after(Active, conv), None);
+        assert_eq!(status_after(Closed, conv), None);
+        assert_eq!(status_after(New, rx), Some(Active));
+        assert_eq!(status_after(Contacted, rx), Some(Active));
+        assert_eq!(status_after(Active, rx), None);
+        assert_eq!(status_after(Closed, rx), None);
+        for s in ReferralStatus::ALL {
+            assert_eq!(status_after(*s, StatusCause::Person), None);
+        }
+    }
+
     use super::*;
 
     fn today() -> NaiveDate {

@@ -27,7 +27,10 @@ impl Period {
             if parsed.is_none() {
                 e.push(
                     field,
-                    format!("{label} must be a date written as year-month-day, e.g. 2026-04-01."),
+                    format!(
+                        "{label} is not a date Waymark can read. {}",
+                        crate::validation::DATE_HELP
+                    ),
                 );
             }
             parsed

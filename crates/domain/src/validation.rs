@@ -209,6 +209,11 @@ pub(crate) fn optional_email(
     Some(email)
 }
 
+/// What to do about a date that could not be read (the date field beside the form has
+/// already said why, in the practice's terms).
+pub const DATE_HELP: &str =
+    "Type it as the field's label shows (day, month and year in the order given there).";
+
 /// Earliest date accepted anywhere in casework: nobody alive was born before it, and
 /// no referral predates it.
 pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
@@ -233,7 +238,7 @@ pub(crate) fn past_date(
     let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") else {
         errors.push(
             field,
-            format!("{label} must be a date written as year-month-day, e.g. 1987-03-14."),
+            format!("{label} is not a date Waymark can read. {DATE_HELP}"),
         );
         return None;
     };
@@ -264,13 +269,11 @@ pub(crate) fn optional_date(
     let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") else {
         errors.push(
             field,
-            format!("{label} must be a date written as year-month-day, e.g. 2026-12-01."),
+            format!("{label} is not a date Waymark can read. {DATE_HELP}"),
         );
         return None;
     };
-    let latest = today
-        .checked_add_months(chrono::Months::new(120))
-        .unwrap_or(NaiveDate::MAX);
+    let latest = crate::dates::latest_planned(today);
     if date < EARLIEST_DATE || date > latest {
         errors.push(
             field,

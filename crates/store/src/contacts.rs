@@ -72,6 +72,15 @@ impl Contacts<'_> {
             ],
         )?;
         let id = tx.last_insert_rowid();
+        // The first conversation moves a new episode to "contacted".
+        crate::referrals::advance(
+            &tx,
+            self.db.actor,
+            patient_id,
+            f.referral_id,
+            waymark_domain::StatusCause::Conversation,
+            f.contact_date,
+        )?;
         caseload::refresh(&tx, patient_id)?;
         audit::record(
             &tx,

@@ -46,7 +46,7 @@ pub use db::Database;
 pub use error::{Error, Result};
 pub use key::{CredentialVault, DbKey, KeyVault};
 pub use patients::{EpisodeFilter, Patient, PatientPage, PatientQuery, PatientSummary};
-pub use referrals::Referral;
+pub use referrals::{Referral, StatusEvent};
 
 /// The current time as stored: UTC, RFC 3339, whole seconds.
 pub(crate) fn now() -> String {

@@ -50,6 +50,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0006_directory_sources.sql"),
         then: None,
     },
+    Migration {
+        version: 7,
+        name: "referral events",
+        sql: include_str!("../migrations/0007_referral_events.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema this build knows.

@@ -99,6 +99,15 @@ impl Prescriptions<'_> {
                 params![id, item.service_id, item.personal_note, date_text(f.prescribed_date), position],
             )?;
         }
+        // The first prescription moves a new or contacted episode to "active".
+        crate::referrals::advance(
+            &tx,
+            self.db.actor,
+            patient_id,
+            f.referral_id,
+            waymark_domain::StatusCause::Prescription,
+            f.prescribed_date,
+        )?;
         caseload::refresh(&tx, patient_id)?;
         audit::record(
             &tx,

@@ -3,7 +3,10 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
-use waymark_domain::{ReferralFields, ReferralInput, ReferralReason, ReferralStatus, StatusChange};
+use waymark_domain::{
+    status_after, ReferralFields, ReferralInput, ReferralReason, ReferralStatus, StatusCause,
+    StatusChange,
+};
 
 use crate::audit::{self, AuditAction};
 use crate::db::Database;
@@ -11,6 +14,8 @@ use crate::error::{Error, Result};
 use crate::{date_text, now, parse_date, parse_optional_date};
 
 const ENTITY: &str = "referral";
+/// The audit log's name for a status the work moved by itself, apart from a person's.
+pub const AUTO_STATUS_ENTITY: &str = "referral_auto_status";
 
 /// A stored referral.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +28,21 @@ pub struct Referral {
     pub closed_date: Option<NaiveDate>,
     /// The support plan's "what matters to you" (set through `plans()`).
     pub what_matters: Option<String>,
+    /// Each move of its status, oldest first (recorded from schema 7 on).
+    pub history: Vec<StatusEvent>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// One move of an episode's status, and what made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusEvent {
+    /// The day of the conversation or prescription that moved it, or of a person's change.
+    pub date: NaiveDate,
+    pub from: ReferralStatus,
+    pub to: ReferralStatus,
+    pub cause: StatusCause,
+    pub staff_name: Option<String>,
 }
 
 /// Handle for the referrals table.
@@ -134,6 +152,17 @@ impl Referrals<'_> {
                 now()
             ],
         )?;
+        if before.status != change.status {
+            record_event(
+                &tx,
+                id,
+                today,
+                before.status,
+                change.status,
+                StatusCause::Person,
+                self.db.actor,
+            )?;
+        }
         crate::caseload::refresh(&tx, before.patient_id)?;
         audit::record(
             &tx,
@@ -211,6 +240,105 @@ pub(crate) fn check_referral_of(
         }),
         Err(e) => Err(e),
     }
+}
+
+/// Moves the episode forward when work is recorded against it (see
+/// [`waymark_domain::status_after`]), inside the transaction that records the work, and
+/// audits the move as automatic. `referral_id` is the episode the work names, or else
+/// the patient's latest. Returns the new status when it moved.
+pub(crate) fn advance(
+    conn: &Connection,
+    actor: Option<i64>,
+    patient_id: i64,
+    referral_id: Option<i64>,
+    cause: StatusCause,
+    date: NaiveDate,
+) -> Result<Option<ReferralStatus>> {
+    let episode = match referral_id {
+        Some(id) => {
+            let status: String =
+                conn.query_row("SELECT status FROM referrals WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+            Some((id, status))
+        }
+        None => latest_episode(conn, patient_id)?,
+    };
+    let Some((id, status)) = episode else {
+        return Ok(None);
+    };
+    let from: ReferralStatus = status.parse()?;
+    let Some(to) = status_after(from, cause) else {
+        return Ok(None);
+    };
+    conn.execute(
+        "UPDATE referrals SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, to.as_str(), now()],
+    )?;
+    record_event(conn, id, date, from, to, cause, actor)?;
+    audit::record(
+        conn,
+        actor,
+        AuditAction::Update,
+        AUTO_STATUS_ENTITY,
+        Some(id),
+        Some(patient_id),
+    )?;
+    Ok(Some(to))
+}
+
+fn record_event(
+    conn: &Connection,
+    referral_id: i64,
+    date: NaiveDate,
+    from: ReferralStatus,
+    to: ReferralStatus,
+    cause: StatusCause,
+    actor: Option<i64>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO referral_events (referral_id, event_date, from_status, to_status, cause,
+            staff_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            referral_id,
+            date_text(date),
+            from.as_str(),
+            to.as_str(),
+            cause.as_str(),
+            actor,
+            now()
+        ],
+    )?;
+    Ok(())
+}
+
+fn history(conn: &Connection, referral_id: i64) -> Result<Vec<StatusEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.event_date, e.from_status, e.to_status, e.cause, s.display_name
+         FROM referral_events e LEFT JOIN staff s ON s.id = e.staff_id
+         WHERE e.referral_id = ?1 ORDER BY e.id",
+    )?;
+    let rows = stmt.query_map([referral_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (date, from, to, cause, staff_name) = row?;
+        Ok(StatusEvent {
+            date: parse_date(&date)?,
+            from: from.parse()?,
+            to: to.parse()?,
+            cause: cause.parse()?,
+            staff_name,
+        })
+    })
+    .collect()
 }
 
 /// The patient's latest episode (by received date): its id and status.
@@ -311,6 +439,7 @@ fn read(conn: &Connection, id: i64) -> Result<Referral> {
         closure_reason: reason,
         closed_date: parse_optional_date(closed)?,
         what_matters,
+        history: history(conn, id)?,
         created_at: created,
         updated_at: updated,
     })

@@ -29,8 +29,17 @@ pub(crate) fn session_dto(db: &Database, s: &state::Session) -> Result<Session, 
         locked: s.locked,
         idle_minutes: db.idle_minutes()?,
         follow_up_weeks: db.follow_up_weeks()?,
+        date_pattern: practice_country(db)?.date_pattern().to_owned(),
         backup_reminder,
     })
+}
+
+/// The practice's country, which decides how dates are typed; the UK's until the
+/// practice is set up.
+pub(crate) fn practice_country(db: &Database) -> Result<waymark_domain::Country, ApiError> {
+    Ok(db
+        .practice()?
+        .map_or(waymark_domain::Country::Uk, |p| p.country))
 }
 
 #[tauri::command(async)]
@@ -137,6 +146,10 @@ pub fn lock(state: State<'_, AppState>) -> Result<Session, ApiError> {
 
 /// Unlocks with the signed-in staff member's passphrase (a sign-in, rate-limited and
 /// audited like any other).
+/// What the lock screen says when the passphrase is wrong.
+pub(crate) const UNLOCK_FAILED: &str =
+    "That passphrase is not right. Try again, or sign out and sign in again.";
+
 #[tauri::command(async)]
 pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Session, ApiError> {
     state.with_db(|db, session| {
@@ -148,7 +161,15 @@ pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Session,
         };
         let staff = db
             .staff()
-            .sign_in(&s.staff.username, &passphrase, chrono::Utc::now())?;
+            .sign_in(&s.staff.username, &passphrase, chrono::Utc::now())
+            .map_err(|e| match e {
+                // The lock screen asks only for the passphrase: the sign-in message
+                // about a username would point at a field it does not have.
+                waymark_store::Error::SignInFailed => {
+                    ApiError::new(ErrorCode::SignInFailed, UNLOCK_FAILED)
+                }
+                other => ApiError::from(other),
+            })?;
         s.staff = staff;
         s.locked = false;
         state.touch();

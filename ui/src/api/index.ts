@@ -5,6 +5,8 @@ import type { ApiError } from "./bindings/ApiError";
 import type { BackupProgress } from "./bindings/BackupProgress";
 import type { Barrier } from "./bindings/Barrier";
 import type { Contact } from "./bindings/Contact";
+import type { DateReading } from "./bindings/DateReading";
+import type { DateUse } from "./bindings/DateUse";
 import type { ContactInput } from "./bindings/ContactInput";
 import type { ContactPage } from "./bindings/ContactPage";
 import type { DirectoryFacets } from "./bindings/DirectoryFacets";
@@ -52,6 +54,8 @@ import type { StaffMember } from "./bindings/StaffMember";
 
 export interface Api {
   appStatus(): Promise<AppStatus>;
+  /** A typed date read the practice's way, whatever the computer's locale. */
+  readDate(text: string, purpose: DateUse): Promise<DateReading>;
   /** Facts about the installation and recent log lines for support; no patient data. */
   diagnostics(): Promise<string>;
   setupComplete(input: SetupInput): Promise<SetupResult>;
@@ -234,6 +238,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const tauriApi: Api = {
   appStatus: () => call("app_status"),
+  readDate: (text, purpose) => call("date_read", { text, purpose }),
   diagnostics: () => call("diagnostics"),
   setupComplete: (input) => call("setup_complete", { input }),
   signIn: (username, passphrase) => call("sign_in", { username, passphrase }),

@@ -6,6 +6,8 @@ import type { ApiError } from "./bindings/ApiError";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { AuditAction } from "./bindings/AuditAction";
 import type { AuditEntry } from "./bindings/AuditEntry";
+import type { DateReading } from "./bindings/DateReading";
+import type { DateUse } from "./bindings/DateUse";
 import type { AuditPage } from "./bindings/AuditPage";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { BackupOverview } from "./bindings/BackupOverview";
@@ -162,7 +164,7 @@ export function pastDate(e: Errors, field: string, label: string, value: string,
     return null;
   }
   if (!isRealDate(v)) {
-    e.push(field, `${label} must be a date written as year-month-day, e.g. 1987-03-14.`);
+    e.push(field, `${label} is not a date Waymark can read. Type it as the field's label shows (day, month and year in the order given there).`);
     return null;
   }
   if (v > today) {
@@ -608,6 +610,7 @@ export class MockApi implements Api {
       locked: this.locked,
       idleMinutes: this.idleMinutes,
       followUpWeeks: this.followUpWeeks,
+      datePattern: this.practice?.country === "us" ? "mm/dd/yyyy" : "dd/mm/yyyy",
       backupReminder: me.role === "admin" ? this.backupReminder() : null,
       integrityWarning: me.role === "admin" ? this.integrityWarning : null,
     };
@@ -707,6 +710,35 @@ export class MockApi implements Api {
       setupNeeded: ready && this.setupNeeded,
       session: ready ? this.session() : null,
     });
+  }
+
+  /** A stand-in for the domain's date reader (crates/domain/src/dates.rs, which has the
+   * rules and their tests): ISO, or numbers in the practice's order with a four-digit
+   * year, checked for range. Enough for the screens' tests. */
+  async readDate(text: string, purpose: DateUse): Promise<DateReading> {
+    this.log("date_read", { text, purpose });
+    this.requireSession();
+    const us = this.practice?.country === "us";
+    const fail = (error: string): DateReading => ({ iso: null, words: null, error });
+    const t = text.trim();
+    if (!t) return fail("Enter a date.");
+    let y: number, m: number, d: number;
+    const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+    const typed = /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d+)$/.exec(t);
+    if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    else if (typed) {
+      if (typed[3].length !== 4) return fail("Write the year in full, with four digits.");
+      [y, m, d] = us
+        ? [Number(typed[3]), Number(typed[1]), Number(typed[2])]
+        : [Number(typed[3]), Number(typed[2]), Number(typed[1])];
+    } else return fail(`Write the date as ${us ? "mm/dd/yyyy" : "dd/mm/yyyy"} (or yyyy-mm-dd).`);
+    const date = new Date(Date.UTC(y, m - 1, d));
+    if (m < 1 || m > 12 || date.getUTCDate() !== d) return fail("That date does not exist.");
+    const out = `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+    if (out < "1900-01-01") return fail("That is before 1900: check the year.");
+    if (purpose !== "any" && out > todayIso()) return fail("That date is in the future.");
+    const month = date.toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
+    return { iso: out, words: us ? `${month} ${d}, ${y}` : `${d} ${month} ${y}`, error: null };
   }
 
   async setupComplete(input: SetupInput): Promise<SetupResult> {
@@ -820,7 +852,7 @@ export class MockApi implements Api {
     if (!me.active || me.passphrase !== passphrase) {
       me.failures++;
       this.record("sign_in_failed", "staff", me.id, null, null);
-      throw err("sign_in_failed", "That passphrase is not right.");
+      throw err("sign_in_failed", "That passphrase is not right. Try again, or sign out and sign in again.");
     }
     me.failures = 0;
     this.locked = false;
@@ -1392,6 +1424,7 @@ export class MockApi implements Api {
       closureReason: null,
       closedDate: null,
       whatMatters: null,
+      history: [],
       createdAt: now,
       updatedAt: now,
     };
@@ -1421,6 +1454,9 @@ export class MockApi implements Api {
       e.throwIfAny();
     }
     const r = this.findReferral(id);
+    if (r.status !== status) {
+      r.history.push({ date: this.today, from: r.status, to: status, cause: "person", staffName: this.me()?.displayName ?? null });
+    }
     r.status = status;
     r.closureReason = reason;
     r.closedDate = status === "closed" ? this.today : null;
@@ -1505,6 +1541,20 @@ export class MockApi implements Api {
     return periodReport({ referrals, contacts, prescriptions, measures, services: this.dir.services }, period.from, period.to);
   }
 
+  /** As `referrals::advance`: the first conversation makes a new episode "contacted", the
+   * first prescription a new or contacted one "active"; a closed one is never moved. */
+  private advance(patientId: number, referralId: number | null, cause: "conversation" | "prescription", date: string) {
+    const r = referralId !== null ? this.findReferral(referralId) : this.referralsOf(patientId)[0];
+    if (!r) return;
+    const to: ReferralStatus | null =
+      cause === "conversation" ? (r.status === "new" ? "contacted" : null) : r.status === "new" || r.status === "contacted" ? "active" : null;
+    if (!to) return;
+    r.history.push({ date, from: r.status, to, cause, staffName: this.me()?.displayName ?? null });
+    r.status = to;
+    r.updatedAt = this.now();
+    this.record("update", "referral_auto_status", r.id, patientId);
+  }
+
   async contactCreate(patientId: number, input: ContactInput): Promise<Contact> {
     this.log("contact_create", { patientId, input });
     const me = this.requireSession();
@@ -1513,6 +1563,7 @@ export class MockApi implements Api {
     if (f.referralId !== null) this.referralOf(f.referralId, patientId);
     const c: Contact = { id: this.nextContactId++, patientId, ...f, staffName: me.displayName };
     this.contacts.push(c);
+    this.advance(patientId, f.referralId, "conversation", f.contactDate);
     this.record("create", "contact", c.id, patientId);
     return clone(c);
   }
@@ -1646,6 +1697,7 @@ export class MockApi implements Api {
       })),
     };
     this.prescriptions.push(p);
+    this.advance(patientId, f.referralId, "prescription", f.prescribedDate);
     this.record("create", "prescription", p.id, patientId);
     return clone(this.readPrescription(p));
   }
@@ -1980,7 +2032,7 @@ function optionalDate(e: Errors, field: string, label: string, value: string, to
   const v = value.trim();
   if (v === "") return null;
   if (!isRealDate(v)) {
-    e.push(field, `${label} must be a date written as year-month-day, e.g. 2026-12-01.`);
+    e.push(field, `${label} is not a date Waymark can read. Type it as the field's label shows (day, month and year in the order given there).`);
     return null;
   }
   if (v < "1900-01-01" || v > addMonths(today, 120)) {

@@ -111,7 +111,7 @@ const MAX_PERIOD_YEARS = 20;
 function reportDate(e: Errors, field: string, label: string, value: string): string | null {
   const v = value.trim();
   if (isRealDate(v)) return v;
-  e.push(field, `${label} must be a date written as year-month-day, e.g. 2026-04-01.`);
+  e.push(field, `${label} is not a date Waymark can read. Type it as the field's label shows (day, month and year in the order given there).`);
   return null;
 }
 

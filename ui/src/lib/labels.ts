@@ -12,6 +12,7 @@ import type { PreferredContact } from "../api/bindings/PreferredContact";
 import type { ReferralReason } from "../api/bindings/ReferralReason";
 import type { ReferralSource } from "../api/bindings/ReferralSource";
 import type { ReferralStatus } from "../api/bindings/ReferralStatus";
+import type { StatusCause } from "../api/bindings/StatusCause";
 import type { Role } from "../api/bindings/Role";
 import type { Timepoint } from "../api/bindings/Timepoint";
 
@@ -54,6 +55,13 @@ export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {
   contacted: "Contacted",
   active: "Active",
   closed: "Closed",
+};
+
+/** What moved a referral's status, as its timeline says it. */
+export const STATUS_CAUSE_LABELS: Record<StatusCause, string> = {
+  person: "changed by hand",
+  conversation: "automatically, when the first conversation was logged",
+  prescription: "automatically, when the first prescription was made",
 };
 
 export const CONTACT_KIND_LABELS: Record<ContactKind, string> = {

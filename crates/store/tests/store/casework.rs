@@ -427,7 +427,6 @@ fn caseload_filters_by_episode_overdue_and_silence() {
         .create(&patient("Łukasz", "Wójcik", "1980-02-02", ""), today())
         .unwrap();
     let r = db.referrals().create(zoe.id, &referral(), today()).unwrap();
-    db.referrals().create(sio.id, &referral(), today()).unwrap();
     db.referrals()
         .set_status(
             r.id,
@@ -456,6 +455,9 @@ fn caseload_filters_by_episode_overdue_and_silence() {
             today(),
         )
         .unwrap();
+    // Referred after that conversation, so it stays new (a conversation on an episode
+    // moves a new one to "contacted").
+    db.referrals().create(sio.id, &referral(), today()).unwrap();
 
     assert_eq!(
         caseload(
@@ -633,4 +635,128 @@ fn contacts_page_newest_first() {
     );
     assert!(matches!(bad, Err(Error::Validation(_))));
     assert_eq!(db.contacts().list(p.id, 10, 0).unwrap().total, 30);
+}
+
+/// The episode's status follows the work: the first conversation makes a new referral
+/// "contacted", the first prescription makes it "active"; each move is on the referral's
+/// history and audited as automatic. A closed episode is left for a person to reopen.
+#[test]
+fn the_episode_status_follows_the_work_and_a_closed_one_waits_for_a_person() {
+    let (_dir, db) = with_directory();
+    let p = db.patients().create(&zoe(), today()).unwrap();
+    let r = db.referrals().create(p.id, &referral(), today()).unwrap();
+    assert_eq!(r.status, ReferralStatus::New);
+    assert!(r.history.is_empty());
+    let talk = |referral_id: Option<i64>, date: &str| {
+        db.contacts()
+            .create(
+                p.id,
+                &ContactInput {
+                    referral_id,
+                    contact_date: date.into(),
+                    kind: ContactKind::Phone,
+                    minutes: String::new(),
+                    notes: String::new(),
+                },
+                today(),
+            )
+            .unwrap()
+    };
+
+    // A conversation that names no referral counts for the latest one.
+    talk(None, "2026-11-18");
+    let after_talk = db.referrals().get(r.id).unwrap();
+    assert_eq!(after_talk.status, ReferralStatus::Contacted);
+    let moved = db.audit_entries(3).unwrap();
+    assert!(
+        moved
+            .iter()
+            .any(|e| e.entity == waymark_store::referrals::AUTO_STATUS_ENTITY
+                && e.action == AuditAction::Update
+                && e.record_id == Some(r.id)
+                && e.patient_id == Some(p.id)),
+        "{moved:?}"
+    );
+    // A second conversation moves nothing more.
+    talk(Some(r.id), "2026-11-19");
+    assert_eq!(db.referrals().get(r.id).unwrap().history.len(), 1);
+
+    let art = service(&db, "Drop-in Art Class");
+    db.prescriptions()
+        .create(p.id, &art_class(r.id, "2026-11-20", "", art), today())
+        .unwrap();
+    let active = db.referrals().get(r.id).unwrap();
+    assert_eq!(active.status, ReferralStatus::Active);
+    let history: Vec<_> = active
+        .history
+        .iter()
+        .map(|e| (e.date.to_string(), e.from, e.to, e.cause))
+        .collect();
+    use waymark_domain::StatusCause::{Conversation, Person, Prescription};
+    assert_eq!(
+        history,
+        [
+            (
+                "2026-11-18".to_owned(),
+                ReferralStatus::New,
+                ReferralStatus::Contacted,
+                Conversation
+            ),
+            (
+                "2026-11-20".to_owned(),
+                ReferralStatus::Contacted,
+                ReferralStatus::Active,
+                Prescription
+            ),
+        ]
+    );
+    // The caseload's summary column follows too.
+    let row = search(&db, "Zo").items.into_iter().next().unwrap();
+    assert_eq!(row.episode_status, Some(ReferralStatus::Active));
+
+    // Closing is a person's decision, and new work leaves a closed episode closed.
+    let closed = db
+        .referrals()
+        .set_status(
+            r.id,
+            &StatusChange::new(ReferralStatus::Closed, Some("Goals met")).unwrap(),
+            today(),
+        )
+        .unwrap();
+    talk(Some(r.id), "2026-11-24");
+    db.prescriptions()
+        .create(p.id, &art_class(r.id, "2026-11-24", "", art), today())
+        .unwrap();
+    let still = db.referrals().get(r.id).unwrap();
+    assert_eq!(still.status, ReferralStatus::Closed);
+    assert_eq!(still.history.len(), closed.history.len());
+    let last = still.history.last().unwrap();
+    assert_eq!(
+        (last.from, last.to, last.cause),
+        (ReferralStatus::Active, ReferralStatus::Closed, Person)
+    );
+
+    // A patient with no referral: a conversation is logged and nothing else happens.
+    let other = db
+        .patients()
+        .create(&patient("Ann", "Lee", "1950-01-01", ""), today())
+        .unwrap();
+    db.contacts()
+        .create(
+            other.id,
+            &ContactInput {
+                referral_id: None,
+                contact_date: "2026-11-20".into(),
+                kind: ContactKind::Phone,
+                minutes: String::new(),
+                notes: String::new(),
+            },
+            today(),
+        )
+        .unwrap();
+    assert!(db
+        .referrals()
+        .list_for_patient(other.id)
+        .unwrap()
+        .is_empty());
 }

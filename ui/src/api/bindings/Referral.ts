@@ -2,5 +2,10 @@
 import type { ReferralReason } from "./ReferralReason";
 import type { ReferralSource } from "./ReferralSource";
 import type { ReferralStatus } from "./ReferralStatus";
+import type { StatusEvent } from "./StatusEvent";
 
-export type Referral = { id: number, patientId: number, receivedDate: string, referrerName: string | null, referrerRole: string | null, referrerOrganisation: string | null, source: ReferralSource, reasons: Array<ReferralReason>, conditions: string | null, status: ReferralStatus, closureReason: string | null, closedDate: string | null, whatMatters: string | null, createdAt: string, updatedAt: string, };
+export type Referral = { id: number, patientId: number, receivedDate: string, referrerName: string | null, referrerRole: string | null, referrerOrganisation: string | null, source: ReferralSource, reasons: Array<ReferralReason>, conditions: string | null, status: ReferralStatus, closureReason: string | null, closedDate: string | null, whatMatters: string | null, 
+/**
+ * Each move of its status, oldest first.
+ */
+history: Array<StatusEvent>, createdAt: string, updatedAt: string, };

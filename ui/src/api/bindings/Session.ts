@@ -11,6 +11,11 @@ export type Session = { staff: StaffMember, locked: boolean, idleMinutes: number
  */
 followUpWeeks: number, 
 /**
+ * How dates are typed at this practice, for the date fields' labels: "dd/mm/yyyy"
+ * in the UK, "mm/dd/yyyy" in the US.
+ */
+datePattern: string, 
+/**
  * For admins: what needs doing about backups (no folder, a failure, an old one).
  */
 backupReminder: string | null, 
