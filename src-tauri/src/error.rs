@@ -37,6 +37,12 @@ pub enum ErrorCode {
     FeedCancelled,
     /// A printout would show some characters as empty boxes; the user decides.
     MissingGlyphs,
+    /// The patient has not agreed to their details being stored: nothing leaves the
+    /// practice for them.
+    ConsentMissing,
+    /// Referral slips would name a patient who has not agreed to share their details
+    /// with providers; the user decides (print without them, or record consent).
+    ShareConsentNeeded,
     SignInFailed,
     SignInLocked,
     NotSignedIn,
@@ -104,6 +110,8 @@ impl From<StoreError> for ApiError {
             StoreError::CaseloadInUse { .. } => ErrorCode::CaseloadInUse,
             StoreError::ImportInvalid(_) => ErrorCode::ImportInvalid,
             StoreError::SignInFailed => ErrorCode::SignInFailed,
+            StoreError::ConsentToStoreMissing => ErrorCode::ConsentMissing,
+            StoreError::ConsentToShareNeeded => ErrorCode::ShareConsentNeeded,
             StoreError::AlreadySetUp | StoreError::LastAdmin => ErrorCode::Forbidden,
             StoreError::NoCaseload { .. } => ErrorCode::DatabaseMissing,
             StoreError::SignInLocked { .. } | StoreError::SignInSlowed { .. } => {

@@ -213,6 +213,9 @@ async fn register(
     if !nhs.is_empty() {
         type_into(c, "#nhsNumber", nhs).await?;
     }
+    // They agree to the practice storing their details (without it nothing of theirs
+    // can be printed or saved).
+    click(c, "#consentStore").await?;
     click(c, "#save-patient").await?;
     Ok(())
 }

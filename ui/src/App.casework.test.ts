@@ -399,7 +399,8 @@ describe("printing the prescription", () => {
   /** A patient with one saved prescription of the co-op and the yoga, and the page open. */
   async function prescribed(patient: typeof ZOE, name: RegExp) {
     const api = practice();
-    const [p] = await seed(api, patient);
+    // Printing needs the patient's consent to their details being stored.
+    const [p] = await seed(api, { ...patient, consentStore: true });
     await api.prescriptionCreate(p.id, {
       referralId: null,
       prescribedDate: todayIso(),
@@ -421,9 +422,44 @@ describe("printing the prescription", () => {
     await user.click(within(rx).getByTestId("print"));
     await waitFor(() => expect(within(rx).getByTestId("print-status").textContent).toContain("Opened in your PDF viewer"));
     expect(api.printed).toEqual([
-      { id, choice: { paper: null, largePrint: false, allowMissingGlyphs: false }, path: expect.stringContaining("/prints/") },
+      { id, choice: { paper: null, largePrint: false, allowMissingGlyphs: false, slips: "ask" }, path: expect.stringContaining("/prints/") },
     ]);
     expect(api.audit.at(-1)).toMatchObject({ action: "print", entity: "prescription", recordId: id, patientId: patient.id });
+  });
+
+  it("prints nothing for a patient who has not agreed to their details being stored", async () => {
+    const { api, user, rx, patient } = await prescribed(ZOE, /Zoë/);
+    api.patients[0].consentStoreDate = null;
+    await user.click(within(rx).getByTestId("print"));
+    const refused = await within(rx).findByTestId("print-error");
+    expect(refused.textContent).toContain("has not agreed to the practice storing their details");
+    expect(within(rx).queryByTestId("slips-leave-out")).toBeNull();
+    expect(api.printed).toHaveLength(0);
+    expect(api.audit.some((a) => a.action === "print" && a.patientId === patient.id)).toBe(false);
+  });
+
+  it("asks before printing referral slips for a patient who has not agreed to share, and audits the answer", async () => {
+    const { api, user, rx, patient, id } = await prescribed(ZOE, /Zoë/);
+    // The co-op takes referrals from the practice: its slip names the patient.
+    service(api, CO_OP).joinMethod = "direct_referral";
+    await user.click(within(rx).getByTestId("print"));
+    expect((await within(rx).findByTestId("print-error")).textContent).toContain("not agreed to share their details");
+    expect(api.printed).toHaveLength(0);
+
+    await user.click(within(rx).getByTestId("slips-leave-out"));
+    await waitFor(() => expect(api.printed).toHaveLength(1));
+    expect(api.printed[0].choice.slips).toBe("leave_out");
+    expect(api.audit.at(-1)).toMatchObject({ action: "print", entity: "prescription_without_slips", recordId: id });
+    expect(api.patients[0].consentShareDate).toBeNull();
+
+    await user.click(within(rx).getByTestId("print"));
+    await user.click(await within(rx).findByTestId("slips-consent-verbal"));
+    await waitFor(() => expect(api.printed).toHaveLength(2));
+    expect(api.patients[0].consentShareDate).toBe(todayIso());
+    expect(api.audit.slice(-2)).toMatchObject([
+      { action: "update", entity: "patient_share_consent", patientId: patient.id },
+      { action: "print", entity: "prescription", recordId: id },
+    ]);
   });
 
   it("finds the patient when a provider quotes the printed reference code back", async () => {
@@ -447,7 +483,7 @@ describe("printing the prescription", () => {
     expect(api.saved.at(-1)).toMatchObject({ what: "prescription" });
     expect(api.calls.find((c) => c.command === "prescription_save_pdf")?.args).toEqual({
       id,
-      choice: { paper: "letter", largePrint: true, allowMissingGlyphs: false },
+      choice: { paper: "letter", largePrint: true, allowMissingGlyphs: false, slips: "ask" },
     });
 
     // Cancelling the save dialog saves nothing and prints nothing.

@@ -71,7 +71,7 @@ pub use dates::{read_date, DateError, DateUse};
 pub use directory::{CostBand, JoinMethod, ServiceFields, ServiceInput, ServiceStatus, Weekday};
 pub use nhs::{NhsNumber, NhsNumberError};
 pub use outcomes::{Band, Instrument, MeasureFields, MeasureInput, Scale, ScaleScore, Timepoint};
-pub use patient::{PatientFields, PatientInput, PatientStatus, PreferredContact};
+pub use patient::{ConsentHow, PatientFields, PatientInput, PatientStatus, PreferredContact};
 pub use plan::{GoalFields, GoalInput, GoalStatus, StepFields, StepInput};
 pub use practice::{Country, PracticeFields, PracticeInput};
 pub use prescription::{

@@ -8,6 +8,20 @@ use crate::validation::{
     ValidationErrors,
 };
 
+/// How a patient gave their consent, when it is recorded at the moment it is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentHow {
+    /// Said so to the link worker.
+    Verbal,
+    /// Signed or wrote it.
+    Written,
+}
+
+crate::string_enum!(ConsentHow {
+    Verbal => "verbal",
+    Written => "written",
+});
+
 /// How the patient prefers to be contacted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PreferredContact {

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::{PracticeFields, ServiceFields};
+use crate::{JoinMethod, PracticeFields, ServiceFields};
 
 /// Everything printed on one patient's social prescription.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,20 @@ pub struct PrescriptionSheet {
     /// The agreed goals still being worked on or achieved (dropped ones are left off).
     pub goals: Vec<SheetGoal>,
     pub items: Vec<SheetItem>,
+    /// Whether the referral slips print. A slip hands the patient's name to the
+    /// provider, so it prints only for a patient who agreed to share their details with
+    /// providers, unless the link worker chose to print without them.
+    pub slips: bool,
+}
+
+impl PrescriptionSheet {
+    /// Whether any activity is one the link worker refers to directly, which prints a
+    /// slip naming the patient for the provider.
+    pub fn has_slips(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| i.service.join_method == JoinMethod::DirectReferral)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

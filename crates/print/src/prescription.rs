@@ -101,7 +101,9 @@ pub fn prescription_pdf(
     page.what_matters(&mut doc);
     page.activities(&mut doc);
     page.check_in(&mut doc);
-    page.slips(&mut doc);
+    if page.sheet.slips {
+        page.slips(&mut doc);
+    }
 
     let practice = printable(&sheet.practice.name);
     let reference = wording

@@ -364,6 +364,26 @@ fn twelve_activities_take_two_or_three_pages_and_no_activity_is_split() {
     }
 }
 
+/// A prescription printed without its slips (the patient has not agreed to share their
+/// details with providers) keeps every activity, its "direct referral" wording and the
+/// reference, but no slip naming the patient for a provider.
+#[test]
+fn without_slips_no_page_hands_the_patients_name_to_a_provider() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = common::twelve(Country::Uk);
+    assert!(sheet.has_slips());
+    sheet.slips = false;
+    let rendered = render(&sheet, Paper::A4, false);
+    let file = save(dir.path(), "no-slips.pdf", &rendered);
+    let all = text(&file, None);
+    assert!(!all.contains("Referral slip"), "{all}");
+    assert!(!all.contains("This is to introduce"), "{all}");
+    assert!(all.contains("Cooking on a Budget"));
+    assert!(all.contains("WM-7K2M-9QXD"));
+    let with = render(&common::twelve(Country::Uk), Paper::A4, false);
+    assert!(rendered.pages <= with.pages);
+}
+
 /// Every sample patient's name, except the CJK one, prints exactly; the CJK one is
 /// reported as missing glyphs so the app can warn before printing.
 #[test]

@@ -14,3 +14,14 @@ CREATE TABLE referral_events (
     created_at   TEXT NOT NULL
 );
 CREATE INDEX referral_events_referral ON referral_events (referral_id, id);
+
+-- How the patient agreed to share their details with providers, when the link worker
+-- records it at the moment a prescription's slips need it.
+ALTER TABLE patients ADD COLUMN consent_share_how TEXT CHECK (consent_share_how IN ('verbal', 'written'));
+-- Consent withdrawn (on the patient's details) takes how it was given with it.
+CREATE TRIGGER patients_share_consent_withdrawn
+AFTER UPDATE OF consent_share_date ON patients
+WHEN NEW.consent_share_date IS NULL AND NEW.consent_share_how IS NOT NULL
+BEGIN
+    UPDATE patients SET consent_share_how = NULL WHERE id = NEW.id;
+END;

@@ -82,6 +82,20 @@ pub enum Error {
     #[error("That username and passphrase do not match an active account.")]
     SignInFailed,
 
+    #[error(
+        "This patient has not agreed to the practice storing their details, so their \
+         prescription cannot be printed or saved. Record their consent on their details \
+         first (Edit), if they give it."
+    )]
+    ConsentToStoreMissing,
+
+    #[error(
+        "This prescription's referral slips give the patient's name to the provider, and \
+         the patient has not agreed to share their details with providers. Print without \
+         the slips, or record their consent now if they give it."
+    )]
+    ConsentToShareNeeded,
+
     #[error("Too many failed sign-ins: this account is locked for {minutes} more minute(s).")]
     SignInLocked { minutes: i64 },
 
@@ -150,6 +164,8 @@ impl Error {
             Error::BackupCancelled => "backup_cancelled",
             Error::ImportInvalid(_) => "import_invalid",
             Error::SignInFailed => "sign_in_failed",
+            Error::ConsentToStoreMissing => "consent_missing",
+            Error::ConsentToShareNeeded => "share_consent_needed",
             Error::AlreadySetUp | Error::LastAdmin => "forbidden",
             Error::NoCaseload { .. } => "database_missing",
             Error::SignInLocked { .. } | Error::SignInSlowed { .. } => "sign_in_locked",

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use waymark_domain::prescription::PrescriptionItemFields;
 use waymark_domain::{
-    Barrier, GoalStatus, ItemStatus, ItemStatusChange, PrescriptionInput, PrescriptionSheet,
-    SheetGoal, SheetItem,
+    Barrier, ConsentHow, GoalStatus, ItemStatus, ItemStatusChange, PrescriptionInput,
+    PrescriptionSheet, SheetGoal, SheetItem,
 };
 
 use crate::audit::{self, AuditAction};
@@ -15,6 +15,24 @@ use crate::error::{Error, Result};
 use crate::{caseload, date_text, now, parse_date, parse_optional_date};
 
 const ENTITY: &str = "prescription";
+/// The audit log's name for a print made without its referral slips, for a patient who
+/// has not agreed to share their details with providers.
+pub const WITHOUT_SLIPS_ENTITY: &str = "prescription_without_slips";
+/// The audit log's name for consent to share recorded at the moment of printing.
+pub const SHARE_CONSENT_ENTITY: &str = "patient_share_consent";
+
+/// What to do about the referral slips of a patient who has not agreed to share their
+/// details with providers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SlipConsent {
+    /// Refuse, so the link worker is asked.
+    #[default]
+    Ask,
+    /// Print without the slips.
+    LeaveOut,
+    /// The patient agrees now: record it, with how it was given, and print the slips.
+    GivenNow(ConsentHow),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prescription {
@@ -125,23 +143,67 @@ impl Prescriptions<'_> {
     /// Gathers what prescription `id` prints, hands it to `render` (which renders and
     /// delivers the PDF), and audits the print once `render` has succeeded: a print
     /// that is refused or fails leaves no "print" row, one that lands always does.
+    ///
+    /// Consent is checked first, since the printout leaves the practice: a patient who
+    /// has not agreed to their details being stored gets no printout at all; one who
+    /// has not agreed to share them with providers gets referral slips (which name them
+    /// to the provider) only as `slips` says, and the choice is audited.
     pub fn print<T, E: From<Error>>(
         &self,
         id: i64,
         today: NaiveDate,
+        slips: SlipConsent,
         render: impl FnOnce(&PrescriptionSheet) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let (sheet, patient_id) = sheet(&self.db.conn, id, today)?;
+        let (mut sheet, patient_id) = sheet(&self.db.conn, id, today)?;
+        let left_out = match consent(&self.db.conn, patient_id, &sheet, slips)? {
+            Slips::AsTheyAre => false,
+            Slips::LeftOut => {
+                sheet.slips = false;
+                true
+            }
+            Slips::RecordConsent(how) => {
+                let tx = self.db.conn.unchecked_transaction().map_err(Error::from)?;
+                tx.execute(
+                    "UPDATE patients SET consent_share_date = ?2, consent_share_how = ?3,
+                        updated_at = ?4 WHERE id = ?1",
+                    params![patient_id, date_text(today), how.as_str(), now()],
+                )
+                .map_err(Error::from)?;
+                audit::record(
+                    &tx,
+                    self.db.actor,
+                    AuditAction::Update,
+                    SHARE_CONSENT_ENTITY,
+                    Some(patient_id),
+                    Some(patient_id),
+                )?;
+                tx.commit().map_err(Error::from)?;
+                false
+            }
+        };
         let out = render(&sheet)?;
         audit::record(
             &self.db.conn,
             self.db.actor,
             AuditAction::Print,
-            ENTITY,
+            if left_out {
+                WITHOUT_SLIPS_ENTITY
+            } else {
+                ENTITY
+            },
             Some(id),
             Some(patient_id),
         )?;
         Ok(out)
+    }
+
+    /// Whether prescription `id` may be printed or saved with `slips` as chosen: the
+    /// refusal `print` would give, without writing anything (asked before a save
+    /// dialog, so nobody picks a file for a printout that will be refused).
+    pub fn check_consent(&self, id: i64, today: NaiveDate, slips: SlipConsent) -> Result<()> {
+        let (sheet, patient_id) = sheet(&self.db.conn, id, today)?;
+        consent(&self.db.conn, patient_id, &sheet, slips).map(|_| ())
     }
 
     /// Records how one prescribed activity went, dated `today`.
@@ -190,6 +252,38 @@ impl Prescriptions<'_> {
         let p = read(&tx, prescription_id)?;
         tx.commit()?;
         Ok(p)
+    }
+}
+
+/// What happens to the slips of a printout.
+enum Slips {
+    AsTheyAre,
+    LeftOut,
+    RecordConsent(ConsentHow),
+}
+
+/// The consent rules for a printout of `sheet` for `patient_id` (see `print`).
+fn consent(
+    conn: &Connection,
+    patient_id: i64,
+    sheet: &PrescriptionSheet,
+    slips: SlipConsent,
+) -> Result<Slips> {
+    let (store, share): (Option<String>, Option<String>) = conn.query_row(
+        "SELECT consent_store_date, consent_share_date FROM patients WHERE id = ?1",
+        [patient_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if store.is_none() {
+        return Err(Error::ConsentToStoreMissing);
+    }
+    if share.is_some() || !sheet.has_slips() {
+        return Ok(Slips::AsTheyAre);
+    }
+    match slips {
+        SlipConsent::Ask => Err(Error::ConsentToShareNeeded),
+        SlipConsent::LeaveOut => Ok(Slips::LeftOut),
+        SlipConsent::GivenNow(how) => Ok(Slips::RecordConsent(how)),
     }
 }
 
@@ -296,6 +390,8 @@ fn sheet(conn: &Connection, id: i64, today: NaiveDate) -> Result<(PrescriptionSh
         what_matters,
         goals,
         items,
+        // Whether they print is decided by `print`, from the patient's consent.
+        slips: true,
     };
     Ok((sheet, p.patient_id))
 }

@@ -9,9 +9,10 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 use ts_rs::TS;
-use waymark_domain::PrescriptionSheet;
+use waymark_domain::{ConsentHow, PrescriptionSheet};
 use waymark_print::wording::PRESCRIPTION_EN;
 use waymark_print::{prescription_pdf, Fonts, Paper, PrintOptions};
+use waymark_store::prescriptions::SlipConsent;
 use waymark_store::print_folder::{PrintFolder, KEEP_FOR};
 
 use crate::commands::today;
@@ -38,6 +39,32 @@ pub struct PrintChoice {
     /// Print even though some characters are not in the font (they show as boxes):
     /// only after the user has seen the warning.
     pub allow_missing_glyphs: bool,
+    /// For a patient who has not agreed to share their details with providers: what to
+    /// do about the referral slips, once the user has been asked.
+    pub slips: SlipChoice,
+}
+
+/// The user's answer about referral slips for a patient who has not agreed to share
+/// their details with providers; `ask` until they have been asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SlipChoice {
+    Ask,
+    LeaveOut,
+    ConsentGivenVerbally,
+    ConsentGivenInWriting,
+}
+
+impl From<SlipChoice> for SlipConsent {
+    fn from(c: SlipChoice) -> Self {
+        match c {
+            SlipChoice::Ask => SlipConsent::Ask,
+            SlipChoice::LeaveOut => SlipConsent::LeaveOut,
+            SlipChoice::ConsentGivenVerbally => SlipConsent::GivenNow(ConsentHow::Verbal),
+            SlipChoice::ConsentGivenInWriting => SlipConsent::GivenNow(ConsentHow::Written),
+        }
+    }
 }
 
 /// The embedded fonts, expanded and parsed on the first print and kept for the rest
@@ -95,12 +122,13 @@ pub fn prescription_print(
     let path = state.with_staff_db(|db| {
         // Clearing old prints must not stop this one; the hourly sweep retries.
         let _ = folder.sweep(KEEP_FOR);
-        db.prescriptions().print(id, today(), |sheet| {
-            let pdf = render(sheet, choice)?;
-            folder
-                .write(&sheet.reference_code, &pdf)
-                .map_err(ApiError::from)
-        })
+        db.prescriptions()
+            .print(id, today(), choice.slips.into(), |sheet| {
+                let pdf = render(sheet, choice)?;
+                folder
+                    .write(&sheet.reference_code, &pdf)
+                    .map_err(ApiError::from)
+            })
     })?;
     tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|e| {
         ApiError::new(
@@ -124,8 +152,12 @@ pub fn prescription_save_pdf(
     id: i64,
     choice: PrintChoice,
 ) -> Result<Option<String>, ApiError> {
-    // Nobody signed in (or a locked screen) gets no dialog.
-    state.with_staff_db(|_| Ok::<_, ApiError>(()))?;
+    // Nobody signed in (or a locked screen) gets no dialog, and neither does a
+    // printout consent would refuse.
+    state.with_staff_db(|db| {
+        db.prescriptions()
+            .check_consent(id, today(), choice.slips.into())
+    })?;
     // Asked before the caseload is locked: the dialog must not hold the database.
     let Some(path) = super::ask_where_to_save(
         &app,
@@ -137,16 +169,17 @@ pub fn prescription_save_pdf(
         return Ok(None);
     };
     let path: PathBuf = state.with_staff_db(|db| {
-        db.prescriptions().print(id, today(), |sheet| {
-            let pdf = render(sheet, choice)?;
-            std::fs::write(&path, pdf).map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Storage,
-                    format!("The PDF could not be saved there: {e}"),
-                )
-            })?;
-            Ok::<_, ApiError>(path)
-        })
+        db.prescriptions()
+            .print(id, today(), choice.slips.into(), |sheet| {
+                let pdf = render(sheet, choice)?;
+                std::fs::write(&path, pdf).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::Storage,
+                        format!("The PDF could not be saved there: {e}"),
+                    )
+                })?;
+                Ok::<_, ApiError>(path)
+            })
     })?;
     Ok(Some(path.display().to_string()))
 }
@@ -210,6 +243,7 @@ mod tests {
                 service,
                 personal_note: None,
             }],
+            slips: true,
         }
     }
 
@@ -218,6 +252,7 @@ mod tests {
             paper,
             large_print: None,
             allow_missing_glyphs,
+            slips: SlipChoice::Ask,
         }
     }
 

@@ -1723,21 +1723,45 @@ export class MockApi implements Api {
   async prescriptionPrint(id: number, choice: PrintChoice): Promise<string> {
     this.log("prescription_print", { id, choice });
     const p = this.printable(id, choice);
+    const leftOut = this.consent(p, choice);
     const path = `${this.status.dataDir}/prints/prescription-${p.referenceCode}-${this.printed.length + 1}.pdf`;
     this.printed.push({ id, choice: clone(choice), path });
-    this.record("print", "prescription", id, p.patientId);
+    this.record("print", leftOut ? "prescription_without_slips" : "prescription", id, p.patientId);
     return path;
   }
 
   async prescriptionSavePdf(id: number, choice: PrintChoice): Promise<string | null> {
     this.log("prescription_save_pdf", { id, choice });
-    // As the command: the save dialog comes first.
-    if (this.nextSavePath === null) return null;
+    // As the command: consent is checked, then the save dialog comes.
     const p = this.printable(id, choice);
+    const leftOut = this.consent(p, choice);
+    if (this.nextSavePath === null) return null;
     const path = `${this.nextSavePath}/social-prescription.pdf`;
     this.saved.push({ path, what: "prescription" });
-    this.record("print", "prescription", id, p.patientId);
+    this.record("print", leftOut ? "prescription_without_slips" : "prescription", id, p.patientId);
     return path;
+  }
+
+  /** As the store's `consent`: nothing for a patient who has not agreed to their details
+   * being stored; slips only with consent to share, or left out by choice (recording
+   * consent given now). Returns whether the slips are left out. */
+  private consent(p: Prescription, choice: PrintChoice): boolean {
+    const patient = this.find(p.patientId);
+    if (!patient.consentStoreDate) {
+      throw err("consent_missing", "This patient has not agreed to the practice storing their details, so their prescription cannot be printed or saved. Record their consent on their details first (Edit), if they give it.");
+    }
+    const slips = p.items.some((i) => this.dir.services.find((s) => s.id === i.serviceId)?.joinMethod === "direct_referral");
+    if (!slips || patient.consentShareDate) return false;
+    switch (choice.slips) {
+      case "ask":
+        throw err("share_consent_needed", "This prescription's referral slips give the patient's name to the provider, and the patient has not agreed to share their details with providers. Print without the slips, or record their consent now if they give it.");
+      case "leave_out":
+        return true;
+      default:
+        patient.consentShareDate = this.today;
+        this.record("update", "patient_share_consent", patient.id, patient.id);
+        return false;
+    }
   }
 
   /** The prescription to print, refused (as the real font would) when the patient's name

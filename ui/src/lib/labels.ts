@@ -174,6 +174,8 @@ export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   feed_failed: "The directory feed could not be read. Nothing has been changed.",
   feed_cancelled: "Reading the directory feed was cancelled. Nothing has been changed.",
   missing_glyphs: "Some characters cannot be printed with Waymark's font and would show as empty boxes.",
+  consent_missing: "The patient has not agreed to the practice storing their details.",
+  share_consent_needed: "The patient has not agreed to share their details with providers.",
   sign_in_failed: "That username and passphrase do not match an active account.",
   sign_in_locked:
     "Too many failed sign-ins: this account is locked for a few minutes. Try again later, or ask an administrator to reset the passphrase.",

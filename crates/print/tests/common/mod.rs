@@ -92,6 +92,7 @@ pub fn sheet(patient: &str, country: Country, items: &[(&str, &str)]) -> Prescri
                 personal_note: (!note.is_empty()).then(|| (*note).to_owned()),
             })
             .collect(),
+        slips: true,
     }
 }
 

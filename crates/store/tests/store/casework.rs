@@ -4,6 +4,7 @@ use waymark_domain::{
     Role, StaffInput, StatusChange, StepInput,
 };
 use waymark_store::directory::ServiceQuery;
+use waymark_store::prescriptions::SlipConsent;
 use waymark_store::{AuditAction, EpisodeFilter, Error, PatientQuery};
 
 use crate::common::*;
@@ -191,17 +192,21 @@ fn workflow_one_from_referral_to_prescription_and_follow_up() {
             today(),
         )
         .unwrap();
-    let refused: Result<(), Error> = db.prescriptions().print(rx.id, today(), |_| {
-        Err(Error::NotFound {
-            entity: "printer",
-            id: 0,
-        })
-    });
+    let refused: Result<(), Error> =
+        db.prescriptions()
+            .print(rx.id, today(), SlipConsent::Ask, |_| {
+                Err(Error::NotFound {
+                    entity: "printer",
+                    id: 0,
+                })
+            });
     assert!(refused.is_err());
     assert_ne!(db.audit_entries(1).unwrap()[0].action, AuditAction::Print);
     let sheet = db
         .prescriptions()
-        .print(rx.id, today(), |sheet| Ok::<_, Error>(sheet.clone()))
+        .print(rx.id, today(), SlipConsent::Ask, |sheet| {
+            Ok::<_, Error>(sheet.clone())
+        })
         .unwrap();
     assert_eq!(sheet.practice.name, "Hollinsford Surgery");
     assert_eq!(sheet.patient_name, "Zoë O'Brien");
@@ -252,7 +257,9 @@ fn workflow_one_from_referral_to_prescription_and_follow_up() {
     );
     assert!(matches!(
         db.prescriptions()
-            .print(rx.id + 100, today(), |_| Ok::<_, Error>(())),
+            .print(rx.id + 100, today(), SlipConsent::Ask, |_| Ok::<_, Error>(
+                ()
+            )),
         Err(Error::NotFound { .. })
     ));
     // The provider quotes the printed code back: the caseload search finds the patient.
@@ -289,7 +296,9 @@ fn workflow_one_from_referral_to_prescription_and_follow_up() {
     assert!(db.directory().get(yoga, today()).unwrap().delisted);
     let again = db
         .prescriptions()
-        .print(rx.id, today(), |sheet| Ok::<_, Error>(sheet.clone()))
+        .print(rx.id, today(), SlipConsent::Ask, |sheet| {
+            Ok::<_, Error>(sheet.clone())
+        })
         .unwrap();
     assert_eq!(
         again.items[1].service.name,
@@ -759,4 +768,148 @@ fn the_episode_status_follows_the_work_and_a_closed_one_waits_for_a_person() {
         .list_for_patient(other.id)
         .unwrap()
         .is_empty());
+}
+
+/// A printout leaves the practice, so consent is checked before it is made: nothing for
+/// a patient who has not agreed to their details being stored; referral slips (which
+/// name the patient to the provider) only with consent to share, or left out by choice.
+/// Each choice is audited, and a refusal writes nothing.
+#[test]
+fn printing_checks_consent_to_store_and_to_share_with_providers() {
+    let (_dir, mut db) = with_directory();
+    db.complete_setup(
+        &PracticeInput {
+            name: "Hollinsford Surgery".into(),
+            address: String::new(),
+            phone: "01632 960000".into(),
+            email: String::new(),
+            country: Country::Uk,
+            logo_png: None,
+        },
+        &StaffInput {
+            display_name: "Amara Okafor".into(),
+            username: "amara".into(),
+            role: Role::Admin,
+        },
+        "kettle violet harbour",
+    )
+    .unwrap();
+    let direct = db
+        .directory()
+        .create(
+            &waymark_domain::ServiceInput {
+                name: "Walking Netball".into(),
+                organization: "Hollinsford Netball Club".into(),
+                join_method: Some(waymark_domain::JoinMethod::DirectReferral),
+                last_verified: "2026-11-01".into(),
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    let art = service(&db, "Drop-in Art Class");
+    let no_store = db
+        .patients()
+        .create(&patient("Ann", "Lee", "1950-01-01", ""), today())
+        .unwrap();
+    let zoe = db.patients().create(&zoe(), today()).unwrap();
+    let r = db.referrals().create(zoe.id, &referral(), today()).unwrap();
+    let slips = db
+        .prescriptions()
+        .create(
+            zoe.id,
+            &art_class(r.id, "2026-11-20", "", direct.id),
+            today(),
+        )
+        .unwrap();
+    let plain = db
+        .prescriptions()
+        .create(zoe.id, &art_class(r.id, "2026-11-20", "", art), today())
+        .unwrap();
+    let theirs = db
+        .prescriptions()
+        .create(
+            no_store.id,
+            &PrescriptionInput {
+                referral_id: None,
+                ..art_class(0, "2026-11-20", "", art)
+            },
+            today(),
+        )
+        .unwrap();
+    let print = |id: i64, slips: SlipConsent| {
+        db.prescriptions()
+            .print(id, today(), slips, |sheet| Ok::<_, Error>(sheet.clone()))
+    };
+    let head = || db.audit_entries(1).unwrap()[0].id;
+
+    // No consent to store: refused whatever is chosen, and nothing is audited.
+    let before = head();
+    for choice in [SlipConsent::Ask, SlipConsent::LeaveOut] {
+        assert!(matches!(
+            print(theirs.id, choice),
+            Err(Error::ConsentToStoreMissing)
+        ));
+        assert!(matches!(
+            db.prescriptions().check_consent(theirs.id, today(), choice),
+            Err(Error::ConsentToStoreMissing)
+        ));
+    }
+    assert_eq!(head(), before);
+
+    // No slips on it: consent to share is not asked for.
+    assert!(print(plain.id, SlipConsent::Ask).unwrap().slips);
+
+    // Slips and no consent to share: asked first, nothing written.
+    let before = head();
+    assert!(matches!(
+        print(slips.id, SlipConsent::Ask),
+        Err(Error::ConsentToShareNeeded)
+    ));
+    assert_eq!(head(), before);
+    // Printed without them: the choice is in the audit log.
+    let without = print(slips.id, SlipConsent::LeaveOut).unwrap();
+    assert!(!without.slips && without.has_slips());
+    let row = &db.audit_entries(1).unwrap()[0];
+    assert_eq!(
+        (row.action, row.entity.as_str(), row.record_id),
+        (
+            AuditAction::Print,
+            waymark_store::prescriptions::WITHOUT_SLIPS_ENTITY,
+            Some(slips.id)
+        )
+    );
+    assert!(db
+        .patients()
+        .get(zoe.id)
+        .unwrap()
+        .consent_share_date
+        .is_none());
+
+    // Consent given now, verbally: recorded with the date, audited, and the slips print.
+    let with = print(
+        slips.id,
+        SlipConsent::GivenNow(waymark_domain::ConsentHow::Verbal),
+    )
+    .unwrap();
+    assert!(with.slips);
+    let rows = db.audit_entries(2).unwrap();
+    assert_eq!(
+        (rows[1].action, rows[1].entity.as_str(), rows[1].patient_id),
+        (
+            AuditAction::Update,
+            waymark_store::prescriptions::SHARE_CONSENT_ENTITY,
+            Some(zoe.id)
+        )
+    );
+    assert_eq!(
+        (rows[0].action, rows[0].entity.as_str()),
+        (AuditAction::Print, "prescription")
+    );
+    assert_eq!(
+        db.patients().get(zoe.id).unwrap().consent_share_date,
+        Some(today())
+    );
+    // From then on the slips print without asking.
+    assert!(print(slips.id, SlipConsent::Ask).unwrap().slips);
 }
