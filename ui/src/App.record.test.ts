@@ -93,4 +93,49 @@ describe("the patient record", () => {
     await waitFor(() => expect(screen.getByTestId("referral-status").textContent).toBe("Contacted"));
     expect(api.referrals[0].history.at(-1)).toMatchObject({ from: "closed", to: "contacted", cause: "person" });
   });
+
+  it("opens with a summary to take in at a glance, and a menu to each section", async () => {
+    const api = MockApi.signedIn();
+    api.dir.loadExample();
+    const [zoe] = await seed(api, { ...ZOE, consentStore: true });
+    const r = await api.referralCreate(zoe.id, {
+      receivedDate: addDays(todayIso(), -30),
+      referrerName: "",
+      referrerRole: "",
+      referrerOrganisation: "",
+      source: "gp",
+      reasons: ["loneliness", "finance"],
+      conditions: "",
+    });
+    await api.contactCreate(zoe.id, { referralId: r.id, contactDate: addDays(todayIso(), -20), kind: "phone", minutes: "", notes: "" });
+    const yoga = api.dir.services.find((s) => s.name.startsWith("Gentle Yoga"));
+    if (!yoga) throw new Error("the example directory has the yoga class");
+    await api.prescriptionCreate(zoe.id, {
+      referralId: r.id,
+      prescribedDate: addDays(todayIso(), -19),
+      message: "",
+      nextCheckinDate: addDays(todayIso(), -5),
+      items: [{ serviceId: yoga.id, personalNote: "" }],
+    });
+    const user = await startApp(api);
+    await openPatient(user, /Zoë/);
+
+    const summary = await screen.findByTestId("record-summary");
+    expect(within(summary).getByTestId("summary-episode").textContent).toContain("Active");
+    expect(within(summary).getByTestId("summary-episode").textContent).toContain("Loneliness");
+    const checkin = within(summary).getByTestId("summary-checkin").textContent ?? "";
+    expect(checkin).toContain("overdue");
+    expect(within(summary).getByTestId("summary-contact").textContent).not.toContain("None");
+    expect(within(summary).getByTestId("summary-consent").textContent).toBe(
+      "store: given, contact: not given, share with providers: not given",
+    );
+    expect(within(summary).getByTestId("summary-activities").textContent).toBe("1");
+
+    // The section menu moves focus to the section's heading.
+    const menu = screen.getByRole("navigation", { name: "Sections of this record" });
+    await user.click(within(menu).getByRole("link", { name: "Prescriptions" }));
+    expect(document.activeElement?.id).toBe("prescriptions-heading");
+    await user.click(within(menu).getByRole("link", { name: "Conversations" }));
+    expect(document.activeElement?.id).toBe("contacts-heading");
+  });
 });

@@ -75,7 +75,7 @@ pub use patient::{ConsentHow, PatientFields, PatientInput, PatientStatus, Prefer
 pub use plan::{GoalFields, GoalInput, GoalStatus, StepFields, StepInput};
 pub use practice::{Country, PracticeFields, PracticeInput};
 pub use prescription::{
-    Barrier, ItemStatus, ItemStatusChange, PrescriptionFields, PrescriptionInput,
+    checkin_overdue, Barrier, ItemStatus, ItemStatusChange, PrescriptionFields, PrescriptionInput,
     PrescriptionItemInput,
 };
 pub use referral::{

@@ -113,6 +113,12 @@ pub fn parse_reference_code(text: &str) -> Option<String> {
 /// Most activities one prescription may carry: twelve print on at most three pages.
 pub const MAX_ITEMS: usize = 12;
 
+/// Whether a patient's next check-in has passed without it happening (the caseload
+/// keeps `next` cleared once a conversation on or after it is logged).
+pub fn checkin_overdue(next: Option<NaiveDate>, today: NaiveDate) -> bool {
+    next.is_some_and(|d| d < today)
+}
+
 impl PrescriptionInput {
     pub fn validate(&self, today: NaiveDate) -> Result<PrescriptionFields, ValidationErrors> {
         let mut e = ValidationErrors::default();

@@ -69,6 +69,24 @@ pub struct PatientRecord {
     pub measures: Vec<crate::outcomes::Measure>,
     /// When follow-up measures fall due, if a baseline awaits them.
     pub measures_due: Option<chrono::NaiveDate>,
+    /// The caseload's summary columns: the next check-in still to happen, and the last
+    /// conversation's date.
+    pub next_checkin: Option<chrono::NaiveDate>,
+    pub last_contact: Option<chrono::NaiveDate>,
+}
+
+/// One of a patient's summary date columns.
+fn summary_date(
+    conn: &Connection,
+    patient_id: i64,
+    column: &'static str,
+) -> Result<Option<chrono::NaiveDate>> {
+    let value: Option<String> = conn.query_row(
+        &format!("SELECT {column} FROM patients WHERE id = ?1"),
+        [patient_id],
+        |r| r.get(0),
+    )?;
+    crate::parse_optional_date(value)
 }
 
 /// When a patient's follow-up measures fall due, from the summary column.
@@ -96,6 +114,8 @@ impl crate::Database {
             prescriptions: crate::prescriptions::of_patient(&tx, id)?,
             measures: crate::outcomes::of_patient(&tx, id)?,
             measures_due: measures_due(&tx, id)?,
+            next_checkin: summary_date(&tx, id, "next_checkin")?,
+            last_contact: summary_date(&tx, id, "last_contact")?,
         };
         crate::audit::record(
             &tx,

@@ -386,7 +386,7 @@ fn summary_row(r: &Row<'_>, today: NaiveDate, weeks: u32) -> Result<PatientSumma
             .get::<_, Option<String>>(7)?
             .map(|s| s.parse())
             .transpose()?,
-        checkin_overdue: next_checkin.is_some_and(|d| d < today),
+        checkin_overdue: waymark_domain::checkin_overdue(next_checkin, today),
         next_checkin,
         last_contact: parse_optional_date(r.get(9)?)?,
         measures_overdue: measures_due.is_some_and(|d| d < today),

@@ -19,7 +19,7 @@ const CONTACTS_SHOWN: u32 = 20;
 pub fn patient_record(state: State<'_, AppState>, id: i64) -> Result<PatientRecord, ApiError> {
     state
         .with_staff_db(|db| db.patient_record(id, CONTACTS_SHOWN))
-        .map(Into::into)
+        .map(|r| PatientRecord::on(r, today()))
 }
 
 #[tauri::command(async)]

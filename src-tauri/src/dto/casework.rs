@@ -541,11 +541,20 @@ pub struct PatientRecord {
     pub measures: Vec<super::Measure>,
     /// When follow-up measures fall due, if a baseline awaits them.
     pub measures_due: Option<String>,
+    /// The next check-in still to happen, and whether it has passed.
+    pub next_checkin: Option<String>,
+    pub checkin_overdue: bool,
+    /// The last conversation's date.
+    pub last_contact: Option<String>,
 }
 
-impl From<store::PatientRecord> for PatientRecord {
-    fn from(r: store::PatientRecord) -> Self {
+impl PatientRecord {
+    /// The record as the page shows it on `today` (which decides what is overdue).
+    pub fn on(r: store::PatientRecord, today: chrono::NaiveDate) -> Self {
         Self {
+            checkin_overdue: waymark_domain::checkin_overdue(r.next_checkin, today),
+            next_checkin: r.next_checkin.map(iso),
+            last_contact: r.last_contact.map(iso),
             patient: r.patient.into(),
             referrals: r.referrals.into_iter().map(Into::into).collect(),
             goals: r.goals.into_iter().map(Into::into).collect(),

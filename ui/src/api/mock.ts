@@ -1489,6 +1489,9 @@ export class MockApi implements Api {
         .map((p) => this.readPrescription(p)),
       measures: sortMeasures(this.measures.filter((m) => m.patientId === id)),
       measuresDue: this.measuresDueOf(id),
+      ...(({ nextCheckin, checkinOverdue, lastContact }) => ({ nextCheckin, checkinOverdue, lastContact }))(
+        this.summary(patient),
+      ),
     };
     this.record("view", "patient", id, id);
     return clone(record);

@@ -17,4 +17,12 @@ measures: Array<Measure>,
 /**
  * When follow-up measures fall due, if a baseline awaits them.
  */
-measuresDue: string | null, };
+measuresDue: string | null, 
+/**
+ * The next check-in still to happen, and whether it has passed.
+ */
+nextCheckin: string | null, checkinOverdue: boolean, 
+/**
+ * The last conversation's date.
+ */
+lastContact: string | null, };
