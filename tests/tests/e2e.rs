@@ -915,6 +915,105 @@ async fn wait_for_text(c: &Client, css: &str, text: &str, secs: u64) -> Result<E
 
 // Named to run after the workflows (tests run in name order on one caseload): the 211's
 // 4,000 services would crowd their short searches in the prescription picker.
+/// axe-core's violations on the page as it is now, as "rule (impact): where" lines.
+/// axe comes from the UI's npm packages, injected into the page for the check.
+async fn axe_violations(c: &Client) -> Result<Vec<String>> {
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../ui/node_modules/axe-core/axe.min.js"),
+    )
+    .context("axe-core is installed with the UI's npm packages (cargo xtask setup)")?;
+    c.execute(&format!("{source}\nreturn typeof axe;"), vec![])
+        .await
+        .context("loading axe-core into the page")?;
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' +
+                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await?;
+    let Some(list) = found.as_array() else {
+        bail!("axe-core did not report: {found}");
+    };
+    list.iter()
+        .map(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .with_context(|| format!("axe-core reported {v}"))
+        })
+        .collect()
+}
+
+/// Every screen a link worker or an admin reaches, checked with axe-core after the
+/// workflows have filled the caseload: no violation of any impact.
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn x_every_screen_is_axe_clean() -> Result<()> {
+    with_app("axe", |c| async move {
+        let mut all: Vec<String> = Vec::new();
+        let mut check = |screen: &str, found: Vec<String>| {
+            all.extend(found.into_iter().map(|v| format!("{screen}: {v}")));
+        };
+        if count(&c, "[data-testid=sign-in]").await? > 0
+            || count(&c, "[data-testid=setup]").await? > 0
+        {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            check("door", axe_violations(&c).await?);
+        }
+        enter(&c).await?;
+        // The check itself finds a fault when there is one: an image with no text.
+        c.execute(
+            "const i = document.createElement('img'); i.id = 'axe-probe'; \
+             i.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw='; document.body.append(i);",
+            vec![],
+        )
+        .await?;
+        let probe = axe_violations(&c).await?;
+        assert!(
+            probe
+                .iter()
+                .any(|v| v.starts_with("image-alt") && v.contains("#axe-probe")),
+            "axe-core missed a planted fault: {probe:?}"
+        );
+        c.execute("document.getElementById('axe-probe').remove();", vec![])
+            .await?;
+        check("caseload", axe_violations(&c).await?);
+        click(&c, "#register-patient").await?;
+        wait_css(&c, "#givenName").await?;
+        check("register", axe_violations(&c).await?);
+        click(&c, "#nav-caseload").await?;
+        let first = wait_css(&c, "[data-testid=patient-row] button").await?;
+        first.click().await?;
+        wait_css(&c, "[data-testid=record-summary]").await?;
+        check("patient page", axe_violations(&c).await?);
+        for (nav, ready) in [
+            ("#nav-directory", "#directory-heading"),
+            ("#directory-view-import", "#import-path"),
+            ("#directory-view-categories", "main"),
+            ("#nav-reports", "#report-run"),
+            ("#nav-staff", "main"),
+            ("#nav-audit", "#audit-apply"),
+            ("#nav-backups", "main"),
+            ("#nav-support", "main"),
+        ] {
+            click(&c, nav).await?;
+            wait_css(&c, ready).await?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            check(nav, axe_violations(&c).await?);
+        }
+        click(&c, "#lock-now").await?;
+        wait_css(&c, "[data-testid=lock-screen]").await?;
+        check("lock screen", axe_violations(&c).await?);
+        assert!(all.is_empty(), "axe found:\n{}", all.join("\n"));
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test]
 #[ignore = "needs the real app window: run by `cargo xtask test`"]
 async fn y_a_211_data_package_imports_through_the_preview_and_is_prescribable() -> Result<()> {
