@@ -3,12 +3,11 @@
 // their follow-up (PRODUCT.md workflows 1, 2 and 5).
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Referral } from "./api/bindings/Referral";
 import type { Service } from "./api/bindings/Service";
 import { MockApi } from "./api/mock";
 import { emptyServiceQuery } from "./lib/directoryLabels";
 import { addDays, formatDate, todayIso } from "./lib/format";
-import { HOSTILE, JOSE, LI, SIOBHAN, ZOE, seed } from "./test/fixtures";
+import { HOSTILE, JOSE, LI, SIOBHAN, ZOE, refer, seed } from "./test/fixtures";
 import { byId, openPatient, startApp, type User } from "./test/dom";
 import { typedForm } from "./lib/dates";
 
@@ -31,21 +30,6 @@ function service(api: MockApi, name: string): Service {
   const s = api.dir.services.find((x) => x.name === name);
   if (!s) throw new Error(`no service ${name}`);
   return s;
-}
-
-async function refer(api: MockApi, patientId: number, over: Partial<Parameters<MockApi["referralCreate"]>[1]> = {}) {
-  const r: Referral = await api.referralCreate(patientId, {
-    receivedDate: addDays(todayIso(), -14),
-    referrerName: "Dr Amara Okafor",
-    referrerRole: "GP",
-    referrerOrganisation: "",
-    source: "gp",
-    reasons: ["mental_wellbeing", "loneliness"],
-    conditions: "",
-    ...over,
-  });
-  api.calls.length = 0;
-  return r;
 }
 
 /** The element with `testId` whose text contains `text`. */

@@ -4,7 +4,7 @@ import { screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import { MockApi } from "./api/mock";
 import { addDays, todayIso } from "./lib/format";
-import { ZOE, seed } from "./test/fixtures";
+import { ZOE, refer, seed } from "./test/fixtures";
 import { byId, openPatient, startApp } from "./test/dom";
 
 describe("the patient record", () => {
@@ -52,15 +52,7 @@ describe("the patient record", () => {
   it("shows how the referral's status moved with the work, and asks before reopening a closed one", async () => {
     const api = MockApi.signedIn();
     const [zoe] = await seed(api, ZOE);
-    const r = await api.referralCreate(zoe.id, {
-      receivedDate: addDays(todayIso(), -10),
-      referrerName: "Dr Amara Okafor",
-      referrerRole: "GP",
-      referrerOrganisation: "",
-      source: "gp",
-      reasons: ["loneliness"],
-      conditions: "",
-    });
+    const r = await refer(api, zoe.id, { reasons: ["loneliness"] });
     const user = await startApp(api);
     await openPatient(user, /Zoë/);
     expect((await screen.findByTestId("referral-status")).textContent).toBe("New");
@@ -98,15 +90,7 @@ describe("the patient record", () => {
     const api = MockApi.signedIn();
     api.dir.loadExample();
     const [zoe] = await seed(api, { ...ZOE, consentStore: true });
-    const r = await api.referralCreate(zoe.id, {
-      receivedDate: addDays(todayIso(), -30),
-      referrerName: "",
-      referrerRole: "",
-      referrerOrganisation: "",
-      source: "gp",
-      reasons: ["loneliness", "finance"],
-      conditions: "",
-    });
+    const r = await refer(api, zoe.id, { receivedDate: addDays(todayIso(), -30), reasons: ["loneliness", "finance"] });
     await api.contactCreate(zoe.id, { referralId: r.id, contactDate: addDays(todayIso(), -20), kind: "phone", minutes: "", notes: "" });
     const yoga = api.dir.services.find((s) => s.name.startsWith("Gentle Yoga"));
     if (!yoga) throw new Error("the example directory has the yoga class");

@@ -112,7 +112,9 @@ fn parse(text: &str, country: Country) -> Result<NaiveDate, DateError> {
     let pattern = country.date_pattern();
     let (year, month, day) = match parts.as_slice() {
         // Year first is only ever year, month, day (ISO 8601).
-        [Part::Number(y, 4), Part::Number(m, _), Part::Number(d, _)] => (*y, *m, *d),
+        [Part::Number(y, 4), Part::Number(m, _), Part::Number(d, _)] => {
+            (year_of(*y, 4, pattern)?, *m, *d)
+        }
         // A month named: unambiguous in either order.
         [Part::Number(d, 1..=2), Part::Month(m), Part::Number(y, digits)]
         | [Part::Month(m), Part::Number(d, 1..=2), Part::Number(y, digits)] => {
@@ -127,7 +129,7 @@ fn parse(text: &str, country: Country) -> Result<NaiveDate, DateError> {
             };
             if !(1..=12).contains(&month) {
                 // The other order would make a date: say so rather than swap.
-                let other = NaiveDate::from_ymd_opt(year as i32, day, month);
+                let other = NaiveDate::from_ymd_opt(year, day, month);
                 return Err(DateError(match other {
                     Some(_) => format!(
                         "There is no month {month}. Dates here are written {pattern}; \
@@ -149,22 +151,23 @@ fn parse(text: &str, country: Country) -> Result<NaiveDate, DateError> {
             "There is no month {month}. Write the date as {pattern}."
         )));
     }
-    let year_i = i32::try_from(year).map_err(|_| DateError("That year is too far away.".into()))?;
-    NaiveDate::from_ymd_opt(year_i, month, day).ok_or_else(|| {
-        DateError(match NaiveDate::from_ymd_opt(year_i, month, 1) {
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
+        DateError(match NaiveDate::from_ymd_opt(year, month, 1) {
             Some(first) => format!("There is no {day} {} {year}.", first.format("%B")),
             None => format!("Write the date as {pattern}."),
         })
     })
 }
 
-fn year_of(year: u32, digits: usize, pattern: &str) -> Result<u32, DateError> {
-    if digits != 4 {
-        return Err(DateError(format!(
+/// A year typed with four digits; anything else is refused, never widened.
+fn year_of(year: u32, digits: usize, pattern: &str) -> Result<i32, DateError> {
+    match i32::try_from(year) {
+        // `split` keeps at most four digits, so a four-digit year always fits.
+        Ok(year) if digits == 4 => Ok(year),
+        _ => Err(DateError(format!(
             "Write the year in full, with four digits ({pattern})."
-        )));
+        ))),
     }
-    Ok(year)
 }
 
 /// Splits the text at separators (`/`, `-`, `.`, spaces, a comma) into numbers and

@@ -75,18 +75,19 @@ pub struct PatientRecord {
     pub last_contact: Option<chrono::NaiveDate>,
 }
 
-/// One of a patient's summary date columns.
-fn summary_date(
-    conn: &Connection,
-    patient_id: i64,
-    column: &'static str,
-) -> Result<Option<chrono::NaiveDate>> {
-    let value: Option<String> = conn.query_row(
-        &format!("SELECT {column} FROM patients WHERE id = ?1"),
+type Date = Option<chrono::NaiveDate>;
+
+/// A patient's next check-in and last contact, from the summary columns.
+fn checkin_and_contact(conn: &Connection, patient_id: i64) -> Result<(Date, Date)> {
+    let (next, last): (Option<String>, Option<String>) = conn.query_row(
+        "SELECT next_checkin, last_contact FROM patients WHERE id = ?1",
         [patient_id],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    crate::parse_optional_date(value)
+    Ok((
+        crate::parse_optional_date(next)?,
+        crate::parse_optional_date(last)?,
+    ))
 }
 
 /// When a patient's follow-up measures fall due, from the summary column.
@@ -106,6 +107,7 @@ impl crate::Database {
     pub fn patient_record(&self, id: i64, contacts_shown: u32) -> Result<PatientRecord> {
         let tx = self.conn.unchecked_transaction()?;
         let patient = self.patients().read(&tx, id)?;
+        let (next_checkin, last_contact) = checkin_and_contact(&tx, id)?;
         let record = PatientRecord {
             patient,
             referrals: crate::referrals::of_patient(&tx, id)?,
@@ -114,8 +116,8 @@ impl crate::Database {
             prescriptions: crate::prescriptions::of_patient(&tx, id)?,
             measures: crate::outcomes::of_patient(&tx, id)?,
             measures_due: measures_due(&tx, id)?,
-            next_checkin: summary_date(&tx, id, "next_checkin")?,
-            last_contact: summary_date(&tx, id, "last_contact")?,
+            next_checkin,
+            last_contact,
         };
         crate::audit::record(
             &tx,

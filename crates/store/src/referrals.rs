@@ -245,7 +245,7 @@ pub(crate) fn check_referral_of(
 /// Moves the episode forward when work is recorded against it (see
 /// [`waymark_domain::status_after`]), inside the transaction that records the work, and
 /// audits the move as automatic. `referral_id` is the episode the work names, or else
-/// the patient's latest. Returns the new status when it moved.
+/// the patient's latest.
 pub(crate) fn advance(
     conn: &Connection,
     actor: Option<i64>,
@@ -253,7 +253,7 @@ pub(crate) fn advance(
     referral_id: Option<i64>,
     cause: StatusCause,
     date: NaiveDate,
-) -> Result<Option<ReferralStatus>> {
+) -> Result<()> {
     let episode = match referral_id {
         Some(id) => {
             let status: String =
@@ -265,11 +265,11 @@ pub(crate) fn advance(
         None => latest_episode(conn, patient_id)?,
     };
     let Some((id, status)) = episode else {
-        return Ok(None);
+        return Ok(());
     };
     let from: ReferralStatus = status.parse()?;
     let Some(to) = status_after(from, cause) else {
-        return Ok(None);
+        return Ok(());
     };
     conn.execute(
         "UPDATE referrals SET status = ?2, updated_at = ?3 WHERE id = ?1",
@@ -283,8 +283,7 @@ pub(crate) fn advance(
         AUTO_STATUS_ENTITY,
         Some(id),
         Some(patient_id),
-    )?;
-    Ok(Some(to))
+    )
 }
 
 fn record_event(

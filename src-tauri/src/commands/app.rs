@@ -61,7 +61,7 @@ fn date_reading(
 ) -> DateReading {
     match waymark_domain::read_date(text, country, purpose, today) {
         Ok(date) => DateReading {
-            iso: Some(date.format("%Y-%m-%d").to_string()),
+            iso: Some(crate::dto::iso(date)),
             words: Some(country.long_date(date)),
             error: None,
         },

@@ -144,12 +144,12 @@ pub fn lock(state: State<'_, AppState>) -> Result<Session, ApiError> {
     })
 }
 
-/// Unlocks with the signed-in staff member's passphrase (a sign-in, rate-limited and
-/// audited like any other).
 /// What the lock screen says when the passphrase is wrong.
 pub(crate) const UNLOCK_FAILED: &str =
     "That passphrase is not right. Try again, or sign out and sign in again.";
 
+/// Unlocks with the signed-in staff member's passphrase (a sign-in, rate-limited and
+/// audited like any other).
 #[tauri::command(async)]
 pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Session, ApiError> {
     state.with_db(|db, session| {

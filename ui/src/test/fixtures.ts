@@ -10,6 +10,8 @@ import type { ReferralSource } from "../api/bindings/ReferralSource";
 import type { Timepoint } from "../api/bindings/Timepoint";
 import { emptyServiceInput } from "../lib/directoryLabels";
 import { emptyPatientInput } from "../lib/forms";
+import { addDays, todayIso } from "../lib/format";
+import type { Referral } from "../api/bindings/Referral";
 
 export const ZOE: PatientInput = {
   ...emptyPatientInput(),
@@ -142,4 +144,25 @@ export async function octoberScenario(api: MockApi): Promise<void> {
   await measure(jose, "ucla3", "baseline", "2026-09-01", [3, 3, 3]);
   await measure(jose, "ucla3", "follow_up", "2026-11-10", [2, 2, 2]);
   api.calls.length = 0;
+}
+
+/** A GP referral for `patientId` received two weeks ago, with `over` changed; the calls
+ * made so far are forgotten, so a test sees only its own. */
+export async function refer(
+  api: MockApi,
+  patientId: number,
+  over: Partial<Parameters<MockApi["referralCreate"]>[1]> = {},
+): Promise<Referral> {
+  const r = await api.referralCreate(patientId, {
+    receivedDate: addDays(todayIso(), -14),
+    referrerName: "Dr Amara Okafor",
+    referrerRole: "GP",
+    referrerOrganisation: "",
+    source: "gp",
+    reasons: ["mental_wellbeing", "loneliness"],
+    conditions: "",
+    ...over,
+  });
+  api.calls.length = 0;
+  return r;
 }

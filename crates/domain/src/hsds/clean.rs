@@ -50,9 +50,10 @@ pub fn plain_text(text: &str) -> String {
                     .attributes
                     .get(b"alt".as_slice())
                     .map(|v| String::from_utf8_lossy(v).into_owned());
-                layout.start(&tag.name.to_ascii_lowercase(), href, alt, tag.self_closing);
+                // The tokenizer gives tag names in lower case, as the specification says.
+                layout.start(&tag.name, href, alt, tag.self_closing);
             }
-            html5gum::Token::EndTag(tag) => layout.end(&tag.name.to_ascii_lowercase()),
+            html5gum::Token::EndTag(tag) => layout.end(&tag.name),
             html5gum::Token::String(words) => layout.words(&String::from_utf8_lossy(&words)),
             _ => {}
         }
@@ -491,6 +492,11 @@ mod tests {
             "Who\n\nAnyone"
         );
         assert_eq!(plain_text("<p><br></p>"), "");
+        // Tag names in capitals are the same tags.
+        assert_eq!(
+            plain_text("<P>One</P><UL><LI>Two</LI></UL>"),
+            "One\n\n• Two"
+        );
     }
 
     #[test]

@@ -21,6 +21,30 @@ fn with_directory() -> (tempfile::TempDir, waymark_store::Database) {
     (dir, db)
 }
 
+/// The example directory, and the practice set up with Amara Okafor signed in as its
+/// admin (printing needs the practice; prints are audited as her).
+fn with_practice() -> (tempfile::TempDir, waymark_store::Database) {
+    let (dir, mut db) = with_directory();
+    db.complete_setup(
+        &PracticeInput {
+            name: "Hollinsford Surgery".into(),
+            address: "1 High Street, Hollinsford HF1 1AA".into(),
+            phone: "01632 960000".into(),
+            email: String::new(),
+            country: Country::Uk,
+            logo_png: None,
+        },
+        &StaffInput {
+            display_name: "Amara Okafor".into(),
+            username: "amara".into(),
+            role: Role::Admin,
+        },
+        "kettle violet harbour",
+    )
+    .unwrap();
+    (dir, db)
+}
+
 fn service(db: &waymark_store::Database, text: &str) -> i64 {
     let page = db
         .directory()
@@ -73,24 +97,7 @@ fn caseload(db: &waymark_store::Database, q: PatientQuery) -> Vec<String> {
 
 #[test]
 fn workflow_one_from_referral_to_prescription_and_follow_up() {
-    let (_dir, mut db) = with_directory();
-    db.complete_setup(
-        &PracticeInput {
-            name: "Hollinsford Surgery".into(),
-            address: "1 High Street, Hollinsford HF1 1AA".into(),
-            phone: "01632 960000".into(),
-            email: String::new(),
-            country: Country::Uk,
-            logo_png: None,
-        },
-        &StaffInput {
-            display_name: "Amara Okafor".into(),
-            username: "amara".into(),
-            role: Role::Admin,
-        },
-        "kettle violet harbour",
-    )
-    .unwrap();
+    let (_dir, db) = with_practice();
     let p = db.patients().create(&zoe(), today()).unwrap();
     let r = db.referrals().create(p.id, &referral(), today()).unwrap();
     let contact = db
@@ -776,24 +783,7 @@ fn the_episode_status_follows_the_work_and_a_closed_one_waits_for_a_person() {
 /// Each choice is audited, and a refusal writes nothing.
 #[test]
 fn printing_checks_consent_to_store_and_to_share_with_providers() {
-    let (_dir, mut db) = with_directory();
-    db.complete_setup(
-        &PracticeInput {
-            name: "Hollinsford Surgery".into(),
-            address: String::new(),
-            phone: "01632 960000".into(),
-            email: String::new(),
-            country: Country::Uk,
-            logo_png: None,
-        },
-        &StaffInput {
-            display_name: "Amara Okafor".into(),
-            username: "amara".into(),
-            role: Role::Admin,
-        },
-        "kettle violet harbour",
-    )
-    .unwrap();
+    let (_dir, db) = with_practice();
     let direct = db
         .directory()
         .create(
