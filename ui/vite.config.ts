@@ -19,6 +19,9 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    // The real commands answer the UI tests: built once, one host per file.
+    globalSetup: ["src/test/buildHost.ts"],
+    setupFiles: ["src/test/setup.ts"],
     restoreMocks: true,
   },
 });

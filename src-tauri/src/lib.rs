@@ -5,6 +5,7 @@
 //! store know nothing of it.
 
 pub mod commands;
+pub mod desk;
 pub mod desktop;
 pub mod directory_run;
 pub mod dto;
@@ -98,6 +99,9 @@ macro_rules! app_commands {
         ]
     };
 }
+
+#[cfg(feature = "test-host")]
+pub mod test_host;
 
 /// The main window. Its webview is incognito, so WebKit keeps no site data, caches or
 /// storage on disk where patient data could linger; WebKitGTK's WebDriver automation
@@ -254,6 +258,9 @@ pub fn run() -> tauri::Result<()> {
             };
             commands::print::keep_print_folder_clear(state.data_dir().to_path_buf());
             app.manage(state);
+            app.manage(desk::DeskState(Box::new(desk::SystemDesk {
+                app: app.handle().clone(),
+            })));
             app.set_menu(desktop::menu(app.handle(), &installation)?)?;
             main_window(app)?;
             quit_on_terminate(app.handle().clone());

@@ -46,7 +46,8 @@ pub struct BackupRun {
 #[derive(Debug)]
 enum Vault {
     Platform,
-    #[cfg(test)]
+    /// An in-memory store: unit tests and the UI tests' host, never the app.
+    #[cfg(any(test, feature = "test-host"))]
     Fixed(CredentialVault),
 }
 
@@ -62,7 +63,7 @@ impl Vault {
                 .spawn(|| {
                     let vault = match self {
                         Vault::Platform => CredentialVault::platform()?,
-                        #[cfg(test)]
+                        #[cfg(any(test, feature = "test-host"))]
                         Vault::Fixed(v) => v.clone(),
                     };
                     f(&vault)
@@ -128,6 +129,23 @@ impl AppState {
             db: Mutex::new(opened.map_err(ApiError::from)),
             session: Mutex::new(None),
             vault: Vault::Platform,
+            ui_seen: Default::default(),
+            last_activity: Mutex::new(std::time::Instant::now()),
+            backup: BackupRun::default(),
+            import: Default::default(),
+        }
+    }
+
+    /// Opens (or creates) the caseload in `data` with keys filed in `vault`, an
+    /// in-memory store: for tests and the UI tests' host.
+    #[cfg(any(test, feature = "test-host"))]
+    pub fn open_with_vault(data: &Path, vault: CredentialVault) -> Self {
+        let opened = Database::open(data, &vault).map_err(ApiError::from);
+        AppState {
+            data_dir: data.to_path_buf(),
+            db: Mutex::new(opened),
+            session: Mutex::new(None),
+            vault: Vault::Fixed(vault),
             ui_seen: Default::default(),
             last_activity: Mutex::new(std::time::Instant::now()),
             backup: BackupRun::default(),
@@ -813,17 +831,7 @@ mod tests {
     }
 
     fn state_on(data: &Path, vault: CredentialVault) -> AppState {
-        let opened = Database::open(data, &vault).map_err(ApiError::from);
-        AppState {
-            data_dir: data.to_path_buf(),
-            db: Mutex::new(opened),
-            session: Mutex::new(None),
-            vault: Vault::Fixed(vault),
-            ui_seen: Default::default(),
-            last_activity: Mutex::new(std::time::Instant::now()),
-            backup: BackupRun::default(),
-            import: Default::default(),
-        }
+        AppState::open_with_vault(data, vault)
     }
 
     fn patients(state: &AppState) -> u64 {

@@ -1,6 +1,8 @@
 //! The audit log, for admins: read-only, filtered, exportable.
 
-use tauri::{AppHandle, State};
+use tauri::State;
+
+use crate::desk::DeskState;
 use waymark_store::AuditFilter;
 
 use crate::dto::{AuditPage, AuditQuery, ExportResult};
@@ -50,7 +52,7 @@ pub fn integrity_warning_dismiss(state: State<'_, AppState>) -> Result<(), ApiEr
 /// the admin chooses. `None` when the admin cancels the save dialog.
 #[tauri::command(async)]
 pub fn audit_export(
-    app: AppHandle,
+    desk: State<'_, DeskState>,
     state: State<'_, AppState>,
     query: AuditQuery,
 ) -> Result<Option<ExportResult>, ApiError> {
@@ -58,7 +60,7 @@ pub fn audit_export(
     state.with_admin_db(|_| Ok(()))?;
     let name = format!("waymark-audit-{}.csv", super::today().format("%Y-%m-%d"));
     let Some(path) = super::ask_where_to_save(
-        &app,
+        &desk,
         "Export the audit log",
         &name,
         ("CSV spreadsheet", "csv"),

@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::State;
 use waymark_print::wording::RECOVERY_KIT_EN;
 use waymark_print::{recovery_kit_pdf, Paper, RecoveryKit};
 use waymark_store::backup;
 use waymark_store::recovery::RecoveryCode;
 
+use crate::desk::DeskState;
 use crate::dto::{BackupOverview, BackupProgress, BackupSettings, BackupSummary, UnreadableBackup};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
@@ -166,17 +166,11 @@ pub fn recovery_code_renew(
 /// The system's folder picker; `None` when cancelled. Picking a folder grants nothing
 /// by itself: every command that uses the path checks it and who is asking.
 #[tauri::command(async)]
-pub fn choose_folder(app: AppHandle, title: String) -> Result<Option<String>, ApiError> {
-    let Some(chosen) = app.dialog().file().set_title(title).blocking_pick_folder() else {
-        return Ok(None);
-    };
-    let path = chosen.into_path().map_err(|e| {
-        ApiError::new(
-            ErrorCode::Storage,
-            format!("That folder cannot be used: {e}"),
-        )
-    })?;
-    Ok(Some(path.display().to_string()))
+pub fn choose_folder(
+    desk: State<'_, DeskState>,
+    title: String,
+) -> Result<Option<String>, ApiError> {
+    Ok(desk.pick_folder(&title)?.map(|p| p.display().to_string()))
 }
 
 /// Renders the recovery kit PDF for `code` (after checking that it unlocks this
@@ -184,7 +178,7 @@ pub fn choose_folder(app: AppHandle, title: String) -> Result<Option<String>, Ap
 /// Never into the data folder: the code beside the wrapped key would be the key.
 #[tauri::command(async)]
 pub fn recovery_kit_save(
-    app: AppHandle,
+    desk: State<'_, DeskState>,
     state: State<'_, AppState>,
     code: String,
     passphrase: String,
@@ -215,7 +209,7 @@ pub fn recovery_kit_save(
         },
     );
     let Some(path) = super::ask_where_to_save(
-        &app,
+        &desk,
         "Save the recovery kit",
         "waymark-recovery-kit.pdf",
         ("PDF document", "pdf"),

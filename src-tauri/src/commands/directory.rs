@@ -4,6 +4,7 @@ use tauri::State;
 use waymark_domain::hsds::categories;
 
 use crate::commands::today;
+use crate::desk::{DeskState, OpenAsk};
 use crate::dto::{
     DirectoryFacets, DirectorySource, ExportResult, FeedProgress, ImportPreview, Service,
     ServiceInput, ServicePage, ServiceQuery, ServiceStatus, TermMapping,
@@ -75,31 +76,17 @@ pub fn directory_facets(state: State<'_, AppState>) -> Result<DirectoryFacets, A
 /// to `directory_preview_file`.
 #[tauri::command(async)]
 pub fn directory_choose_file(
-    app: tauri::AppHandle,
+    desk: State<'_, DeskState>,
     state: State<'_, AppState>,
 ) -> Result<Option<String>, ApiError> {
-    use tauri_plugin_dialog::DialogExt;
     // Refuse before the dialog when nobody is signed in.
     state.with_staff_db(|_| Ok::<_, ApiError>(()))?;
-    let Some(chosen) = app
-        .dialog()
-        .file()
-        .set_title("Import an Open Referral directory")
-        .add_filter(
-            "Open Referral directory (JSON, data package zip, datapackage.json, CSV)",
-            &["json", "zip", "csv"],
-        )
-        .blocking_pick_file()
-    else {
-        return Ok(None);
-    };
-    let path = chosen.into_path().map_err(|e| {
-        ApiError::new(
-            ErrorCode::ImportInvalid,
-            format!("This file cannot be read: {e}. Nothing has been changed."),
-        )
+    let chosen = desk.pick_file(OpenAsk {
+        title: "Import an Open Referral directory",
+        kind: "Open Referral directory (JSON, data package zip, datapackage.json, CSV)",
+        extensions: &["json", "zip", "csv"],
     })?;
-    Ok(Some(path.display().to_string()))
+    Ok(chosen.map(|p| p.display().to_string()))
 }
 
 /// Reads a directory file or data package folder and shows what importing it would
@@ -197,7 +184,11 @@ pub fn directory_term_set(
 /// Opens a service's web page in the system's browser (never inside Waymark); only
 /// http and https addresses are opened.
 #[tauri::command(async)]
-pub fn open_link(state: State<'_, AppState>, url: String) -> Result<(), ApiError> {
+pub fn open_link(
+    desk: State<'_, DeskState>,
+    state: State<'_, AppState>,
+    url: String,
+) -> Result<(), ApiError> {
     state.with_staff_db(|_| Ok::<(), ApiError>(()))?;
     let parsed = tauri::Url::parse(url.trim())
         .ok()
@@ -208,7 +199,7 @@ pub fn open_link(state: State<'_, AppState>, url: String) -> Result<(), ApiError
             "Only web addresses (http or https) can be opened.",
         ));
     };
-    tauri_plugin_opener::open_url(parsed.as_str(), None::<&str>).map_err(|e| {
+    desk.open_url(parsed.as_str()).map_err(|e| {
         ApiError::new(
             ErrorCode::Internal,
             format!("No web browser could be opened ({e})."),
@@ -220,7 +211,7 @@ pub fn open_link(state: State<'_, AppState>, url: String) -> Result<(), ApiError
 /// (`format` "json") or a zipped tabular data package ("package"); `None` if cancelled.
 #[tauri::command(async)]
 pub fn directory_export(
-    app: tauri::AppHandle,
+    desk: State<'_, DeskState>,
     state: State<'_, AppState>,
     format: String,
 ) -> Result<Option<ExportResult>, ApiError> {
@@ -245,7 +236,7 @@ pub fn directory_export(
         today().format("%Y-%m-%d")
     );
     let Some(path) =
-        super::ask_where_to_save(&app, "Export the directory", &name, (kind, extension))?
+        super::ask_where_to_save(&desk, "Export the directory", &name, (kind, extension))?
     else {
         return Ok(None);
     };

@@ -16,31 +16,24 @@ pub mod support;
 
 /// Today's date on this computer, for rules such as "not in the future".
 pub(crate) fn today() -> chrono::NaiveDate {
+    // The UI tests' host may fix the date a scenario happens on.
+    #[cfg(feature = "test-host")]
+    if let Some(day) = crate::test_host::fixed_today() {
+        return day;
+    }
     chrono::Local::now().date_naive()
 }
 
-/// Asks where to save a file with the system's save dialog; `None` when cancelled.
+/// Asks where to save with the desk's save dialog; `None` when cancelled.
 pub(crate) fn ask_where_to_save(
-    app: &tauri::AppHandle,
+    desk: &crate::desk::DeskState,
     title: &str,
     file_name: &str,
-    (kind, extension): (&str, &str),
+    kind: (&str, &str),
 ) -> Result<Option<std::path::PathBuf>, crate::error::ApiError> {
-    use tauri_plugin_dialog::DialogExt;
-    let Some(chosen) = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(file_name)
-        .add_filter(kind, &[extension])
-        .blocking_save_file()
-    else {
-        return Ok(None);
-    };
-    chosen.into_path().map(Some).map_err(|e| {
-        crate::error::ApiError::new(
-            crate::error::ErrorCode::Storage,
-            format!("That place cannot be saved to: {e}"),
-        )
+    desk.save_file(crate::desk::SaveAsk {
+        title,
+        file_name,
+        kind,
     })
 }

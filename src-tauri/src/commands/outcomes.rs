@@ -1,9 +1,10 @@
 //! Outcome measures and the practice's period reports.
 
-use tauri::{AppHandle, State};
+use tauri::State;
 use waymark_domain::Period;
 
 use crate::commands::today;
+use crate::desk::DeskState;
 use crate::dto::{ExportResult, Measure, MeasureInput, PeriodReport, ReportTable};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -36,7 +37,7 @@ pub fn report_period(
 /// the dialog is cancelled.
 #[tauri::command(async)]
 pub fn report_export(
-    app: AppHandle,
+    desk: State<'_, DeskState>,
     state: State<'_, AppState>,
     from: String,
     to: String,
@@ -53,7 +54,7 @@ pub fn report_export(
         period.to.format("%Y-%m-%d")
     );
     let Some(path) = super::ask_where_to_save(
-        &app,
+        &desk,
         "Export a report table",
         &name,
         ("CSV spreadsheet", "csv"),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
-use tauri::{AppHandle, State};
+use tauri::State;
 use ts_rs::TS;
 use waymark_domain::{ConsentHow, PrescriptionSheet};
 use waymark_print::wording::PRESCRIPTION_EN;
@@ -16,6 +16,7 @@ use waymark_store::prescriptions::SlipConsent;
 use waymark_store::print_folder::{PrintFolder, KEEP_FOR};
 
 use crate::commands::today;
+use crate::desk::DeskState;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
@@ -114,6 +115,7 @@ fn render(sheet: &PrescriptionSheet, choice: PrintChoice) -> Result<Vec<u8>, Api
 /// returns the file's path.
 #[tauri::command(async)]
 pub fn prescription_print(
+    desk: State<'_, DeskState>,
     state: State<'_, AppState>,
     id: i64,
     choice: PrintChoice,
@@ -130,7 +132,7 @@ pub fn prescription_print(
                     .map_err(ApiError::from)
             })
     })?;
-    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|e| {
+    desk.open_path(&path).map_err(|e| {
         ApiError::new(
             ErrorCode::Storage,
             format!(
@@ -147,7 +149,7 @@ pub fn prescription_print(
 /// they cancelled.
 #[tauri::command(async)]
 pub fn prescription_save_pdf(
-    app: AppHandle,
+    desk: State<'_, DeskState>,
     state: State<'_, AppState>,
     id: i64,
     choice: PrintChoice,
@@ -160,7 +162,7 @@ pub fn prescription_save_pdf(
     })?;
     // Asked before the caseload is locked: the dialog must not hold the database.
     let Some(path) = super::ask_where_to_save(
-        &app,
+        &desk,
         "Save the social prescription",
         "social-prescription.pdf",
         ("PDF document", "pdf"),

@@ -3,7 +3,7 @@
 //! (see `desktop`), so it is offered even when the caseload did not open or nobody is
 //! signed in.
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 use waymark_store::migrations;
 
 use crate::desktop::{self, LICENCE, VERSION};
@@ -13,7 +13,7 @@ use crate::state::AppState;
 const LOG_LINES: usize = 60;
 
 #[tauri::command(async)]
-pub fn diagnostics(app: AppHandle, state: State<'_, AppState>) -> String {
+pub fn diagnostics<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> String {
     let log_dir = desktop::log_dir(&app);
     let caseload = match state.open_error() {
         Some(e) => format!("not open ({})", e.code.name()),

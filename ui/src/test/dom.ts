@@ -2,7 +2,7 @@
 import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../App.svelte";
-import type { MockApi } from "../api/mock";
+import type { Api } from "../api";
 
 export type User = ReturnType<typeof userEvent.setup>;
 
@@ -14,7 +14,7 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 /** Renders the app on `api` (signed in) and waits for the caseload. */
-export async function startApp(api: MockApi): Promise<User> {
+export async function startApp(api: Api): Promise<User> {
   const user = userEvent.setup();
   render(App, { props: { api } });
   await screen.findByRole("heading", { level: 1, name: "Caseload" });

@@ -1,5 +1,5 @@
 // Sample patients for UI tests, taken from shared/data/patients.json (fictional).
-import type { MockApi } from "../api/mock";
+import type { TestApi } from "./host";
 import type { Barrier } from "../api/bindings/Barrier";
 import type { Instrument } from "../api/bindings/Instrument";
 import type { ItemStatus } from "../api/bindings/ItemStatus";
@@ -61,7 +61,7 @@ export const HOSTILE: PatientInput = {
   language: "en",
 };
 
-export async function seed(api: MockApi, ...inputs: PatientInput[]): Promise<Patient[]> {
+export async function seed(api: TestApi, ...inputs: PatientInput[]): Promise<Patient[]> {
   const out: Patient[] = [];
   for (const i of inputs) out.push(await api.patientCreate(i));
   api.calls.length = 0;
@@ -83,7 +83,7 @@ export const HOSTILE_CATEGORY = "<img src=x onerror=alert(1)>";
  * transport. Measures: Zoë's UCLA-3 7 → 4 and ONS4 (4, 5, 3, 7) → (7, 7, 6, 3) and
  * Siobhán's UCLA-3 6 → 7 and SWEMWBS raw 21 → 23 pair in October; José's UCLA-3
  * follow-up is in November. */
-export async function octoberScenario(api: MockApi): Promise<void> {
+export async function octoberScenario(api: TestApi): Promise<void> {
   const [zoe, siobhan, jose] = await seed(api, ZOE, SIOBHAN, JOSE);
   const refer = (p: Patient, receivedDate: string, source: ReferralSource, reasons: ReferralReason[]) =>
     api.referralCreate(p.id, {
@@ -149,9 +149,9 @@ export async function octoberScenario(api: MockApi): Promise<void> {
 /** A GP referral for `patientId` received two weeks ago, with `over` changed; the calls
  * made so far are forgotten, so a test sees only its own. */
 export async function refer(
-  api: MockApi,
+  api: TestApi,
   patientId: number,
-  over: Partial<Parameters<MockApi["referralCreate"]>[1]> = {},
+  over: Partial<Parameters<TestApi["referralCreate"]>[1]> = {},
 ): Promise<Referral> {
   const r = await api.referralCreate(patientId, {
     receivedDate: addDays(todayIso(), -14),
