@@ -22,6 +22,8 @@ export default defineConfig({
     // The real commands answer the UI tests: built once, one host per file.
     globalSetup: ["src/test/buildHost.ts"],
     setupFiles: ["src/test/setup.ts"],
+    // Each test sets up a real caseload (Argon2 included) and drives the real commands.
+    testTimeout: 20_000,
     restoreMocks: true,
   },
 });

@@ -78,6 +78,27 @@ impl Vault {
     }
 }
 
+/// Opens the caseload in `dir`; an older copy of the file put back is told to the next
+/// admin (the warning stays in the caseload until an admin dismisses it). The outer
+/// error is the warning failing to be kept, the inner one the caseload not opening.
+fn open_checked(
+    dir: &Path,
+    vault: &CredentialVault,
+) -> waymark_store::Result<waymark_store::Result<Database>> {
+    let opened = Database::open(dir, vault);
+    if let Ok(db) = &opened {
+        match db.rollback_warning(vault) {
+            Ok(Some(w)) => {
+                tracing::warn!("the caseload is older than one this computer saw");
+                db.set_integrity_warning(Some(&w))?;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(code = e.code(), "the rollback check failed"),
+        }
+    }
+    Ok(opened)
+}
+
 /// The signed-in staff member.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -105,19 +126,7 @@ impl AppState {
                 ),
                 relocate::Relocation::Nothing => {}
             }
-            let opened = Database::open(&settled.dir, vault);
-            if let Ok(db) = &opened {
-                // An older copy of the file put back is told to the next admin (the
-                // warning stays in the caseload until an admin dismisses it).
-                match db.rollback_warning(vault) {
-                    Ok(Some(w)) => {
-                        tracing::warn!("the caseload is older than one this computer saw");
-                        db.set_integrity_warning(Some(&w))?;
-                    }
-                    Ok(None) => {}
-                    Err(e) => tracing::warn!(code = e.code(), "the rollback check failed"),
-                }
-            }
+            let opened = open_checked(&settled.dir, vault)?;
             Ok((settled.dir, opened))
         });
         let (data_dir, opened) = match settled {
@@ -140,7 +149,9 @@ impl AppState {
     /// in-memory store: for tests and the UI tests' host.
     #[cfg(any(test, feature = "test-host"))]
     pub fn open_with_vault(data: &Path, vault: CredentialVault) -> Self {
-        let opened = Database::open(data, &vault).map_err(ApiError::from);
+        let opened = open_checked(data, &vault)
+            .and_then(|o| o)
+            .map_err(ApiError::from);
         AppState {
             data_dir: data.to_path_buf(),
             db: Mutex::new(opened),
@@ -151,6 +162,17 @@ impl AppState {
             backup: BackupRun::default(),
             import: Default::default(),
         }
+    }
+
+    /// Closes the caseload (its file and lock are let go): the UI tests' host, whose
+    /// mock apps are not dropped with their state, closes each before the next opens.
+    #[cfg(any(test, feature = "test-host"))]
+    pub fn close(&self) {
+        *self.session() = None;
+        *self.lock() = Err(ApiError::new(
+            ErrorCode::NotReady,
+            "The caseload was closed.",
+        ));
     }
 
     /// Notes that the UI has called in.

@@ -11,6 +11,10 @@
 //! - `host:reset` `{today?, files?}`: a new app on a new data folder (the last one is
 //!   removed), the date fixed to `today` (yyyy-mm-dd) or the real one, the folder
 //!   empty or holding `files` (name: text) when the caseload opens;
+//! - `host:today` `{today}`: the date moves on (or back) for the rest of the test;
+//! - `host:reopen` `{copy?}`: the app closes and opens the same data folder again,
+//!   after copying files into it (name: path of the file to copy), as putting back an
+//!   older copy of the caseload does;
 //! - `host:desk` `{saveTo?, pickFile?, pickFolder?}`: what the "person" will choose in
 //!   the next dialogs of each kind (`null` cancels); kept until changed;
 //! - `host:desk_log`: the dialogs asked for and the addresses and files opened;
@@ -28,7 +32,7 @@ use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponse, InvokeResponseBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow};
+use tauri::{App, Manager, WebviewWindow};
 use waymark_store::CredentialVault;
 
 use crate::commands;
@@ -103,6 +107,15 @@ struct Run {
     data: tempfile::TempDir,
 }
 
+impl Run {
+    /// Closes the caseload and hands back its folder. Tauri's mock app keeps its state
+    /// alive after the app is dropped, so the caseload is closed explicitly.
+    fn close(self) -> tempfile::TempDir {
+        self.window.state::<AppState>().close();
+        self.data
+    }
+}
+
 #[derive(Deserialize)]
 struct Request {
     id: u64,
@@ -118,6 +131,29 @@ struct Reset {
     /// Files put in the data folder before the caseload opens (name: text), to meet
     /// the app with what a real folder can hold, such as a damaged database.
     files: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct MoveDate {
+    today: Option<NaiveDate>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Reopen {
+    copy: std::collections::BTreeMap<String, PathBuf>,
+}
+
+/// A name of a file directly in the data folder.
+fn plain_name(name: &str) -> Result<&str, String> {
+    let plain = Path::new(name)
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if plain {
+        Ok(name)
+    } else {
+        Err(format!("{name}: only names inside the data folder"))
+    }
 }
 
 #[derive(Deserialize)]
@@ -170,14 +206,13 @@ fn start(vault: &CredentialVault, reset: &Reset) -> Result<Run, String> {
         .tempdir()
         .map_err(|e| e.to_string())?;
     for (name, text) in &reset.files {
-        let plain = Path::new(name)
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-        if !plain {
-            return Err(format!("{name}: only names inside the data folder"));
-        }
-        std::fs::write(data.path().join(name), text).map_err(|e| e.to_string())?;
+        std::fs::write(data.path().join(plain_name(name)?), text).map_err(|e| e.to_string())?;
     }
+    open(vault, data)
+}
+
+/// The app on the caseload in `data`.
+fn open(vault: &CredentialVault, data: tempfile::TempDir) -> Result<Run, String> {
     let desk = ScriptedDesk::default();
     let app = mock_builder()
         .manage(AppState::open_with_vault(data.path(), vault.clone()))
@@ -207,8 +242,31 @@ fn host_command(
             let reset: Reset =
                 serde_json::from_value(req.args.clone()).map_err(|e| fail(e.to_string()))?;
             // The last app and its folder go first: one caseload at a time.
-            *run = None;
+            if let Some(last) = run.take() {
+                drop(last.close());
+            }
             *run = Some(start(vault, &reset).map_err(fail)?);
+            Ok(Value::Null)
+        }
+        "host:today" => {
+            let moved: MoveDate =
+                serde_json::from_value(req.args.clone()).map_err(|e| fail(e.to_string()))?;
+            *TODAY.lock().unwrap_or_else(PoisonError::into_inner) = moved.today;
+            Ok(Value::Null)
+        }
+        "host:reopen" => {
+            let reopen: Reopen =
+                serde_json::from_value(req.args.clone()).map_err(|e| fail(e.to_string()))?;
+            let last = run
+                .take()
+                .ok_or_else(|| fail("no app: reset first".into()))?;
+            // The caseload (and its lock) goes before the folder opens again.
+            let data = last.close();
+            for (name, from) in &reopen.copy {
+                let to = data.path().join(plain_name(name).map_err(fail)?);
+                std::fs::copy(from, to).map_err(|e| fail(e.to_string()))?;
+            }
+            *run = Some(open(vault, data).map_err(fail)?);
             Ok(Value::Null)
         }
         "host:desk" => {

@@ -2,11 +2,11 @@
 // registering a patient.
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { Prescription } from "./api/bindings/Prescription";
 import type { ReferralStatus } from "./api/bindings/ReferralStatus";
-import { MockApi } from "./api/mock";
+import { emptyServiceInput } from "./lib/directoryLabels";
 import { JOSE, SIOBHAN, ZOE, seed } from "./test/fixtures";
 import { byId, startApp } from "./test/dom";
+import { signedIn, type TestApi } from "./test/host";
 
 const TODAY = "2026-11-24";
 
@@ -15,10 +15,11 @@ async function shownNames(): Promise<string[]> {
   return rows.map((r) => (within(r).getByRole("button").textContent ?? "").trim());
 }
 
-/** A caseload with an overdue check-in (Zoë), a new referral with a recent contact
- * (Siobhán) and someone not yet referred (José). */
-async function caseload(): Promise<MockApi> {
-  const api = MockApi.signedIn({ today: TODAY });
+/** A caseload with an overdue check-in (Zoë), a referral contacted in a recent
+ * conversation (Siobhán: the first conversation moves a new referral to "contacted") and
+ * someone not yet referred (José). */
+async function caseload(): Promise<TestApi> {
+  const api = await signedIn({ today: TODAY });
   const [zoe, siobhan] = await seed(api, ZOE, SIOBHAN, JOSE);
   const refer = async (patientId: number, status: ReferralStatus) => {
     const r = await api.referralCreate(patientId, {
@@ -35,28 +36,16 @@ async function caseload(): Promise<MockApi> {
   };
   const r = await refer(zoe.id, "active");
   await refer(siobhan.id, "new");
-  const rx: Prescription = {
-    id: 1,
-    patientId: zoe.id,
+  const walk = await api.serviceCreate({ ...emptyServiceInput(), name: "Walking group" });
+  await api.prescriptionCreate(zoe.id, {
     referralId: r.id,
     prescribedDate: "2026-10-01",
-    staffName: "Amara Okafor",
-    message: null,
+    message: "",
     nextCheckinDate: "2026-11-01",
-    referenceCode: "WM-0000-0001",
-    items: [],
-  };
-  api.prescriptions.push(rx);
-  api.contacts.push({
-    id: 1,
-    patientId: siobhan.id,
-    referralId: null,
-    contactDate: "2026-11-20",
-    kind: "phone",
-    minutes: 10,
-    notes: null,
-    staffName: "Amara Okafor",
+    items: [{ serviceId: walk.id, personalNote: "" }],
   });
+  await api.contactCreate(siobhan.id, { referralId: null, contactDate: "2026-11-20", kind: "phone", minutes: "10", notes: "" });
+  api.calls.length = 0;
   return api;
 }
 
@@ -71,21 +60,15 @@ describe("caseload home", () => {
     expect(within(zoe!).getByTestId("next-checkin").textContent).toContain("1 Nov 2026");
     expect(within(zoe!).getByTestId("overdue").textContent).toBe("Overdue");
     expect(within(jose!).getByTestId("episode-status").textContent).toBe("No referral");
+    const siobhan = rows.find((r) => r.textContent?.includes("Siobhán"));
+    expect(within(siobhan!).getByTestId("episode-status").textContent).toBe("Contacted");
     expect(within(jose!).queryByTestId("overdue")).toBeNull();
   });
 
   it("counts a conversation on or after the check-in date as the check-in", async () => {
     const api = await caseload();
-    api.contacts.push({
-      id: 2,
-      patientId: api.patients[0].id,
-      referralId: null,
-      contactDate: "2026-11-03",
-      kind: "phone",
-      minutes: 15,
-      notes: null,
-      staffName: "Amara Okafor",
-    });
+    const zoeRecord = (await api.allPatients()).find((p) => p.givenName === "Zoë")!;
+    await api.contactCreate(zoeRecord.id, { referralId: null, contactDate: "2026-11-03", kind: "phone", minutes: "15", notes: "" });
     await startApp(api);
     const rows = await screen.findAllByTestId("patient-row");
     const zoe = rows.find((r) => r.textContent?.includes("Zoë"));
@@ -98,7 +81,7 @@ describe("caseload home", () => {
     const user = await startApp(api);
     expect(await shownNames()).toHaveLength(3);
 
-    await user.selectOptions(byId("caseload-episode"), "new");
+    await user.selectOptions(byId("caseload-episode"), "contacted");
     await waitFor(async () => expect(await shownNames()).toEqual(["Siobhán Ní Bhriain"]));
     await user.selectOptions(byId("caseload-episode"), "none");
     await waitFor(async () => expect(await shownNames()).toEqual(["José Muñoz García (Pepe)"]));
@@ -133,7 +116,7 @@ describe("caseload home", () => {
 });
 
 describe("duplicate guard", () => {
-  async function startRegistering(api: MockApi) {
+  async function startRegistering(api: TestApi) {
     const user = await startApp(api);
     await user.click(byId("register-patient"));
     await screen.findByRole("heading", { level: 1, name: "Register patient" });
@@ -141,7 +124,7 @@ describe("duplicate guard", () => {
   }
 
   it("warns about the same name and date of birth, links to the record, and can register anyway", async () => {
-    const api = MockApi.signedIn({ today: TODAY });
+    const api = await signedIn({ today: TODAY });
     await seed(api, ZOE);
     const user = await startRegistering(api);
     await user.type(byId("givenName"), "zoe");
@@ -153,7 +136,7 @@ describe("duplicate guard", () => {
     expect(warning.textContent).toContain("the same name and date of birth");
     // The name and what follows it read as one phrase: no space before the comma.
     expect(within(warning).getByRole("listitem").textContent).toMatch(/O'Brien \(Zo\), born 14 Mar 1987/);
-    expect(api.patients).toHaveLength(1);
+    expect(await api.allPatients()).toHaveLength(1);
 
     // The warning belongs to the identity it was found for: changing the name withdraws it.
     await user.type(byId("givenName"), "x");
@@ -162,11 +145,11 @@ describe("duplicate guard", () => {
     expect(await screen.findByTestId("duplicate-warning")).toBeTruthy();
     await user.click(byId("register-anyway"));
     await screen.findByTestId("patient-name");
-    expect(api.patients).toHaveLength(2);
+    expect(await api.allPatients()).toHaveLength(2);
   });
 
   it("opens the existing record from the warning", async () => {
-    const api = MockApi.signedIn({ today: TODAY });
+    const api = await signedIn({ today: TODAY });
     await seed(api, ZOE);
     const user = await startRegistering(api);
     await user.type(byId("givenName"), "Zoë");
@@ -176,11 +159,11 @@ describe("duplicate guard", () => {
     await user.click(await screen.findByTestId("duplicate-link"));
     const name = await screen.findByTestId("patient-name");
     expect(name.textContent).toContain("Zoë O'Brien");
-    expect(api.patients).toHaveLength(1);
+    expect(await api.allPatients()).toHaveLength(1);
   });
 
   it("refuses a second record with the same NHS number", async () => {
-    const api = MockApi.signedIn({ today: TODAY });
+    const api = await signedIn({ today: TODAY });
     await seed(api, ZOE);
     const user = await startRegistering(api);
     await user.type(byId("givenName"), "Someone");
@@ -191,11 +174,11 @@ describe("duplicate guard", () => {
     const warning = await screen.findByTestId("duplicate-warning");
     expect(warning.textContent).toContain("the same NHS number");
     expect(document.getElementById("register-anyway")).toBeNull();
-    expect(api.patients).toHaveLength(1);
+    expect(await api.allPatients()).toHaveLength(1);
   });
 
   it("does not warn about the record being edited", async () => {
-    const api = MockApi.signedIn({ today: TODAY });
+    const api = await signedIn({ today: TODAY });
     await seed(api, ZOE);
     const user = await startApp(api);
     await user.click(await screen.findByRole("button", { name: /Zoë/ }));

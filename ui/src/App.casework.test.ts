@@ -1,16 +1,21 @@
-// The patient page's casework, driven through the whole app against the in-memory
-// backend: GP record codes, conversations, the support plan, social prescriptions and
-// their follow-up (PRODUCT.md workflows 1, 2 and 5).
+/// <reference types="node" />
+// The patient page's casework, driven through the whole app against the real backend
+// (the test host): GP record codes, conversations, the support plan, social
+// prescriptions and their follow-up (PRODUCT.md workflows 1, 2 and 5).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { AuditEntry } from "./api/bindings/AuditEntry";
+import type { Goal } from "./api/bindings/Goal";
 import type { Service } from "./api/bindings/Service";
-import { MockApi } from "./api/mock";
-import { emptyServiceQuery } from "./lib/directoryLabels";
+import { emptyServiceQuery, serviceToInput } from "./lib/directoryLabels";
 import { addDays, formatDate, todayIso } from "./lib/format";
+import { patientToInput } from "./lib/forms";
 import { HOSTILE, JOSE, LI, SIOBHAN, ZOE, refer, seed } from "./test/fixtures";
 import { byId, openPatient, startApp, type User } from "./test/dom";
+import { signedIn, tempFolder, type TestApi } from "./test/host";
 import { typedForm } from "./lib/dates";
-
 
 const CO_OP = "Community Childcare Co-op";
 const YOGA = "Gentle Yoga for Strength and Balance";
@@ -20,16 +25,43 @@ const ART = "Drop-in Art Class";
 const MARIA = "ask for Maria and mention the doctor's letter for the discount";
 
 /** A signed-in practice with the example community directory loaded. */
-function practice(): MockApi {
-  const api = MockApi.signedIn();
-  api.dir.loadExample();
+async function practice(): Promise<TestApi> {
+  const api = await signedIn();
+  await api.directoryLoadExample();
+  api.calls.length = 0;
   return api;
 }
 
-function service(api: MockApi, name: string): Service {
-  const s = api.dir.services.find((x) => x.name === name);
+async function service(api: TestApi, name: string): Promise<Service> {
+  const s = (await api.allServices()).find((x) => x.name === name);
   if (!s) throw new Error(`no service ${name}`);
   return s;
+}
+
+/** The conversations stored for a patient, newest first. */
+async function contactsOf(api: TestApi, patientId: number) {
+  return (await api.contactList(patientId, 100, 0)).items;
+}
+
+/** The goals stored for a patient's referrals. */
+async function goalsOf(api: TestApi, patientId: number): Promise<Goal[]> {
+  return (await api.patientRecord(patientId)).goals;
+}
+
+/** The audit log's changes, newest first. Reading records (as the test's readers do)
+ * is audited too, as a view or a list, so those are left out. */
+async function changes(api: TestApi): Promise<AuditEntry[]> {
+  return (await api.allAudit()).filter((a) => a.action !== "view" && a.action !== "list");
+}
+
+/** Every prescription_print the UI sent, oldest first. */
+function printCalls(api: TestApi) {
+  return api.calls.filter((c) => c.command === "prescription_print").map((c) => c.args);
+}
+
+/** The PDFs opened in the viewer, oldest first. */
+async function printed(api: TestApi): Promise<string[]> {
+  return (await api.deskLog()).openedPaths;
 }
 
 /** The element with `testId` whose text contains `text`. */
@@ -64,8 +96,10 @@ afterEach(() => {
 });
 
 describe("workflow 1: multiple sclerosis, two small children", () => {
+  // Typing a whole referral, conversation, plan and prescription against the real
+  // backend takes 6 to 8 s, past vitest's default 5 s.
   it("records the referral, the conversation and the plan, and prescribes the co-op and the yoga discount", async () => {
-    const api = practice();
+    const api = await practice();
     const [zoe] = await seed(api, ZOE);
     const user = await startApp(api);
     await openPatient(user, /Zoë/);
@@ -86,7 +120,7 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
     const codes = within(referral).getByTestId("snomed-codes");
     expect(codes.textContent).toContain("871731000000106 — Referral to social prescribing service");
     expect(codes.textContent).not.toContain("871711000000103");
-    const referralId = api.referrals[0].id;
+    const referralId = (await api.referralsOf(zoe.id))[0].id;
 
     // The conversation: no time to exercise because of childcare.
     await user.click(byId("add-contact"));
@@ -107,7 +141,7 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
     expect(contact.textContent).toContain("Phone");
     expect(contact.textContent).toContain("25 minutes");
     expect(contact.textContent).toContain("Amara Okafor");
-    expect(api.contacts).toEqual([
+    expect(await contactsOf(api, zoe.id)).toEqual([
       expect.objectContaining({ patientId: zoe.id, referralId, kind: "phone", minutes: 25, staffName: "Amara Okafor" }),
     ]);
     await waitFor(() => expect(document.activeElement).toBe(byId("add-contact")));
@@ -118,7 +152,9 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
     const saved = await screen.findByTestId("what-matters");
     expect(saved.textContent).toBe("Being strong enough to play with my children\nTime for myself");
     expect(saved.classList.contains("pre")).toBe(true);
-    expect(api.referrals[0].whatMatters).toBe("Being strong enough to play with my children\nTime for myself");
+    expect((await api.referralsOf(zoe.id))[0].whatMatters).toBe(
+      "Being strong enough to play with my children\nTime for myself",
+    );
 
     // A goal with a target date, then a step, ticked off.
     await user.click(byId("add-goal"));
@@ -129,18 +165,18 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
     const goal = await findWithText("goal", "Gentle exercise twice a week");
     expect(goal.textContent).toContain(formatDate(target));
     await user.selectOptions(within(goal).getByLabelText(/^Status/), "In progress");
-    await waitFor(() => expect(api.goals[0].status).toBe("in_progress"));
+    await waitFor(async () => expect((await goalsOf(api, zoe.id))[0].status).toBe("in_progress"));
 
     await user.click(within(goal).getByTestId("add-step"));
     const stepBox = within(goal).getByTestId("step-description");
-    expect(stepBox.id).toBe(`stepDescription-${api.goals[0].id}`);
+    expect(stepBox.id).toBe(`stepDescription-${(await goalsOf(api, zoe.id))[0].id}`);
     await user.type(stepBox, "Try the Tuesday yoga class");
     await user.click(within(goal).getByTestId("save-step"));
     const step = await findWithText("step", "Try the Tuesday yoga class");
     const done = within(step).getByTestId<HTMLInputElement>("step-done");
     expect(done.checked).toBe(false);
     await user.click(done);
-    await waitFor(() => expect(api.goals[0].steps[0].done).toBe(true));
+    await waitFor(async () => expect((await goalsOf(api, zoe.id))[0].steps[0].done).toBe(true));
     await waitFor(() => expect(within(screen.getByTestId("step")).getByTestId<HTMLInputElement>("step-done").checked).toBe(true));
 
     // The prescription: the childcare co-op and the yoga studio's discount.
@@ -175,7 +211,7 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
     expect(rx.textContent).toContain(formatDate(checkin));
     expect(rx.textContent).toContain("Amara Okafor");
     expect(within(rx).getByTestId("reference-code").textContent).toMatch(/^WM-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
-    expect(api.prescriptions[0]).toMatchObject({
+    expect((await api.prescriptionsOf(zoe.id))[0]).toMatchObject({
       patientId: zoe.id,
       referralId,
       nextCheckinDate: checkin,
@@ -185,8 +221,8 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
       ],
     });
 
-    // Every change was audited against the patient, and each view of the page once.
-    const audited = api.audit.filter((a) => a.patientId === zoe.id).map((a) => `${a.action} ${a.entity}`);
+    // Every change was audited against the patient, and so was viewing the page.
+    const audited = (await api.allAudit()).filter((a) => a.patientId === zoe.id).map((a) => `${a.action} ${a.entity}`);
     expect(audited).toEqual(
       expect.arrayContaining([
         "view patient",
@@ -201,12 +237,14 @@ describe("workflow 1: multiple sclerosis, two small children", () => {
       ]),
     );
     expect(api.calls.some((c) => c.command === "patient_get" || c.command === "referral_list")).toBe(false);
-  });
+  }, 30_000);
 });
 
 describe("workflow 2: social anxiety", () => {
+  // Three to four and a half seconds of typing and searching against the real backend:
+  // too near vitest's default 5 s when other tests share the machine.
   it("refuses a bad prescription field by field, then prescribes gardening, a group hike and an art class", async () => {
-    const api = practice();
+    const api = await practice();
     const [siobhan] = await seed(api, SIOBHAN);
     const r = await refer(api, siobhan.id);
     await api.goalAdd(r.id, { description: "Activities with only a little direct socialising", targetDate: "", status: "open" });
@@ -225,7 +263,7 @@ describe("workflow 2: social anxiety", () => {
     expect(byId("prescription-checkin").getAttribute("aria-invalid")).toBe("true");
     expect(byId("prescription-checkin").getAttribute("aria-describedby")).toContain("prescription-checkin-error");
     expect(screen.getByTestId("error-summary").textContent).toContain("Please correct the highlighted fields.");
-    expect(api.prescriptions).toHaveLength(0);
+    expect(await api.prescriptionsOf(siobhan.id)).toHaveLength(0);
 
     await pick(user, "gardening", GARDENING);
     await pick(user, "hike", HIKE);
@@ -251,22 +289,24 @@ describe("workflow 2: social anxiety", () => {
     const rx = await screen.findByTestId("prescription");
     expect(within(rx).getAllByTestId("item-service").map((s) => s.textContent)).toEqual([GARDENING, HIKE, ART]);
     expect(rx.textContent).toContain(formatDate(checkin));
-    expect(api.prescriptions).toHaveLength(1);
-    await waitFor(() => expect(document.activeElement?.id).toBe(`prescription-${api.prescriptions[0].id}-heading`));
-  });
+    const saved = await api.prescriptionsOf(siobhan.id);
+    expect(saved).toHaveLength(1);
+    await waitFor(() => expect(document.activeElement?.id).toBe(`prescription-${saved[0].id}-heading`));
+  }, 15_000);
 
   it("refuses a retired service and changes nothing", async () => {
-    const api = practice();
+    const api = await practice();
     const [siobhan] = await seed(api, SIOBHAN);
-    const hike = service(api, HIKE);
+    const hike = await service(api, HIKE);
     const user = await startApp(api);
     await openPatient(user, /Siobhán/);
     await user.click(byId("new-prescription"));
     await pick(user, "hike", HIKE);
-    api.dir.setStatus(hike.id, "inactive");
+    // Retired by someone else while the composer is open.
+    await api.serviceSetStatus(hike.id, "inactive");
     await user.click(byId("save-prescription"));
     expect((await screen.findByText("A retired service cannot be prescribed.")).id).toBe("prescription-items-error");
-    expect(api.prescriptions).toHaveLength(0);
+    expect(await api.prescriptionsOf(siobhan.id)).toHaveLength(0);
     await expect(
       api.prescriptionCreate(siobhan.id, { referralId: null, prescribedDate: todayIso(), message: "", nextCheckinDate: "", items: [] }),
     ).rejects.toMatchObject({ code: "validation", fields: [{ field: "items" }] });
@@ -275,15 +315,19 @@ describe("workflow 2: social anxiety", () => {
 
 describe("workflow 5: follow-up", () => {
   it("records started, declined for cost, and did-not-attend only with a barrier", async () => {
-    const api = practice();
+    const api = await practice();
     const [siobhan] = await seed(api, SIOBHAN);
     const r = await refer(api, siobhan.id);
+    const items = [];
+    for (const name of [GARDENING, HIKE, ART]) {
+      items.push({ serviceId: (await service(api, name)).id, personalNote: "" });
+    }
     const rx = await api.prescriptionCreate(siobhan.id, {
       referralId: r.id,
       prescribedDate: addDays(todayIso(), -21),
       message: "",
       nextCheckinDate: todayIso(),
-      items: [GARDENING, HIKE, ART].map((name) => ({ serviceId: service(api, name).id, personalNote: "" })),
+      items,
     });
     const user = await startApp(api);
     await openPatient(user, /Siobhán/);
@@ -303,7 +347,11 @@ describe("workflow 5: follow-up", () => {
     await user.selectOptions(within(garden).getByTestId("item-status"), "Started");
     await user.click(within(garden).getByTestId("save-item-status"));
     await waitFor(() => expect(within(itemRow(GARDENING)).getByTestId("item-status-text").textContent).toBe("Started"));
-    expect(api.prescriptions[0].items[0]).toMatchObject({ status: "started", barrier: null, statusDate: todayIso() });
+    expect((await api.prescriptionsOf(siobhan.id))[0].items[0]).toMatchObject({
+      status: "started",
+      barrier: null,
+      statusDate: todayIso(),
+    });
 
     // Declined because of the cost.
     const hike = itemRow(HIKE);
@@ -325,11 +373,15 @@ describe("workflow 5: follow-up", () => {
     await waitFor(() =>
       expect(within(itemRow(HIKE)).getByTestId("item-status-text").textContent).toBe("Declined — Cost: bus fare is too dear"),
     );
-    expect(api.prescriptions[0].items[1]).toMatchObject({ status: "declined", barrier: "cost", barrierNote: "bus fare is too dear" });
+    expect((await api.prescriptionsOf(siobhan.id))[0].items[1]).toMatchObject({
+      status: "declined",
+      barrier: "cost",
+      barrierNote: "bus fare is too dear",
+    });
 
     // Did not attend, without saying why: refused next to the item, and nothing changes.
     const art = itemRow(ART);
-    const auditBefore = api.audit.length;
+    const changesBefore = (await changes(api)).length;
     await user.selectOptions(within(art).getByTestId("item-status"), "Did not attend");
     await user.click(within(art).getByTestId("save-item-status"));
     const artItemId = rx.items[2].id;
@@ -338,19 +390,19 @@ describe("workflow 5: follow-up", () => {
     expect(within(art).getByTestId("item-barrier").getAttribute("aria-invalid")).toBe("true");
     expect(within(art).getByTestId("item-barrier").getAttribute("aria-describedby")).toBe(`item-barrier-${artItemId}-error`);
     expect(within(art).getByTestId("item-status-text").textContent).toBe("Suggested");
-    expect(api.prescriptions[0].items[2]).toMatchObject({ status: "suggested", barrier: null });
-    expect(api.audit).toHaveLength(auditBefore);
+    expect((await api.prescriptionsOf(siobhan.id))[0].items[2]).toMatchObject({ status: "suggested", barrier: null });
+    expect(await changes(api)).toHaveLength(changesBefore);
 
     await user.selectOptions(within(art).getByTestId("item-barrier"), "Transport");
     await user.click(within(art).getByTestId("save-item-status"));
     await waitFor(() => expect(within(itemRow(ART)).getByTestId("item-status-text").textContent).toBe("Did not attend — Transport"));
     expect(within(itemRow(ART)).queryByText("Choose what got in the way.")).toBeNull();
-    expect(api.prescriptions[0].items.map((i) => [i.status, i.barrier])).toEqual([
+    expect((await api.prescriptionsOf(siobhan.id))[0].items.map((i) => [i.status, i.barrier])).toEqual([
       ["started", null],
       ["declined", "cost"],
       ["did_not_attend", "transport"],
     ]);
-    expect(api.audit.filter((a) => a.entity === "prescription_item").map((a) => a.action)).toEqual([
+    expect((await api.allAudit()).filter((a) => a.entity === "prescription_item").map((a) => a.action)).toEqual([
       "update",
       "update",
       "update",
@@ -358,14 +410,14 @@ describe("workflow 5: follow-up", () => {
   });
 
   it("asks what got in the way when the barrier is Other", async () => {
-    const api = practice();
+    const api = await practice();
     const [siobhan] = await seed(api, SIOBHAN);
     await api.prescriptionCreate(siobhan.id, {
       referralId: null,
       prescribedDate: todayIso(),
       message: "",
       nextCheckinDate: "",
-      items: [{ serviceId: service(api, HIKE).id, personalNote: "" }],
+      items: [{ serviceId: (await service(api, HIKE)).id, personalNote: "" }],
     });
     const user = await startApp(api);
     await openPatient(user, /Siobhán/);
@@ -375,28 +427,30 @@ describe("workflow 5: follow-up", () => {
     await user.click(within(hike).getByTestId("save-item-status"));
     expect(await within(hike).findByText("Say what got in the way.")).toBeTruthy();
     expect(within(hike).getByTestId("item-barrier-note").getAttribute("aria-invalid")).toBe("true");
-    expect(api.prescriptions[0].items[0].status).toBe("suggested");
+    expect((await api.prescriptionsOf(siobhan.id))[0].items[0].status).toBe("suggested");
   });
 });
 
 describe("printing the prescription", () => {
   /** A patient with one saved prescription of the co-op and the yoga, and the page open. */
   async function prescribed(patient: typeof ZOE, name: RegExp) {
-    const api = practice();
+    const api = await practice();
     // Printing needs the patient's consent to their details being stored.
     const [p] = await seed(api, { ...patient, consentStore: true });
-    await api.prescriptionCreate(p.id, {
+    const items = [];
+    for (const n of [CO_OP, YOGA]) items.push({ serviceId: (await service(api, n)).id, personalNote: "" });
+    const saved = await api.prescriptionCreate(p.id, {
       referralId: null,
       prescribedDate: todayIso(),
       message: "",
       nextCheckinDate: addDays(todayIso(), 14),
-      items: [CO_OP, YOGA].map((n) => ({ serviceId: service(api, n).id, personalNote: "" })),
+      items,
     });
     api.calls.length = 0;
     const user = await startApp(api);
     await openPatient(user, name);
     const rx = await screen.findByTestId("prescription");
-    return { api, user, rx, patient: p, id: api.prescriptions[0].id };
+    return { api, user, rx, patient: p, id: saved.id };
   }
 
   it("prints on the practice's paper in normal print, opens the viewer and audits the print", async () => {
@@ -405,51 +459,67 @@ describe("printing the prescription", () => {
     expect(within(rx).getByTestId<HTMLSelectElement>("print-paper").value).toBe("");
     await user.click(within(rx).getByTestId("print"));
     await waitFor(() => expect(within(rx).getByTestId("print-status").textContent).toContain("Opened in your PDF viewer"));
-    expect(api.printed).toEqual([
-      { id, choice: { paper: null, largePrint: false, allowMissingGlyphs: false, slips: "ask" }, path: expect.stringContaining("/prints/") },
+    expect(printCalls(api)).toEqual([
+      { id, choice: { paper: null, largePrint: false, allowMissingGlyphs: false, slips: "ask" } },
     ]);
-    expect(api.audit.at(-1)).toMatchObject({ action: "print", entity: "prescription", recordId: id, patientId: patient.id });
+    const opened = await printed(api);
+    expect(opened).toEqual([expect.stringContaining(join(await api.dataDir(), "prints"))]);
+    expect(readFileSync(opened[0]).subarray(0, 5).toString()).toBe("%PDF-");
+    expect((await changes(api))[0]).toMatchObject({
+      action: "print",
+      entity: "prescription",
+      recordId: id,
+      patientId: patient.id,
+    });
   });
 
   it("prints nothing for a patient who has not agreed to their details being stored", async () => {
     const { api, user, rx, patient } = await prescribed(ZOE, /Zoë/);
-    api.patients[0].consentStoreDate = null;
+    // The consent is withdrawn (at another desk) while the page is open.
+    await api.patientUpdate(patient.id, { ...patientToInput(patient), consentStore: false });
     await user.click(within(rx).getByTestId("print"));
     const refused = await within(rx).findByTestId("print-error");
     expect(refused.textContent).toContain("has not agreed to the practice storing their details");
     expect(within(rx).queryByTestId("slips-leave-out")).toBeNull();
-    expect(api.printed).toHaveLength(0);
-    expect(api.audit.some((a) => a.action === "print" && a.patientId === patient.id)).toBe(false);
+    expect(await printed(api)).toHaveLength(0);
+    expect((await api.allAudit()).some((a) => a.action === "print" && a.patientId === patient.id)).toBe(false);
   });
 
   it("asks before printing referral slips for a patient who has not agreed to share, and audits the answer", async () => {
     const { api, user, rx, patient, id } = await prescribed(ZOE, /Zoë/);
     // The co-op takes referrals from the practice: its slip names the patient.
-    service(api, CO_OP).joinMethod = "direct_referral";
+    const coOp = await service(api, CO_OP);
+    await api.serviceUpdate(coOp.id, { ...serviceToInput(coOp), joinMethod: "direct_referral" });
     await user.click(within(rx).getByTestId("print"));
     expect((await within(rx).findByTestId("print-error")).textContent).toContain("not agreed to share their details");
-    expect(api.printed).toHaveLength(0);
+    expect(await printed(api)).toHaveLength(0);
 
     await user.click(within(rx).getByTestId("slips-leave-out"));
-    await waitFor(() => expect(api.printed).toHaveLength(1));
-    expect(api.printed[0].choice.slips).toBe("leave_out");
-    expect(api.audit.at(-1)).toMatchObject({ action: "print", entity: "prescription_without_slips", recordId: id });
-    expect(api.patients[0].consentShareDate).toBeNull();
+    await waitFor(async () => expect(await printed(api)).toHaveLength(1));
+    expect(printCalls(api).at(-1)).toMatchObject({ id, choice: { slips: "leave_out" } });
+    expect((await changes(api))[0]).toMatchObject({
+      action: "print",
+      entity: "prescription_without_slips",
+      recordId: id,
+    });
+    expect((await api.allPatients())[0].consentShareDate).toBeNull();
 
     await user.click(within(rx).getByTestId("print"));
     await user.click(await within(rx).findByTestId("slips-consent-verbal"));
-    await waitFor(() => expect(api.printed).toHaveLength(2));
-    expect(api.patients[0].consentShareDate).toBe(todayIso());
-    expect(api.audit.slice(-2)).toMatchObject([
+    await waitFor(async () => expect(await printed(api)).toHaveLength(2));
+    expect(printCalls(api).at(-1)).toMatchObject({ id, choice: { slips: "consent_given_verbally" } });
+    expect((await api.allPatients())[0].consentShareDate).toBe(todayIso());
+    // Newest first: the consent, then the print it allowed.
+    expect((await changes(api)).slice(0, 2).reverse()).toMatchObject([
       { action: "update", entity: "patient_share_consent", patientId: patient.id },
       { action: "print", entity: "prescription", recordId: id },
     ]);
   });
 
   it("finds the patient when a provider quotes the printed reference code back", async () => {
-    const { api, user } = await prescribed(ZOE, /Zoë/);
+    const { api, user, patient } = await prescribed(ZOE, /Zoë/);
     await seed(api, SIOBHAN);
-    const code = api.prescriptions[0].referenceCode;
+    const code = (await api.prescriptionsOf(patient.id))[0].referenceCode;
     await user.click(screen.getByRole("button", { name: "Back to caseload" }));
     await user.type(byId("patient-search"), code.toLowerCase().replace(/-/g, " "));
     await waitFor(() => {
@@ -460,22 +530,27 @@ describe("printing the prescription", () => {
 
   it("starts in large print for a patient who needs it, and saves a Letter PDF where asked", async () => {
     const { api, user, rx, id } = await prescribed(JOSE, /José/);
+    const where = join(tempFolder(), "jose.pdf");
+    await api.desk({ saveTo: where });
     expect(within(rx).getByTestId<HTMLInputElement>("print-large").checked).toBe(true);
     await user.selectOptions(within(rx).getByTestId("print-paper"), "letter");
     await user.click(within(rx).getByTestId("save-pdf"));
     await waitFor(() => expect(within(rx).getByTestId("print-status").textContent).toContain("Saved as"));
-    expect(api.saved.at(-1)).toMatchObject({ what: "prescription" });
+    expect(readFileSync(where).subarray(0, 5).toString()).toBe("%PDF-");
+    expect((await api.deskLog()).asked).toEqual([expect.stringContaining("Save the social prescription")]);
     expect(api.calls.find((c) => c.command === "prescription_save_pdf")?.args).toEqual({
       id,
       choice: { paper: "letter", largePrint: true, allowMissingGlyphs: false, slips: "ask" },
     });
+    expect(await printed(api)).toHaveLength(0);
 
     // Cancelling the save dialog saves nothing and prints nothing.
-    api.nextSavePath = null;
-    const audited = api.audit.length;
+    await api.desk({ saveTo: null });
+    const audited = (await changes(api)).length;
     await user.click(within(rx).getByTestId("save-pdf"));
     await waitFor(() => expect(within(rx).getByTestId("print-status").textContent).toBe(""));
-    expect(api.audit).toHaveLength(audited);
+    expect(await changes(api)).toHaveLength(audited);
+    expect(await printed(api)).toHaveLength(0);
   });
 
   it("warns before printing characters the font lacks, and prints only when asked again", async () => {
@@ -485,21 +560,20 @@ describe("printing the prescription", () => {
     expect(alert.getAttribute("role")).toBe("alert");
     expect(alert.textContent).toContain("no letters for 小 李 龙");
     expect(alert.textContent).toContain("empty boxes");
-    expect(api.printed).toHaveLength(0);
-    expect(api.audit.some((a) => a.action === "print")).toBe(false);
+    expect(await printed(api)).toHaveLength(0);
+    expect((await api.allAudit()).some((a) => a.action === "print")).toBe(false);
 
     await user.click(within(alert).getByTestId("print-anyway"));
-    await waitFor(() => expect(api.printed).toHaveLength(1));
-    expect(api.printed[0].choice.allowMissingGlyphs).toBe(true);
-    expect(api.printed[0].id).toBe(id);
+    await waitFor(async () => expect(await printed(api)).toHaveLength(1));
+    expect(printCalls(api).at(-1)).toMatchObject({ id, choice: { allowMissingGlyphs: true } });
     expect(screen.queryByTestId("print-error")).toBeNull();
   });
 });
 
 describe("conversations", () => {
   it("shows each bad field's message and logs nothing", async () => {
-    const api = practice();
-    await seed(api, ZOE);
+    const api = await practice();
+    const [zoe] = await seed(api, ZOE);
     const user = await startApp(api);
     await openPatient(user, /Zoë/);
     await user.click(byId("add-contact"));
@@ -519,7 +593,7 @@ describe("conversations", () => {
     expect(byId("minutes").getAttribute("inputmode")).toBe("numeric");
     expect(byId("contactDate").getAttribute("aria-invalid")).toBe("true");
     expect(byId("contactNotes").getAttribute("aria-invalid")).toBeNull();
-    expect(api.contacts).toHaveLength(0);
+    expect(await contactsOf(api, zoe.id)).toHaveLength(0);
     expect(screen.queryAllByTestId("contact-item")).toHaveLength(0);
     expect(byId<HTMLTextAreaElement>("contactNotes").value).toBe("Rang to book a visit.");
 
@@ -527,11 +601,11 @@ describe("conversations", () => {
     await user.click(byId("cancel-contact"));
     expect(document.getElementById("contactNotes")).toBeNull();
     await waitFor(() => expect(document.activeElement).toBe(byId("add-contact")));
-    expect(api.contacts).toHaveLength(0);
+    expect(await contactsOf(api, zoe.id)).toHaveLength(0);
   });
 
   it("shows the newest 20 and pages in older ones", async () => {
-    const api = practice();
+    const api = await practice();
     const [zoe] = await seed(api, ZOE);
     for (let i = 0; i < 25; i++) {
       await api.contactCreate(zoe.id, {
@@ -557,19 +631,20 @@ describe("conversations", () => {
   });
 
   it("refuses a referral that belongs to another patient", async () => {
-    const api = practice();
+    const api = await practice();
     const [zoe, siobhan] = await seed(api, ZOE, SIOBHAN);
     const theirs = await refer(api, siobhan.id);
     const input = { referralId: theirs.id, contactDate: todayIso(), kind: "phone" as const, minutes: "", notes: "" };
     await expect(api.contactCreate(zoe.id, input)).rejects.toMatchObject({ code: "not_found" });
     await expect(api.contactCreate(999, { ...input, referralId: null })).rejects.toMatchObject({ code: "not_found" });
-    expect(api.contacts).toHaveLength(0);
+    expect(await contactsOf(api, zoe.id)).toHaveLength(0);
+    expect(await contactsOf(api, siobhan.id)).toHaveLength(0);
   });
 });
 
 describe("codes for the GP record", () => {
   it("copies just the digits of each code, including 'declined' on a declined referral", async () => {
-    const api = practice();
+    const api = await practice();
     const [zoe] = await seed(api, ZOE);
     const r = await refer(api, zoe.id);
     await api.referralSetStatus(r.id, "closed", "Patient declined social prescribing for now");
@@ -589,7 +664,7 @@ describe("codes for the GP record", () => {
   });
 
   it("says so when the clipboard cannot be reached, and leaves the code to select", async () => {
-    const api = practice();
+    const api = await practice();
     const [zoe] = await seed(api, ZOE);
     await refer(api, zoe.id);
     const user = await startApp(api);
@@ -606,22 +681,24 @@ describe("codes for the GP record", () => {
 describe("hostile text in casework", () => {
   it("shows notes, goals and personal notes literally and runs nothing", async () => {
     const alert = vi.spyOn(window, "alert").mockImplementation(() => {});
-    const api = practice();
-    const [p] = await seed(api, HOSTILE);
+    const api = await practice();
+    // Names refuse direction-changing characters (crates/domain/src/validation.rs),
+    // so HOSTILE's preferred name stays out; the casework's free text keeps them.
+    const [p] = await seed(api, { ...HOSTILE, preferredName: "" });
     const evil = "<img src=x onerror=alert(1)> <script>alert(2)</script> \u202eevil";
     const r = await refer(api, p.id);
     await api.planSetWhatMatters(r.id, `${evil}\nsecond line`);
     await api.contactCreate(p.id, { referralId: r.id, contactDate: todayIso(), kind: "home_visit", minutes: "5", notes: evil });
     const goal = await api.goalAdd(r.id, { description: evil, targetDate: "", status: "open" });
     await api.stepAdd(goal.id, { description: evil, targetDate: "" });
-    await api.prescriptionCreate(p.id, {
+    const rx = await api.prescriptionCreate(p.id, {
       referralId: r.id,
       prescribedDate: todayIso(),
       message: evil,
       nextCheckinDate: "",
-      items: [{ serviceId: service(api, YOGA).id, personalNote: evil }],
+      items: [{ serviceId: (await service(api, YOGA)).id, personalNote: evil }],
     });
-    await api.prescriptionItemSetStatus(api.prescriptions[0].items[0].id, "declined", "other", evil);
+    await api.prescriptionItemSetStatus(rx.items[0].id, "declined", "other", evil);
     const user = await startApp(api);
     await openPatient(user, /DROP TABLE/);
 
@@ -631,10 +708,10 @@ describe("hostile text in casework", () => {
     expect(screen.getByTestId("what-matters").textContent).toBe(`${evil}\nsecond line`);
     expect(screen.getByTestId("goal").textContent).toContain(evil);
     expect(screen.getByTestId("step").textContent).toContain(evil);
-    const rx = screen.getByTestId("prescription");
-    expect(within(rx).getByTestId("prescription-message").textContent).toBe(evil);
-    expect(within(rx).getByTestId("item-personal-note").textContent).toBe(evil);
-    expect(within(rx).getByTestId("item-status-text").textContent).toBe(`Declined — Other: ${evil}`);
+    const shown = screen.getByTestId("prescription");
+    expect(within(shown).getByTestId("prescription-message").textContent).toBe(evil);
+    expect(within(shown).getByTestId("item-personal-note").textContent).toBe(evil);
+    expect(within(shown).getByTestId("item-status-text").textContent).toBe(`Declined — Other: ${evil}`);
 
     expect(document.querySelectorAll("img")).toHaveLength(0);
     expect(document.body.innerHTML).not.toContain("<img src=x");
@@ -646,7 +723,7 @@ describe("hostile text in casework", () => {
 
 describe("support plan", () => {
   it("follows the chosen referral, keeps each plan apart, and refuses an empty goal", async () => {
-    const api = practice();
+    const api = await practice();
     const [zoe] = await seed(api, ZOE);
     const older = await refer(api, zoe.id, { receivedDate: addDays(todayIso(), -200) });
     await api.referralSetStatus(older.id, "closed", "Goals met");
@@ -665,11 +742,11 @@ describe("support plan", () => {
     await user.click(byId("add-goal"));
     await user.click(byId("save-goal"));
     expect((await screen.findByText("Enter the goal.")).closest("[id]")?.id).toBe("goalDescription-error");
-    expect(api.goals).toHaveLength(0);
+    expect(await goalsOf(api, zoe.id)).toHaveLength(0);
     await user.type(byId("goalDescription"), "Join one group");
     await user.click(byId("save-goal"));
     await findWithText("goal", "Join one group");
-    expect(api.goals[0].referralId).toBe(newer.id);
+    expect((await goalsOf(api, zoe.id)).map((g) => g.referralId)).toEqual([newer.id]);
 
     // The older referral's plan is its own.
     await user.selectOptions(select, String(older.id));
@@ -685,9 +762,9 @@ describe("support plan", () => {
   });
 });
 
-describe("the in-memory backend's casework rules", () => {
+describe("the backend's casework rules", () => {
   it("names each bad value as the domain does", async () => {
-    const api = practice();
+    const api = await practice();
     const [zoe] = await seed(api, ZOE);
     const r = await refer(api, zoe.id);
     const contact = { referralId: null, contactDate: todayIso(), kind: "phone" as const, minutes: "", notes: "" };
@@ -714,12 +791,12 @@ describe("the in-memory backend's casework rules", () => {
     await expect(api.planSetWhatMatters(r.id, "x".repeat(4001))).rejects.toMatchObject({ fields: [{ field: "whatMatters" }] });
     expect(await api.planSetWhatMatters(r.id, "  ")).toBeNull();
 
-    const yoga = service(api, YOGA).id;
+    const yoga = (await service(api, YOGA)).id;
     const rx = { referralId: null, prescribedDate: todayIso(), message: "", nextCheckinDate: "", items: [] };
     await expect(
       api.prescriptionCreate(zoe.id, { ...rx, items: [yoga, yoga].map((serviceId) => ({ serviceId, personalNote: "" })) }),
     ).rejects.toMatchObject({ fields: [{ field: "items", message: "Each service can appear only once on a prescription." }] });
-    const thirteen = api.dir.services.slice(0, 13).map((s) => ({ serviceId: s.id, personalNote: "" }));
+    const thirteen = (await api.allServices()).slice(0, 13).map((s) => ({ serviceId: s.id, personalNote: "" }));
     await expect(api.prescriptionCreate(zoe.id, { ...rx, items: thirteen })).rejects.toMatchObject({
       fields: [{ field: "items", message: "A prescription can hold at most 12 services." }],
     });
@@ -729,11 +806,11 @@ describe("the in-memory backend's casework rules", () => {
     await expect(api.prescriptionCreate(zoe.id, { ...rx, items: [{ serviceId: 9999, personalNote: "" }] })).rejects.toMatchObject({
       code: "not_found",
     });
-    expect(api.prescriptions).toHaveLength(0);
+    expect(await api.prescriptionsOf(zoe.id)).toHaveLength(0);
   });
 
   it("answers not found for unknown ids, and a started activity carries no barrier", async () => {
-    const api = practice();
+    const api = await practice();
     const [zoe] = await seed(api, ZOE);
     await expect(api.patientRecord(999)).rejects.toMatchObject({ code: "not_found" });
     await expect(api.contactList(999, 20, 0)).rejects.toMatchObject({ code: "not_found" });
@@ -756,7 +833,7 @@ describe("the in-memory backend's casework rules", () => {
       prescribedDate: todayIso(),
       message: "",
       nextCheckinDate: "",
-      items: [{ serviceId: service(api, YOGA).id, personalNote: "" }],
+      items: [{ serviceId: (await service(api, YOGA)).id, personalNote: "" }],
     });
     const after = await api.prescriptionItemSetStatus(rx.items[0].id, "started", "cost", "too dear");
     expect(after.items[0]).toMatchObject({ status: "started", barrier: null, barrierNote: null, statusDate: todayIso() });
@@ -766,6 +843,11 @@ describe("the in-memory backend's casework rules", () => {
       organization: "Lotus Tree Yoga Studio",
       status: "started",
     });
-    expect(api.audit.at(-1)).toMatchObject({ action: "view", entity: "patient", recordId: zoe.id, patientId: zoe.id });
+    expect((await api.allAudit())[0]).toMatchObject({
+      action: "view",
+      entity: "patient",
+      recordId: zoe.id,
+      patientId: zoe.id,
+    });
   });
 });

@@ -1,4 +1,4 @@
-// Wellbeing measures through the whole app against the in-memory backend: the form and
+// Wellbeing measures through the whole app against the real backend: the form and
 // its per-question errors, the scores each instrument gives, the charts with the change
 // since baseline, when follow-up measures are due (patient page and caseload), and the
 // practice's follow-up weeks (PRODUCT.md workflow 5).
@@ -7,10 +7,10 @@ import { describe, expect, it } from "vitest";
 import type { Instrument } from "./api/bindings/Instrument";
 import type { Patient } from "./api/bindings/Patient";
 import type { Timepoint } from "./api/bindings/Timepoint";
-import { MockApi } from "./api/mock";
 import { addDays, formatDate, formatDayMonth, todayIso } from "./lib/format";
 import { JOSE, SIOBHAN, ZOE, seed } from "./test/fixtures";
 import { byId, openPatient, startApp, type User } from "./test/dom";
+import { signedIn, type TestApi } from "./test/host";
 import { typedForm } from "./lib/dates";
 
 /** Opens the instrument's form, ticks `answers` (null: left unanswered) and saves. */
@@ -28,20 +28,27 @@ async function formClosed() {
 }
 
 /** Zoë's patient page; `before` runs on the caseload first (e.g. to record measures). */
-async function zoesPage(before: (api: MockApi, zoe: Patient) => Promise<unknown> = async () => null) {
-  const api = MockApi.signedIn();
+async function zoesPage(before: (api: TestApi, zoe: Patient) => Promise<unknown> = async () => null) {
+  const api = await signedIn();
   const [zoe] = await seed(api, ZOE);
   await before(api, zoe);
   const user = await startApp(api);
   await openPatient(user, /Zoë/);
-  return { api, user };
+  /** Zoë's measures as the backend holds them, oldest first. */
+  const measures = async () => (await api.patientRecord(zoe.id)).measures;
+  return { api, user, measures };
+}
+
+/** The practice's follow-up weeks, as the backend's session holds them. */
+async function followUpWeeks(api: TestApi): Promise<number | undefined> {
+  return (await api.appStatus()).session?.followUpWeeks;
 }
 
 const text = (testId: string) => screen.getByTestId(testId).textContent?.replace(/\s+/g, " ").trim();
 
 describe("recording a measure", () => {
   it("refuses incomplete answers question by question, then saves a complete one", async () => {
-    const { api, user } = await zoesPage();
+    const { user, measures } = await zoesPage();
     expect(screen.getByTestId("no-measures").textContent).toContain("No wellbeing measures recorded yet.");
 
     await user.click(screen.getByTestId("measure-record-ucla3"));
@@ -65,13 +72,13 @@ describe("recording a measure", () => {
     expect(byId("measure-q3-error").textContent).toContain("Answer question 3.");
     expect(document.getElementById("measure-q1-error")).toBeNull();
     expect(byId("measure-q2").getAttribute("aria-describedby")).toBe("measure-q2-error");
-    expect(api.measures).toHaveLength(0);
+    expect(await measures()).toHaveLength(0);
 
     await user.click(screen.getByTestId("measure-q2-2"));
     await user.click(screen.getByTestId("measure-q3-2"));
     await user.click(screen.getByTestId("measure-save"));
     await formClosed();
-    expect(api.measures).toEqual([
+    expect(await measures()).toEqual([
       expect.objectContaining({ instrument: "ucla3", timepoint: "baseline", recordedDate: todayIso(), answers: [3, 2, 2] }),
     ]);
     expect(await screen.findByTestId("measure-chart-ucla3")).toBeTruthy();
@@ -80,20 +87,20 @@ describe("recording a measure", () => {
   });
 
   it("shows a server error on the date", async () => {
-    const { api, user } = await zoesPage();
+    const { user, measures } = await zoesPage();
     await user.click(screen.getByTestId("measure-record-ucla3"));
     await fireEvent.input(await screen.findByTestId("measure-date"), { target: { value: addDays(todayIso(), 3) } });
     for (const q of [1, 2, 3]) await user.click(screen.getByTestId(`measure-q${q}-1`));
     await user.click(screen.getByTestId("measure-save"));
     await waitFor(() => expect(byId("measureDate-error").textContent).toContain("Date cannot be in the future."));
     expect(screen.getByTestId("measure-date").getAttribute("aria-invalid")).toBe("true");
-    expect(api.measures).toHaveLength(0);
+    expect(await measures()).toHaveLength(0);
   });
 });
 
 describe("scores and charts", () => {
   it("shows ONS4's four scores with their bands, never a sum", async () => {
-    const { api, user } = await zoesPage();
+    const { user, measures } = await zoesPage();
     await user.click(screen.getByTestId("measure-record-ons4"));
     const form = await screen.findByTestId("measure-form");
     // 0–10 with the end labels on 0 and 10.
@@ -119,7 +126,7 @@ describe("scores and charts", () => {
     expect(within(screen.getByTestId("measure-row")).getByText(
       "Life satisfaction 4 (low), Worthwhile 9 (very high), Happiness 6 (medium), Anxiety 7 (high)",
     )).toBeTruthy();
-    expect(api.measures[0].rawScore).toBeNull();
+    expect((await measures())[0].rawScore).toBeNull();
   });
 
   it("shows SWEMWBS's metric score from the conversion table beside the raw score", async () => {
@@ -187,8 +194,8 @@ describe("scores and charts", () => {
 
 describe("follow-up measures due", () => {
   /** Zoë's follow-up is overdue, José's due in four days, Siobhán's not for ten weeks. */
-  async function practice(): Promise<{ api: MockApi; patients: Patient[] }> {
-    const api = MockApi.signedIn();
+  async function practice(): Promise<{ api: TestApi; patients: Patient[] }> {
+    const api = await signedIn();
     const patients = await seed(api, ZOE, SIOBHAN, JOSE);
     const baseline = (p: Patient, daysAgo: number) =>
       api.outcomeRecord(p.id, { instrument: "ucla3", timepoint: "baseline", recordedDate: addDays(todayIso(), -daysAgo), answers: [2, 2, 2] });
@@ -243,12 +250,12 @@ describe("follow-up measures due", () => {
     await user.type(weeks, "60");
     await user.click(byId("save-follow-up-weeks"));
     await waitFor(() => expect(byId("followUpWeeks-error").textContent).toContain("Choose between 1 and 52 weeks."));
-    expect(api.followUpWeeks).toBe(12);
+    expect(await followUpWeeks(api)).toBe(12);
     await user.clear(weeks);
     await user.type(weeks, "2");
     await user.click(byId("save-follow-up-weeks"));
     await waitFor(() => expect(screen.getByTestId("staff-notice").textContent).toBe("Follow-up measures now fall due 2 weeks after a baseline."));
-    expect(api.followUpWeeks).toBe(2);
+    expect(await followUpWeeks(api)).toBe(2);
     expect(document.getElementById("followUpWeeks-error")).toBeNull();
 
     // The session carries the new value: the page opens with it, and Siobhán is now due.

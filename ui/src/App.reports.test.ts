@@ -1,13 +1,16 @@
-// The Reports screen against the in-memory backend: the period presets (on a fixed
-// today), each table's numbers for a hand-built October, the CSV exports, and user text
-// in a report shown as text.
+/// <reference types="node" />
+// The Reports screen against the real backend: the period presets (on a fixed today,
+// the backend's and the UI clock's), each table's numbers for a hand-built October, the
+// CSV exports, and user text in a report shown as text.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ReportTable } from "./api/bindings/ReportTable";
-import { MockApi, TEST_LINK_WORKER } from "./api/mock";
 import { presetPeriod } from "./lib/reports";
 import { HOSTILE_CATEGORY, octoberScenario, REPORT_TODAY } from "./test/fixtures";
 import { byId, startApp, type User } from "./test/dom";
+import { signedIn, TEST_LINK_WORKER, tempFolder, type TestApi } from "./test/host";
 
 describe("report periods", () => {
   it.each([
@@ -49,8 +52,8 @@ describe("reports screen", () => {
   });
 
   /** A link worker's view of October's practice, on the Reports screen. */
-  async function openReports(): Promise<{ api: MockApi; user: User }> {
-    const api = MockApi.signedIn({ today: REPORT_TODAY }, TEST_LINK_WORKER);
+  async function openReports(): Promise<{ api: TestApi; user: User }> {
+    const api = await signedIn({ today: REPORT_TODAY, as: TEST_LINK_WORKER });
     await octoberScenario(api);
     const user = await startApp(api);
     expect(document.getElementById("nav-staff")).toBeNull();
@@ -178,19 +181,42 @@ describe("reports screen", () => {
     // Dates typed after the report was shown do not change what is exported.
     await fireEvent.input(byId("report-to"), { target: { value: "2026-11-20" } });
 
-    const exportOf = (table: ReportTable) => user.click(screen.getByTestId(`report-export-${table}`));
-    await exportOf("barriers");
-    const status = screen.getByTestId("report-export-status");
-    await waitFor(() => expect(status.textContent).toBe(`Saved 2 rows to ${api.exported[0]?.path}`));
-    expect(api.exported).toEqual([expect.objectContaining({ table: "barriers", from: "2026-10-01", to: "2026-10-31", rows: 2 })]);
-    await exportOf("activity");
-    await waitFor(() => expect(status.textContent).toBe(`Saved 5 rows to ${api.exported[1]?.path}`));
+    const dir = tempFolder();
+    const exportOf = async (table: ReportTable, saveTo: string | null) => {
+      await api.desk({ saveTo });
+      await user.click(screen.getByTestId(`report-export-${table}`));
+    };
+    /** The saved file's lines, without the byte-order mark the backend writes for Excel. */
+    const lines = (path: string) => readFileSync(path, "utf8").replace(/^\uFEFF/, "").trimEnd().split(/\r?\n/);
 
-    api.nextSavePath = null;
-    await exportOf("outcomes");
+    const barriers = join(dir, "barriers.csv");
+    await exportOf("barriers", barriers);
+    const status = screen.getByTestId("report-export-status");
+    await waitFor(() => expect(status.textContent).toBe(`Saved 2 rows to ${barriers}`));
+    // The shown period's table, its counts under five suppressed.
+    expect(api.calls.at(-1)).toMatchObject({ command: "report_export", args: { table: "barriers", from: "2026-10-01", to: "2026-10-31" } });
+    expect(lines(barriers)).toEqual(["Barrier,Activities", "Cost,<5", "Transport,<5"]);
+    const activity = join(dir, "activity.csv");
+    await exportOf("activity", activity);
+    await waitFor(() => expect(status.textContent).toBe(`Saved 5 rows to ${activity}`));
+    expect(lines(activity)).toEqual([
+      "Measure,Count",
+      "Referrals received,<5",
+      "People seen,<5",
+      "Conversations,<5",
+      "Prescriptions,<5",
+      "Activities prescribed,7",
+    ]);
+
+    await exportOf("outcomes", null);
     await waitFor(() => expect(api.calls.at(-1)).toMatchObject({ command: "report_export", args: { table: "outcomes" } }));
     await waitFor(() => expect(status.textContent).toBe(""));
-    expect(api.exported).toHaveLength(2);
+    expect((await api.deskLog()).asked).toEqual([
+      "save: Export a report table (waymark-barriers-2026-10-01-to-2026-10-31.csv)",
+      "save: Export a report table (waymark-activity-2026-10-01-to-2026-10-31.csv)",
+      "save: Export a report table (waymark-outcomes-2026-10-01-to-2026-10-31.csv)",
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(["activity.csv", "barriers.csv"]);
   });
 
   it("refuses a period that ends before it starts", async () => {

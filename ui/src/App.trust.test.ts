@@ -1,15 +1,22 @@
-// Backups, restore, the recovery code and the audit export, against the mock.
+/// <reference types="node" />
+// Backups, restore, the recovery code and the audit export, against the real commands
+// (see test/host.ts). Backups go to a real temporary folder standing in for the
+// practice's USB drive; a restore uses a real backup that an earlier caseload in the
+// same test made, with the recovery code that caseload was given.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
-import { MockApi, TEST_ADMIN, TEST_LINK_WORKER, makeRecoveryCode } from "./api/mock";
+import type { ApiError } from "./api/bindings/ApiError";
 import { JOSE, ZOE, seed } from "./test/fixtures";
-import { byId } from "./test/dom";
+import { byId, type User } from "./test/dom";
+import { TEST_ADMIN, TEST_LINK_WORKER, freshApp, signedIn, tempFolder, type TestApi } from "./test/host";
 
-type User = ReturnType<typeof userEvent.setup>;
-
-const USB = "/media/practice/USB";
+/** For tests that open the recovery code's wrapped key several times: each opening is a
+ * deliberately slow key derivation (Argon2, 46 MiB), slower still in the debug host. */
+const SLOW = 15_000;
 
 async function caseload() {
   return screen.findByRole("heading", { level: 1, name: "Caseload" });
@@ -19,15 +26,34 @@ async function openBackups(user: User) {
   await caseload();
   await user.click(byId("nav-backups"));
   await screen.findByRole("heading", { level: 1, name: "Backups" });
+  // The page is ready once the backend's overview has come.
+  await screen.findByTestId("backup-status");
 }
 
-/** A practice with Zoë, set up with a recovery code, backed up to the USB drive. */
-async function practiceWithBackup(): Promise<MockApi> {
-  const api = MockApi.signedIn({ recoveryCode: makeRecoveryCode() });
+interface Backed {
+  api: TestApi;
+  /** The practice's recovery code, as setup showed it. */
+  code: string;
+  /** The backup folder (the "USB drive"). */
+  usb: string;
+  /** The one backup in it. */
+  backup: string;
+}
+
+/** A practice with Zoë, signed in as its admin, backed up to a USB drive. */
+async function practiceWithBackup(): Promise<Backed> {
+  const api = await signedIn();
   await seed(api, ZOE);
-  await api.backupSettingsSet({ folder: USB, keep: 14, daily: true }, TEST_ADMIN.passphrase);
-  await api.backupNow();
-  return api;
+  const usb = tempFolder();
+  await api.backupSettingsSet({ folder: usb, keep: 14, daily: true }, TEST_ADMIN.passphrase);
+  const made = await api.backupNow();
+  api.calls.length = 0;
+  return { api, code: api.recoveryCode, usb, backup: made.dir };
+}
+
+/** How many backups the caseload's backup folder holds, as the Backups page lists them. */
+async function backupsInFolder(api: TestApi): Promise<number> {
+  return (await api.backupOverview()).backups.length;
 }
 
 /** Fills in the first-run setup form, correctly, without submitting it. */
@@ -39,46 +65,52 @@ async function fillSetup(user: User) {
   await user.type(byId("passphraseConfirm"), "correct horse battery");
 }
 
-/** A mock whose caseload did not open, with `code` as the reason. */
-function notOpened(code: "key_missing" | "database_damaged", options: ConstructorParameters<typeof MockApi>[0] = {}) {
-  return new MockApi({
-    ...options,
-    status: {
-      ready: false,
-      dataDir: "/home/practice/.local/share/org.waymark.app",
-      error: { code, message: `The caseload did not open (${code}).`, fields: [] },
-    },
-  });
-}
-
 /** The code as someone types it from the printed kit: lower case, spaces for hyphens. */
 function typed(code: string): string {
   return code.toLowerCase().replaceAll("-", " ");
 }
 
+/** A well-formed recovery code that is not `code` (its first letter changed). */
+function anotherCode(code: string): string {
+  return (code[0] === "7" ? "8" : "7") + code.slice(1);
+}
+
+/** Signs in through the sign-in screen. */
+async function signInAs(user: User, who: { username: string; passphrase: string }) {
+  await screen.findByTestId("sign-in");
+  await user.type(byId("username"), who.username);
+  await user.type(byId("password"), who.passphrase);
+  await user.click(byId("sign-in"));
+  await caseload();
+}
+
 describe("backups screen", () => {
   it("refuses a folder inside the data folder, then saves a chosen one and backs up", async () => {
-    const api = MockApi.signedIn();
+    const api = await signedIn();
     await seed(api, ZOE, JOSE);
+    const inside = join(await api.dataDir(), "backups");
+    mkdirSync(inside);
+    const usb = tempFolder();
     const user = userEvent.setup();
     render(App, { props: { api } });
     await openBackups(user);
     expect(byId<HTMLButtonElement>("backup-now").disabled).toBe(true);
     expect(screen.getByTestId("backups-empty")).toBeTruthy();
 
-    await user.type(byId("backupFolder"), "/home/practice/.local/share/org.waymark.app/backups");
+    await user.type(byId("backupFolder"), inside);
     await user.click(byId("backup-save"));
     await waitFor(() => expect(byId("backupFolder-error").textContent).toContain("outside Waymark's data folder"));
-    expect(api.backupSettings.folder).toBe("");
+    expect((await api.backupOverview()).settings.folder).toBe("");
 
-    api.nextChosenFolder = USB;
+    await api.desk({ pickFolder: usb });
     await user.click(byId("backup-choose"));
-    await waitFor(() => expect(byId<HTMLInputElement>("backupFolder").value).toBe(USB));
+    await waitFor(() => expect(byId<HTMLInputElement>("backupFolder").value).toBe(usb));
+    expect((await api.deskLog()).asked).toContain("folder: Choose where Waymark keeps its backups");
     await user.clear(byId("backupKeep"));
     await user.type(byId("backupKeep"), "0");
     await user.click(byId("backup-save"));
     await waitFor(() => expect(byId("backupKeep-error").textContent).toContain("between 1 and 365"));
-    expect(api.backupSettings.folder).toBe("");
+    expect((await api.backupOverview()).settings.folder).toBe("");
 
     await user.clear(byId("backupKeep"));
     await user.type(byId("backupKeep"), "7");
@@ -86,20 +118,26 @@ describe("backups screen", () => {
     await user.type(byId("backupPassphrase"), "not my passphrase");
     await user.click(byId("backup-save"));
     await screen.findByText(/That is not your passphrase/);
-    expect(api.backupSettings.folder).toBe("");
+    expect((await api.backupOverview()).settings.folder).toBe("");
     await user.type(byId("backupPassphrase"), TEST_ADMIN.passphrase);
     await user.click(byId("backup-save"));
     await screen.findByText("Backup settings saved.");
-    expect(api.backupSettings).toEqual({ folder: USB, keep: 7, daily: true });
+    expect((await api.backupOverview()).settings).toEqual({ folder: usb, keep: 7, daily: true });
     expect(document.getElementById("backupPassphrase")).toBeNull();
 
     await user.click(byId("backup-now"));
     const made = await screen.findByTestId("backup-made");
-    expect(made.textContent).toContain(USB);
+    expect(made.textContent).toContain(usb);
     const [item] = await screen.findAllByTestId("backup-item");
     expect(within(item).getByText("Patients").nextElementSibling?.textContent).toBe("2");
     expect(screen.getByTestId("backup-status").textContent).toContain("Last good backup");
-    expect(api.audit.map((a) => [a.action, a.entity])).toEqual(
+    // The backup is on the drive: a folder with the copy, its manifest and the wrapped key.
+    const [backup] = (await api.backupOverview()).backups;
+    expect(basename(backup.dir)).toMatch(/^waymark-backup-/);
+    for (const file of ["waymark.db", "manifest.json", "waymark.recovery", "waymark.keycheck"]) {
+      expect(existsSync(join(backup.dir, file))).toBe(true);
+    }
+    expect((await api.allAudit()).map((a) => [a.action, a.entity])).toEqual(
       expect.arrayContaining([
         ["admin", "backup_settings"],
         ["export", "backup"],
@@ -108,8 +146,24 @@ describe("backups screen", () => {
   });
 
   it("shows a running backup's progress, keeps the app usable, and cancels it", async () => {
-    const api = await practiceWithBackup();
-    api.holdBackups = true;
+    const { api } = await practiceWithBackup();
+    // Stub: a real backup of this small caseload is over in milliseconds, so Back up now
+    // is held mid-way (as on a slow USB drive) to see the progress and the cancel
+    // button; cancelling ends it the way the backend does (`backup_cancelled`).
+    let stop: (e: ApiError) => void = () => {};
+    const held = vi.spyOn(api, "backupNow").mockImplementation(
+      () =>
+        new Promise((_, reject) => {
+          stop = reject;
+        }),
+    );
+    vi.spyOn(api, "backupProgress").mockResolvedValue({ stage: "copying", fraction: 0.4 });
+    const realCancel = api.backupCancel;
+    vi.spyOn(api, "backupCancel").mockImplementation(async () => {
+      await realCancel();
+      stop({ code: "backup_cancelled", message: "The backup was cancelled. Nothing was left in the backup folder.", fields: [] });
+      return null;
+    });
     const user = userEvent.setup();
     render(App, { props: { api } });
     await openBackups(user);
@@ -122,101 +176,120 @@ describe("backups screen", () => {
     await user.click(byId("backup-cancel"));
     await waitFor(() => expect(screen.queryByTestId("backup-progress")).toBeNull());
     expect(document.body.textContent).toContain("The backup was cancelled");
-    expect(api.backups).toHaveLength(1);
-    // And the next one runs through.
-    api.holdBackups = false;
+    expect(await backupsInFolder(api)).toBe(1);
+    // And the next one runs through, for real.
+    held.mockRestore();
     await user.click(byId("backup-now"));
     await screen.findByTestId("backup-made");
-    expect(api.backups).toHaveLength(2);
+    expect(await backupsInFolder(api)).toBe(2);
   });
 
   it("offers to remove this caseload's oldest backup when the drive is full", async () => {
-    const api = await practiceWithBackup();
+    const { api, usb, backup: oldest } = await practiceWithBackup();
     await api.backupNow();
-    const full = api.backupNow.bind(api);
-    let fullOnce = true;
-    api.backupNow = async () => {
-      if (fullOnce) {
-        fullOnce = false;
-        throw { code: "backup_disk_full", message: "The drive that holds the backup folder is full.", fields: [] };
-      }
-      return full();
-    };
+    // Stub: a full drive cannot be made on demand; the next backup fails as the backend
+    // reports one (store Error::BackupDiskFull), and the ones after run for real.
+    vi.spyOn(api, "backupNow").mockRejectedValueOnce({
+      code: "backup_disk_full",
+      message: `The drive that holds the backup folder ${usb} is full, so no backup was made. 1 older backup(s) of this caseload there could be removed to make room; nothing else in the folder would be touched.`,
+      fields: [],
+    });
     const user = userEvent.setup();
     render(App, { props: { api } });
     await openBackups(user);
     await user.click(byId("backup-now"));
     await user.click(await screen.findByRole("button", { name: "Remove this caseload's oldest backup there" }));
-    await screen.findByText(/^Removed /);
-    expect(api.backups).toHaveLength(1);
+    await screen.findByText(`Removed ${oldest}.`);
+    expect(existsSync(oldest)).toBe(false);
+    expect(await backupsInFolder(api)).toBe(1);
     await user.click(byId("backup-now"));
     await screen.findByTestId("backup-made");
+    expect(await backupsInFolder(api)).toBe(2);
   });
 
   it("restores a checked backup after a wrong code changed nothing, and everyone signs in again", async () => {
-    const api = await practiceWithBackup();
-    const code = api.recoveryCode ?? "";
+    const { api, code, backup } = await practiceWithBackup();
     const [jose] = await seed(api, JOSE);
-    expect(api.patients.map((p) => p.id)).toContain(jose.id);
+    expect((await api.allPatients()).map((p) => p.id)).toContain(jose.id);
     const user = userEvent.setup();
     render(App, { props: { api } });
     await openBackups(user);
 
     const [item] = await screen.findAllByTestId("backup-item");
     await user.click(within(item).getByRole("button", { name: "Restore this backup…" }));
-    expect(byId<HTMLInputElement>("restoreDir").value).toBe(api.backups[0].summary.dir);
-    await user.type(byId("restoreCode"), typed(makeRecoveryCode()));
+    expect(byId<HTMLInputElement>("restoreDir").value).toBe(backup);
+    await user.type(byId("restoreCode"), typed(anotherCode(code)));
     await user.click(byId("restore-check"));
     await waitFor(() => expect(byId("restoreCode-error").textContent).toContain("does not unlock"));
-    expect(api.patients).toHaveLength(2);
+    expect(await api.allPatients()).toHaveLength(2);
 
     await user.clear(byId("restoreCode"));
     await user.type(byId("restoreCode"), typed(code));
     await user.click(byId("restore-check"));
     const checked = await screen.findByTestId("restore-checked");
     expect(within(checked).getByText("Patients").nextElementSibling?.textContent).toBe("1");
-    expect(api.patients).toHaveLength(2);
+    expect(await api.allPatients()).toHaveLength(2);
 
     await user.click(byId("restore-confirm"));
     await screen.findByText(/That is not your passphrase/);
-    expect(api.patients).toHaveLength(2);
+    expect(await api.allPatients()).toHaveLength(2);
     await user.type(byId("restorePassphrase"), TEST_ADMIN.passphrase);
     await user.click(byId("restore-confirm"));
     await screen.findByTestId("sign-in");
-    expect(api.patients.map((p) => p.givenName)).toEqual(["Zoë"]);
-    expect(api.sessionStaffId).toBeNull();
-    expect(api.audit.at(-1)).toMatchObject({ action: "restore", entity: "caseload", staffId: null });
-  });
+    expect((await api.appStatus()).session).toBeNull();
+
+    await signInAs(user, TEST_ADMIN);
+    expect((await api.allPatients()).map((p) => p.givenName)).toEqual(["Zoë"]);
+    const audit = await api.allAudit();
+    // The restore is recorded by nobody (the recovery code did it), before the sign-in.
+    const restored = audit.findIndex((a) => a.action === "restore");
+    expect(audit[restored]).toMatchObject({ action: "restore", entity: "caseload", staffId: null });
+    expect(audit.findIndex((a) => a.action === "sign_in")).toBeLessThan(restored);
+    // The caseload it replaced is kept aside in the data folder, not deleted.
+    const data = (await api.backupOverview()).dataDir;
+    expect(readdirSync(data).some((n) => n.startsWith("before-restore-"))).toBe(true);
+  }, SLOW);
 
   it("makes a new recovery code, shown once, and saves its kit", async () => {
-    const api = MockApi.signedIn({ recoveryCode: makeRecoveryCode() });
+    const api = await signedIn();
     const old = api.recoveryCode;
+    const desk = tempFolder();
     const user = userEvent.setup();
     render(App, { props: { api } });
     await openBackups(user);
     await user.click(byId("recovery-renew"));
     await screen.findByText(/That is not your passphrase/);
-    expect(api.recoveryCode).toBe(old);
+    // Nothing changed: the old code still unlocks the caseload (the kit's check of the
+    // code comes before its dialog, which the desk cancels).
+    await expect(api.recoveryKitSave(old, TEST_ADMIN.passphrase)).resolves.toBeNull();
     await user.type(byId("renewPassphrase"), TEST_ADMIN.passphrase);
     await user.click(byId("recovery-renew"));
     const shown = await screen.findByTestId("recovery-code");
-    expect(shown.textContent).toBe(api.recoveryCode);
-    expect(api.recoveryCode).not.toBe(old);
+    const code = shown.textContent ?? "";
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
+    expect(code).not.toBe(old);
+    await expect(api.recoveryKitSave(old, TEST_ADMIN.passphrase)).rejects.toMatchObject({ code: "recovery_code_wrong" });
 
-    api.nextSavePath = "/media/practice/USB/waymark-recovery-kit.pdf";
+    const kit = join(desk, "waymark-recovery-kit.pdf");
+    await api.desk({ saveTo: kit });
     await user.type(byId("kitPassphrase"), TEST_ADMIN.passphrase);
     await user.click(byId("save-recovery-kit"));
-    expect((await screen.findByTestId("recovery-kit-saved")).textContent).toContain("waymark-recovery-kit.pdf");
-    expect(api.saved).toEqual([{ path: "/media/practice/USB/waymark-recovery-kit.pdf", what: "recovery_kit" }]);
+    expect((await screen.findByTestId("recovery-kit-saved")).textContent).toContain(kit);
+    expect(readFileSync(kit).subarray(0, 5).toString()).toBe("%PDF-");
+    expect((await api.deskLog()).asked.at(-1)).toBe("save: Save the recovery kit (waymark-recovery-kit.pdf)");
+    expect((await api.allAudit()).map((a) => [a.action, a.entity])).toEqual(
+      expect.arrayContaining([["admin", "recovery_kit"]]),
+    );
 
     await user.click(byId("recovery-saved"));
     await user.click(byId("recovery-renew-done"));
     await waitFor(() => expect(screen.queryByTestId("recovery-code")).toBeNull());
-    expect(document.body.textContent).not.toContain(api.recoveryCode ?? "-");
-  });
+    expect(document.body.textContent).not.toContain(code);
+  }, SLOW);
 
   it("reminds an admin, on every page but Backups, until a folder is chosen", async () => {
-    const api = MockApi.signedIn();
+    const api = await signedIn();
+    const usb = tempFolder();
     const user = userEvent.setup();
     render(App, { props: { api } });
     await caseload();
@@ -224,8 +297,9 @@ describe("backups screen", () => {
     expect(reminder.textContent).toContain("No backup folder is chosen");
     await user.click(byId("reminder-backups"));
     await screen.findByRole("heading", { level: 1, name: "Backups" });
+    await screen.findByTestId("backup-status");
     expect(screen.queryByTestId("backup-reminder")).toBeNull();
-    await user.type(byId("backupFolder"), USB);
+    await user.type(byId("backupFolder"), usb);
     await user.type(byId("backupPassphrase"), TEST_ADMIN.passphrase);
     await user.click(byId("backup-save"));
     await screen.findByText("Backup settings saved.");
@@ -235,104 +309,116 @@ describe("backups screen", () => {
   });
 
   it("is not offered to a link worker, whose calls are refused", async () => {
-    const api = MockApi.signedIn({}, TEST_LINK_WORKER);
+    const api = await signedIn({ as: TEST_LINK_WORKER });
     render(App, { props: { api } });
     await caseload();
     expect(document.getElementById("nav-backups")).toBeNull();
     expect(screen.queryByTestId("backup-reminder")).toBeNull();
     await expect(api.backupOverview()).rejects.toMatchObject({ code: "forbidden" });
-    await expect(api.backupRestore("/x", makeRecoveryCode())).rejects.toMatchObject({ code: "forbidden" });
-    await expect(api.recoveryCodeRenew("correct horse battery")).rejects.toMatchObject({ code: "forbidden" });
+    await expect(api.backupRestore("/x", api.recoveryCode)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(api.recoveryCodeRenew(TEST_LINK_WORKER.passphrase)).rejects.toMatchObject({ code: "forbidden" });
   });
 });
 
 describe("a new computer", () => {
   it("restores the practice's backup instead of setting up, then signs in", async () => {
     const old = await practiceWithBackup();
-    const fresh = new MockApi({ backups: old.backups });
+    const fresh = await freshApp();
     const user = userEvent.setup();
     render(App, { props: { api: fresh } });
     await screen.findByTestId("setup");
     await user.click(byId("restore-instead"));
     await screen.findByRole("heading", { level: 1, name: "Restore the practice's caseload" });
 
-    fresh.nextChosenFolder = old.backups[0].summary.dir;
+    await fresh.desk({ pickFolder: old.backup });
     await user.click(byId("restore-choose"));
+    await waitFor(() => expect(byId<HTMLInputElement>("restoreDir").value).toBe(old.backup));
     await user.type(byId("restoreCode"), "not a code");
     await user.click(byId("restore-check"));
     await waitFor(() => expect(byId("restoreCode-error").textContent).toContain("32 letters and digits"));
 
     await user.clear(byId("restoreCode"));
-    await user.type(byId("restoreCode"), typed(old.recoveryCode ?? ""));
+    await user.type(byId("restoreCode"), typed(old.code));
     await user.click(byId("restore-check"));
     await screen.findByTestId("restore-checked");
     await user.click(byId("restore-confirm"));
 
-    await screen.findByTestId("sign-in");
-    await user.type(byId("username"), TEST_ADMIN.username);
-    await user.type(byId("password"), TEST_ADMIN.passphrase);
-    await user.click(byId("sign-in"));
-    await caseload();
+    await signInAs(user, TEST_ADMIN);
     expect((await screen.findAllByTestId("patient-row")).map((r) => r.textContent)).toEqual([
       expect.stringContaining("O'Brien"),
     ]);
-  });
+  }, SLOW);
 
   it("refuses a damaged backup and keeps the setup screen", async () => {
     const old = await practiceWithBackup();
-    old.backups[0].damaged = true;
-    const fresh = new MockApi({ backups: old.backups });
+    // A few bytes of the copy changed on the drive.
+    const copy = join(old.backup, "waymark.db");
+    const bytes = readFileSync(copy);
+    bytes.fill(0, 4096, 4160);
+    writeFileSync(copy, bytes);
+    const fresh = await freshApp();
     const user = userEvent.setup();
     render(App, { props: { api: fresh } });
     await screen.findByTestId("setup");
     await user.click(byId("restore-instead"));
-    await user.type(byId("restoreDir"), old.backups[0].summary.dir);
-    await user.type(byId("restoreCode"), old.recoveryCode ?? "");
+    await user.type(byId("restoreDir"), old.backup);
+    await user.type(byId("restoreCode"), old.code);
     await user.click(byId("restore-check"));
-    await waitFor(() => expect(byId("restoreDir-error").textContent).toContain("integrity check"));
+    await waitFor(() => expect(byId("restoreDir-error").textContent).toContain("changed or cut short"));
+    expect(byId("restoreDir-error").textContent).toContain("damaged or incomplete");
     expect(screen.queryByTestId("restore-checked")).toBeNull();
-    expect(fresh.staff).toHaveLength(0);
+    expect(await fresh.appStatus()).toMatchObject({ ready: true, setupNeeded: true });
   });
 });
 
 describe("when the caseload does not open", () => {
   it("opens with the recovery code when the key is missing", async () => {
-    const code = makeRecoveryCode();
-    const api = notOpened("key_missing", { staff: [TEST_ADMIN], recoveryCode: code });
+    // The practice's caseload files, taken from its backup, on a computer whose
+    // credential store has never held their key.
+    const old = await practiceWithBackup();
+    const api = await freshApp({ files: { "waymark.db": "the caseload, written below" } });
+    const data = await api.dataDir();
+    for (const file of ["waymark.db", "waymark.recovery", "waymark.keycheck"]) {
+      copyFileSync(join(old.backup, file), join(data, file));
+    }
     const user = userEvent.setup();
     render(App, { props: { api } });
     await screen.findByTestId("recover-with-code");
-    await user.type(byId("recoveryCode"), typed(makeRecoveryCode()));
+    expect(screen.getByTestId("open-error").dataset.code).toBe("key_missing");
+    await user.type(byId("recoveryCode"), typed(anotherCode(old.code)));
     await user.click(byId("recover-open"));
     await waitFor(() => expect(byId("recoveryCode-error").textContent).toContain("does not unlock"));
     expect(screen.getByTestId("open-error")).toBeTruthy();
 
     await user.clear(byId("recoveryCode"));
-    await user.type(byId("recoveryCode"), typed(code));
+    await user.type(byId("recoveryCode"), typed(old.code));
     await user.click(byId("recover-open"));
-    await screen.findByTestId("sign-in");
-    expect(api.audit.at(-1)).toMatchObject({ action: "admin", entity: "recovery_code_used" });
-  });
+    await signInAs(user, TEST_ADMIN);
+    const audit = await api.allAudit();
+    expect(audit.find((a) => a.entity === "recovery_code_used")).toMatchObject({ action: "admin", staffId: null });
+  }, SLOW);
 
-  it("offers a restore when the caseload file is damaged", async () => {
+  it("offers a restore when the caseload file is missing", async () => {
     const old = await practiceWithBackup();
-    const api = notOpened("database_damaged", { backups: old.backups });
+    // The key check of a caseload used before, without the caseload file beside it.
+    const api = await freshApp({ files: { "waymark.keycheck": "left from the lost caseload" } });
     const user = userEvent.setup();
     render(App, { props: { api } });
     await screen.findByTestId("open-error");
+    expect(screen.getByTestId("open-error").dataset.code).toBe("database_missing");
     expect(screen.queryByTestId("recover-with-code")).toBeNull();
-    await user.type(byId("restoreDir"), old.backups[0].summary.dir);
-    await user.type(byId("restoreCode"), old.recoveryCode ?? "");
+    await user.type(byId("restoreDir"), old.backup);
+    await user.type(byId("restoreCode"), old.code);
     await user.click(byId("restore-check"));
     await user.click(await screen.findByRole("button", { name: "Restore this backup" }));
-    await screen.findByTestId("sign-in");
-    expect(api.patients).toHaveLength(1);
-  });
+    await signInAs(user, TEST_ADMIN);
+    expect(await api.allPatients()).toHaveLength(1);
+  }, SLOW);
 });
 
 describe("setup's logo", () => {
   it("sends the chosen PNG, previews it, and refuses another kind of file", async () => {
-    const api = new MockApi();
+    const api = await freshApp();
     // The file dialog's "All files" lets any file through `accept`.
     const user = userEvent.setup({ applyAccept: false });
     render(App, { props: { api } });
@@ -344,56 +430,68 @@ describe("setup's logo", () => {
     expect(screen.queryByTestId("logo-preview")).toBeNull();
     await user.click(byId("complete-setup"));
     await waitFor(() => expect(byId("practiceLogo-error").textContent).toContain("PNG"));
-    expect(api.staff).toHaveLength(0);
+    expect(await api.appStatus()).toMatchObject({ setupNeeded: true });
 
     const bytes = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0];
     await user.upload(byId<HTMLInputElement>("practiceLogo"), new File([new Uint8Array(bytes)], "logo.png", { type: "image/png" }));
     expect((await screen.findByTestId("logo-preview")).getAttribute("src")).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     await user.click(byId("complete-setup"));
     await screen.findByTestId("recovery-code");
-    expect(api.practice?.logoPng).toEqual(bytes);
+    expect(await api.appStatus()).toMatchObject({ setupNeeded: false });
+    const setups = api.calls.filter((c) => c.command === "setup_complete");
+    expect((setups.at(-1)?.args as { input: { practice: { logoPng: number[] } } }).input.practice.logoPng).toEqual(bytes);
   });
 });
 
 describe("setup's recovery kit", () => {
   it("saves the kit for the code just shown", async () => {
-    const api = new MockApi();
+    const api = await freshApp();
+    const desk = tempFolder();
+    const kit = join(desk, "waymark-recovery-kit.pdf");
+    await api.desk({ saveTo: kit });
     const user = userEvent.setup();
     render(App, { props: { api } });
     await screen.findByTestId("setup");
     await fillSetup(user);
     await user.click(byId("complete-setup"));
-    await screen.findByTestId("recovery-code");
+    const code = (await screen.findByTestId("recovery-code")).textContent;
     await user.type(byId("kitPassphrase"), "correct horse battery");
     await user.click(byId("save-recovery-kit"));
-    await screen.findByTestId("recovery-kit-saved");
-    expect(api.saved.map((s) => s.what)).toEqual(["recovery_kit"]);
-    expect(api.calls.find((c) => c.command === "recovery_kit_save")?.args).toEqual({ code: "…" });
+    expect((await screen.findByTestId("recovery-kit-saved")).textContent).toContain(kit);
+    expect(readFileSync(kit).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(api.calls.find((c) => c.command === "recovery_kit_save")?.args).toEqual({
+      code,
+      passphrase: "correct horse battery",
+    });
   });
 });
 
 describe("audit export", () => {
   it("saves every matching entry, not just the page shown, and records the export", async () => {
-    const api = MockApi.signedIn();
+    const api = await signedIn();
     const [zoe] = await seed(api, ZOE);
     for (let i = 0; i < 120; i++) await api.patientGet(zoe.id);
+    const csv = join(tempFolder(), "waymark-audit.csv");
     const user = userEvent.setup();
     render(App, { props: { api } });
     await caseload();
     await user.click(byId("nav-audit"));
     await screen.findAllByTestId("audit-row");
-    api.nextSavePath = "/home/practice/Documents/waymark-audit.csv";
+    await api.desk({ saveTo: csv });
     await user.click(byId("audit-export"));
     const notice = await screen.findByText(/^Saved \d+ entries to/);
-    const rows = api.saved[0].rows ?? 0;
+    const lines = readFileSync(csv, "utf8").trim().split(/\r?\n/);
+    const rows = lines.length - 1;
+    expect(lines[0]).toBe("time_utc,staff_id,staff_name,action,record_type,record_id,patient_id");
     expect(rows).toBeGreaterThan(120);
-    expect(notice.textContent).toBe(`Saved ${rows} entries to /home/practice/Documents/waymark-audit.csv`);
-    expect(api.audit.at(-1)).toMatchObject({ action: "export", entity: "audit_log" });
+    expect(lines.filter((l) => l.includes(",view,patient,"))).toHaveLength(120);
+    expect(notice.textContent).toBe(`Saved ${rows} entries to ${csv}`);
+    expect((await api.allAudit())[0]).toMatchObject({ action: "export", entity: "audit_log" });
 
-    api.nextSavePath = null;
-    const before = api.audit.length;
+    await api.desk({ saveTo: null });
+    const before = (await api.allAudit()).length;
     await user.click(byId("audit-export"));
     await waitFor(() => expect(api.calls.filter((c) => c.command === "audit_export")).toHaveLength(2));
-    expect(api.audit.length).toBe(before);
+    expect((await api.allAudit()).length).toBe(before);
   });
 });

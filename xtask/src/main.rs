@@ -176,12 +176,24 @@ fn test(root: &Path) -> Result<()> {
         "UI type check",
         npm().args(["run", "check"]).current_dir(&ui),
     )?;
-    step(
-        "UI unit tests (vitest)",
-        npm().args(["test"]).current_dir(&ui),
-    )?;
     // The app embeds ui/dist at compile time, so the UI is built before any Rust.
     build_ui(root)?;
+    // The UI tests run against the real commands, served by this host (see
+    // src-tauri/src/test_host.rs); built here so its compile shows as its own step.
+    step(
+        "Build the UI tests' host",
+        cargo()
+            .args(["build", "--package", "waymark", "--features", "test-host"])
+            .args(["--bin", "waymark-test-host"])
+            .current_dir(root),
+    )?;
+    step(
+        "UI tests (vitest, against the real commands)",
+        npm()
+            .args(["test"])
+            .env("WAYMARK_TEST_HOST_BUILT", "1")
+            .current_dir(&ui),
+    )?;
     step(
         "cargo clippy",
         cargo()

@@ -43,15 +43,21 @@ impl Database {
         if self.staff().any()? {
             return Err(Error::AlreadySetUp);
         }
-        let p = match (practice.validate(), admin.validate()) {
-            (Ok(p), Ok(_)) => p,
-            (p, a) => {
+        // Every field's problem at once, the passphrase's too: one round of corrections.
+        let checked = (
+            practice.validate(),
+            admin.validate(),
+            waymark_domain::staff::check_passphrase(passphrase),
+        );
+        let p = match checked {
+            (Ok(p), Ok(_), Ok(())) => p,
+            (p, a, pass) => {
                 let mut all = p.err().unwrap_or_default();
                 all.0.extend(a.err().unwrap_or_default().0);
+                all.0.extend(pass.err().unwrap_or_default().0);
                 return Err(all.into());
             }
         };
-        waymark_domain::staff::check_passphrase(passphrase)?;
         // One transaction: the practice, then the admin (which marks setup as done), then
         // the recovery file, written only once both rows are in, so a failed setup
         // leaves any earlier recovery file exactly as it was. Were the commit itself to

@@ -382,8 +382,15 @@ pub(crate) fn insert(
     input: &StaffInput,
     passphrase: &str,
 ) -> Result<Staff> {
-    let f = input.validate()?;
-    check_passphrase(passphrase)?;
+    // Every field's problem at once, the passphrase's too: one round of corrections.
+    let f = match (input.validate(), check_passphrase(passphrase)) {
+        (Ok(f), Ok(())) => f,
+        (f, pass) => {
+            let mut all = f.err().unwrap_or_default();
+            all.0.extend(pass.err().unwrap_or_default().0);
+            return Err(all.into());
+        }
+    };
     let hashed = hash(passphrase)?;
     let taken: Option<i64> = tx
         .query_row(

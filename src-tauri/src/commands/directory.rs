@@ -146,7 +146,7 @@ pub fn directory_import_discard(state: State<'_, AppState>, token: u32) -> Resul
 /// The feeds the directory subscribes to and the files it was imported from.
 #[tauri::command(async)]
 pub fn directory_sources(state: State<'_, AppState>) -> Result<Vec<DirectorySource>, ApiError> {
-    let now = chrono::Utc::now();
+    let now = super::now();
     state
         .with_staff_db(|db| db.directory().sources())
         .map(|list| {

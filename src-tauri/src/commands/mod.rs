@@ -24,6 +24,17 @@ pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// Now, for "how long ago" rules (a feed's refresh falling due); moves with the UI
+/// tests' host's date as `today` does.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    #[cfg(feature = "test-host")]
+    if let Some(day) = crate::test_host::fixed_today() {
+        return day.and_time(now.time()).and_utc();
+    }
+    now
+}
+
 /// Asks where to save with the desk's save dialog; `None` when cancelled.
 pub(crate) fn ask_where_to_save(
     desk: &crate::desk::DeskState,

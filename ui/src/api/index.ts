@@ -1,5 +1,5 @@
 // The only module that talks to the Rust side. Components receive an `Api` and never
-// import `invoke` themselves, so tests can hand them the in-memory twin in `mock.ts`.
+// import `invoke` themselves; the UI tests route `invoke` to the real commands (test/host.ts).
 import { invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
 import type { BackupProgress } from "./bindings/BackupProgress";

@@ -51,7 +51,9 @@ export const LI: PatientInput = {
   dateOfBirth: "1990-05-05",
 };
 
-/** The hostile record: every name must show as typed and run nothing. */
+/** The hostile record: every name must show as typed and run nothing. The backend
+ * refuses its preferred name (a direction override makes one name look like another),
+ * so tests that register it replace that one field. */
 export const HOSTILE: PatientInput = {
   ...emptyPatientInput(),
   givenName: "<script>alert(1)</script>",

@@ -6,7 +6,8 @@
 // `freshApp`. The UI's `invoke` reaches the host through Tauri's `mockIPC`, so the
 // components run exactly the calls they make in the app.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { join, resolve } from "node:path";
 import { mockIPC } from "@tauri-apps/api/mocks";
@@ -107,19 +108,37 @@ function theHost(): Host {
   if (!existsSync(HOST_BINARY)) {
     throw new Error(`${HOST_BINARY} is missing: vitest's global setup builds it (src/test/buildHost.ts)`);
   }
-  const proc = spawn(HOST_BINARY, [], { stdio: ["pipe", "pipe", "pipe"] });
+  // Its own log folder: the diagnostics' recent lines are then this host's only.
+  const logs = tempFolder();
+  const proc = spawn(HOST_BINARY, [], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, WAYMARK_LOG_DIR: logs },
+  });
   host = new Host(proc);
+  globalThis.waymarkStopHost = stopHost;
   mockIPC((cmd, args) => {
-    calls.push({ command: cmd, args: structuredClone(args ?? {}) });
+    // A JSON copy, as the real IPC sends: Svelte's state proxies cannot be structured-cloned.
+    calls.push({ command: cmd, args: JSON.parse(JSON.stringify(args ?? {})) });
     return theHost().request(cmd, args);
   });
   return host;
 }
 
-/** Stops this file's host (`setup.ts` calls it after each file). */
+const folders: string[] = [];
+
+/** A new empty folder for files a test picks, saves or copies (a USB drive, the
+ * desktop); removed with the host after the file. */
+export function tempFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), "waymark-ui-"));
+  folders.push(folder);
+  return folder;
+}
+
+/** Stops this file's host and removes its folders (`setup.ts` calls it after the file). */
 export function stopHost() {
   host?.stop();
   host = null;
+  for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
 }
 
 /** The app's API on the real commands, with the test's view of the host beside it. */
@@ -129,6 +148,11 @@ export interface TestApi extends Api {
   /** What the person will choose in the next dialogs (`null` cancels); kept until changed. */
   desk(answers: { saveTo?: string | null; pickFile?: string | null; pickFolder?: string | null }): Promise<void>;
   deskLog(): Promise<DeskLog>;
+  /** Moves the backend's date (yyyy-mm-dd; `null`: the real one) for the rest of the test. */
+  moveDate(today: string | null): Promise<void>;
+  /** Closes the app and opens the same data folder again, first copying files into it
+   * (name: path of the file to copy), as putting back an older copy of the caseload does. */
+  reopen(copy?: Record<string, string>): Promise<void>;
   /** The caseload's data folder (a fresh temporary one). */
   dataDir(): Promise<string>;
   /** Every patient, archived too, in the caseload's order. */
@@ -152,6 +176,8 @@ function testApi(h: Host): TestApi {
     },
     desk: async (answers) => void (await h.request("host:desk", answers)),
     deskLog: async () => (await h.request("host:desk_log")) as DeskLog,
+    moveDate: async (today) => void (await h.request("host:today", { today })),
+    reopen: async (copy = {}) => void (await h.request("host:reopen", { copy })),
     dataDir: async () => (await h.request("host:data_dir")) as string,
     // The readers below go to the host directly: they are the test's look at the
     // caseload, not calls the UI made, so `calls` does not list them.

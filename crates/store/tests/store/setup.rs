@@ -122,17 +122,40 @@ fn bad_setup_input_changes_nothing() {
             username: "x".into(),
             ..admin()
         },
-        "kettle violet harbour",
+        "short",
     ) {
+        // Every problem in one answer, the passphrase's too.
         Err(Error::Validation(e)) => {
             assert!(e.message_for("practiceName").is_some());
             assert!(e.message_for("username").is_some());
+            assert!(e.message_for("passphrase").is_some());
         }
         other => panic!("expected validation errors, got {other:?}"),
     }
     assert!(db.practice().unwrap().is_none());
     assert!(!db.staff().has_active_admin().unwrap());
     assert!(!dir.path().join("waymark.recovery").exists());
+}
+
+#[test]
+fn a_new_account_s_problems_come_together_with_its_passphrase_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = mock_vault();
+    let mut db = open(dir.path(), &vault);
+    db.complete_setup(&practice(), &admin(), "kettle violet harbour")
+        .unwrap();
+    let bad = StaffInput {
+        username: "p shah".into(),
+        ..admin()
+    };
+    match db.staff().create(&bad, "short") {
+        Err(Error::Validation(e)) => {
+            assert!(e.message_for("username").is_some());
+            assert!(e.message_for("passphrase").is_some());
+        }
+        other => panic!("expected validation errors, got {other:?}"),
+    }
+    assert_eq!(db.staff().list().unwrap().len(), 1);
 }
 
 #[test]
