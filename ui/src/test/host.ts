@@ -23,6 +23,7 @@ import type { Referral } from "../api/bindings/Referral";
 import type { Service } from "../api/bindings/Service";
 import type { ServicePage } from "../api/bindings/ServicePage";
 import type { ServiceQuery } from "../api/bindings/ServiceQuery";
+import { emptyServiceQuery } from "../lib/directoryLabels";
 import type { StaffInput } from "../api/bindings/StaffInput";
 
 // vitest runs in ui/; cargo builds into the workspace's target folder unless told otherwise.
@@ -208,18 +209,7 @@ function testApi(h: Host): TestApi {
     prescriptionsOf: async (patientId) =>
       ((await h.request("patient_record", { id: patientId })) as PatientRecord).prescriptions,
     allServices: async () => {
-      const query: ServiceQuery = {
-        text: "",
-        category: null,
-        cost: null,
-        day: null,
-        language: null,
-        accessibility: "",
-        includeInactive: true,
-        staleOnly: false,
-        limit: 200,
-        offset: 0,
-      };
+      const query: ServiceQuery = { ...emptyServiceQuery(200), includeInactive: true };
       return ((await h.request("service_list", { query })) as ServicePage).items;
     },
   };
