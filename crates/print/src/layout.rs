@@ -12,7 +12,9 @@ use printpdf::{
 use crate::{Error, Rendered};
 
 // Brotli-compressed by build.rs from `fonts/`: the TrueType files would be a tenth
-// of the app's binary.
+// of the app's binary. The mono face prints only the reference and recovery codes, so
+// `fonts/DejaVuSansMono-Bold.ttf` is cut down to printable ASCII (fontTools'
+// `pyftsubset --unicodes=U+0020-007E`), a fourteenth of the full face.
 const SANS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans.ttf.br"));
 const SANS_BOLD: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans-Bold.ttf.br"));
 const MONO_BOLD: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSansMono-Bold.ttf.br"));
@@ -631,6 +633,17 @@ mod tests {
         ] {
             assert!(embedded.len() < file.len() * 6 / 10, "stored compressed");
             assert!(expand(embedded).unwrap() == file, "same bytes, same face");
+        }
+    }
+
+    /// The codes printed in the mono face are ASCII letters, digits and hyphens: every
+    /// printable ASCII character is in the cut-down face.
+    #[test]
+    fn the_mono_face_has_every_printable_ascii_character() {
+        let fonts = Fonts::load().unwrap();
+        let mono = fonts.face(Face::MonoBold);
+        for c in ' '..='~' {
+            assert!(mono.lookup_glyph_index(u32::from(c)).is_some(), "{c:?}");
         }
     }
 
