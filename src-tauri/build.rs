@@ -58,6 +58,7 @@ const COMMANDS: &[&str] = &[
     "prescription_item_set_status",
     "prescription_print",
     "prescription_save_pdf",
+    "print_languages",
     "service_list",
     "service_create",
     "service_update",

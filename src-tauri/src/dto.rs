@@ -291,6 +291,8 @@ pub struct PatientInput {
     pub email: String,
     pub preferred_contact: Option<PreferredContact>,
     pub language: String,
+    /// The language the prescription prints in (`print_languages`); "" for English.
+    pub print_language: String,
     pub needs_large_print: bool,
     pub needs_easy_read: bool,
     pub needs_interpreter: bool,
@@ -315,6 +317,7 @@ impl From<PatientInput> for domain::PatientInput {
             email: p.email,
             preferred_contact: p.preferred_contact.map(Into::into),
             language: p.language,
+            print_language: p.print_language,
             needs_large_print: p.needs_large_print,
             needs_easy_read: p.needs_easy_read,
             needs_interpreter: p.needs_interpreter,
@@ -345,6 +348,8 @@ pub struct Patient {
     pub email: Option<String>,
     pub preferred_contact: Option<PreferredContact>,
     pub language: Option<String>,
+    /// `None`: English.
+    pub print_language: Option<String>,
     pub needs_large_print: bool,
     pub needs_easy_read: bool,
     pub needs_interpreter: bool,
@@ -379,6 +384,7 @@ impl From<store::Patient> for Patient {
             email: f.email,
             preferred_contact: f.preferred_contact.map(Into::into),
             language: f.language,
+            print_language: f.print_language,
             needs_large_print: f.needs_large_print,
             needs_easy_read: f.needs_easy_read,
             needs_interpreter: f.needs_interpreter,
@@ -644,7 +650,7 @@ mod tests {
         let json = serde_json::json!({
             "givenName": "Zoë", "familyName": "O'Brien", "preferredName": "", "dateOfBirth": "1987-03-14",
             "nhsNumber": "999 526 0182", "mrn": "", "pronouns": "", "address": "", "phone": "",
-            "email": "", "preferredContact": "letter", "language": "", "needsLargePrint": true,
+            "email": "", "preferredContact": "letter", "language": "", "printLanguage": "pl", "needsLargePrint": true,
             "needsEasyRead": false, "needsInterpreter": false, "registeredGp": "",
             "consentStore": true, "consentContact": false, "consentShare": false
         });

@@ -73,6 +73,7 @@ macro_rules! app_commands {
             $m::casework::prescription_item_set_status,
             $m::print::prescription_print,
             $m::print::prescription_save_pdf,
+            $m::print::print_languages,
             $m::directory::service_list,
             $m::directory::service_create,
             $m::directory::service_update,

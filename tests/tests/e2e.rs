@@ -1348,7 +1348,7 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
             "Gentle Yoga for Strength and Balance",
             "50% off with a doctor's or link worker's recommendation letter",
             "Ask for Maria and mention the doctor's letter for the discount",
-            "Tuesday 15 December 2026",
+            "Tuesday, 15 December 2026",
             code.trim(),
         ] {
             assert!(
@@ -1357,6 +1357,35 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
             );
         }
         shot(&c, "w1-04-printed").await?;
+
+        // Zoë reads Polish best: her prescription in Polish, with the English beneath
+        // each phrase for the link worker and her family. Her dates are Polish too.
+        click(&c, "#edit-patient").await?;
+        wait_css(&c, "#printLanguage option[value=pl]").await?;
+        set_value(&c, "#printLanguage", "pl").await?;
+        click(&c, "#save-patient").await?;
+        wait_text(&c, "[data-testid=print-language]", "polski (Polish)").await?;
+        let rx = wait_text(
+            &c,
+            "[data-testid=prescription]",
+            "Community Childcare Co-op",
+        )
+        .await?;
+        click_in(&rx, "[data-testid=print-both]").await?;
+        let (_, polish) = print(&c, &rx).await?;
+        for expected in [
+            "Recepta społeczna",
+            "Your social prescription",
+            "Dla: Zoë O'Brien",
+            "Zalecane zajęcia",
+            "Następny kontakt",
+            "wtorek, 15 grudnia 2026",
+            "Community Childcare Co-op",
+            "Ask for Maria and mention the doctor's letter for the discount",
+        ] {
+            assert!(polish.contains(expected), "{expected:?} not in:\n{polish}");
+        }
+        shot(&c, "w1-04b-printed-in-polish").await?;
 
         // Registering the same person again warns and links to the record.
         click_button(&c, "Back to caseload").await?;

@@ -460,7 +460,7 @@ describe("printing the prescription", () => {
     await user.click(within(rx).getByTestId("print"));
     await waitFor(() => expect(within(rx).getByTestId("print-status").textContent).toContain("Opened in your PDF viewer"));
     expect(printCalls(api)).toEqual([
-      { id, choice: { paper: null, largePrint: false, allowMissingGlyphs: false, slips: "ask" } },
+      { id, choice: { paper: null, largePrint: false, allowMissingGlyphs: false, slips: "ask", both: false } },
     ]);
     const opened = await printed(api);
     expect(opened).toEqual([expect.stringContaining(join(await api.dataDir(), "prints"))]);
@@ -540,7 +540,7 @@ describe("printing the prescription", () => {
     expect((await api.deskLog()).asked).toEqual([expect.stringContaining("Save the social prescription")]);
     expect(api.calls.find((c) => c.command === "prescription_save_pdf")?.args).toEqual({
       id,
-      choice: { paper: "letter", largePrint: true, allowMissingGlyphs: false, slips: "ask" },
+      choice: { paper: "letter", largePrint: true, allowMissingGlyphs: false, slips: "ask", both: false },
     });
     expect(await printed(api)).toHaveLength(0);
 

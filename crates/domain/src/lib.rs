@@ -58,6 +58,7 @@ pub mod patient;
 pub mod plan;
 pub mod practice;
 pub mod prescription;
+pub mod print_language;
 pub mod referral;
 pub mod report;
 pub mod search;

@@ -65,6 +65,8 @@ pub struct PatientInput {
     pub email: String,
     pub preferred_contact: Option<PreferredContact>,
     pub language: String,
+    /// The language the prescription prints in: a code of `PRINT_LANGUAGES`, "" for English.
+    pub print_language: String,
     pub needs_large_print: bool,
     pub needs_easy_read: bool,
     pub needs_interpreter: bool,
@@ -89,6 +91,8 @@ pub struct PatientFields {
     pub email: Option<String>,
     pub preferred_contact: Option<PreferredContact>,
     pub language: Option<String>,
+    /// `None`: English.
+    pub print_language: Option<String>,
     pub needs_large_print: bool,
     pub needs_easy_read: bool,
     pub needs_interpreter: bool,
@@ -165,6 +169,14 @@ impl PatientInput {
         let phone = optional_phone(&mut e, "phone", &self.phone);
         let email = optional_email(&mut e, "email", &self.email);
         let language = optional_text(&mut e, "language", "Language", &self.language, 35, false);
+        let print_language = match crate::print_language::check_print_language(&self.print_language)
+        {
+            Ok(code) => code.map(str::to_owned),
+            Err(message) => {
+                e.push("printLanguage", message);
+                None
+            }
+        };
         let registered_gp = optional_text(
             &mut e,
             "registeredGp",
@@ -203,6 +215,7 @@ impl PatientInput {
             email,
             preferred_contact: self.preferred_contact,
             language,
+            print_language,
             needs_large_print: self.needs_large_print,
             needs_easy_read: self.needs_easy_read,
             needs_interpreter: self.needs_interpreter,

@@ -14,6 +14,8 @@ pub struct PrescriptionSheet {
     pub patient_name: String,
     /// The patient's printed-material need: large print by default for them.
     pub needs_large_print: bool,
+    /// The language the fixed wording prints in (`PRINT_LANGUAGES`); `None`: English.
+    pub print_language: Option<String>,
     /// Who prescribed: the patient's link worker.
     pub link_worker: Option<String>,
     pub prescribed_date: NaiveDate,

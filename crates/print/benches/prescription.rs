@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use waymark_domain::sheet::PrescriptionSheet;
 use waymark_domain::Country;
-use waymark_print::wording::PRESCRIPTION_EN;
+use waymark_print::languages::ENGLISH;
 use waymark_print::{prescription_pdf, Fonts, Paper, PrintOptions};
 
 const RUNS: usize = 200;
@@ -64,7 +64,7 @@ fn main() {
         let mut last = None;
         for _ in 0..RUNS {
             let start = Instant::now();
-            let rendered = prescription_pdf(&fonts, sheet, opts, &PRESCRIPTION_EN).unwrap();
+            let rendered = prescription_pdf(&fonts, sheet, opts, &ENGLISH).unwrap();
             times.push(start.elapsed());
             last = Some(rendered);
         }
@@ -82,7 +82,11 @@ fn main() {
 }
 
 fn options(paper: Paper, large_print: bool) -> PrintOptions {
-    PrintOptions { paper, large_print }
+    PrintOptions {
+        paper,
+        large_print,
+        both: false,
+    }
 }
 
 fn ms(d: Duration) -> f64 {

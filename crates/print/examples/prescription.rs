@@ -5,7 +5,7 @@
 mod common;
 
 use waymark_domain::Country;
-use waymark_print::wording::PRESCRIPTION_EN;
+use waymark_print::languages::ENGLISH;
 use waymark_print::{prescription_pdf, Fonts, Paper, PrintOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,8 +28,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let rendered = prescription_pdf(
             &fonts,
             sheet,
-            PrintOptions { paper, large_print },
-            &PRESCRIPTION_EN,
+            PrintOptions {
+                paper,
+                large_print,
+                both: false,
+            },
+            &ENGLISH,
         )?;
         println!(
             "{name}: {} pages, {} bytes",

@@ -5,6 +5,7 @@
 //! subset by printpdf's `text_layout` feature, so a document carries only the glyphs it
 //! uses and prints the same on any computer.
 
+pub mod languages;
 mod layout;
 pub mod prescription;
 pub mod recovery_kit;

@@ -3,13 +3,13 @@
 //! own frame (never split across pages) with a QR code to its web page, the next
 //! check-in, and a referral slip for each service the link worker refers to directly.
 
-use chrono::{Datelike, NaiveDate};
 use qrcode::{Color as Module, EcLevel, QrCode};
 use waymark_domain::sheet::{printable, PrescriptionSheet, SheetItem};
 use waymark_domain::{CostBand, Country, JoinMethod, Weekday};
 
+use crate::languages::Language;
 use crate::layout::{Face, Fonts, Picture, Style, Writer};
-use crate::wording::PrescriptionWording;
+use crate::wording::{DateForms, PrescriptionWording, DATES_EN_GB, DATES_EN_US, PRESCRIPTION_EN};
 use crate::{Error, Paper, Rendered};
 
 /// How to print: the paper and the type size, from the practice's country and the
@@ -18,6 +18,9 @@ use crate::{Error, Paper, Rendered};
 pub struct PrintOptions {
     pub paper: Paper,
     pub large_print: bool,
+    /// Each fixed phrase in the patient's language with the English beneath it, so the
+    /// link worker, the patient and a relative can all read it.
+    pub both: bool,
 }
 
 impl PrintOptions {
@@ -26,6 +29,7 @@ impl PrintOptions {
         Self {
             paper: Paper::for_country(sheet.practice.country),
             large_print: sheet.needs_large_print,
+            both: false,
         }
     }
 }
@@ -82,8 +86,14 @@ pub fn prescription_pdf(
     fonts: &Fonts,
     sheet: &PrescriptionSheet,
     options: PrintOptions,
-    wording: &PrescriptionWording,
+    language: &Language,
 ) -> Result<Rendered, Error> {
+    let wording = language.wording;
+    let english_dates = match sheet.practice.country {
+        Country::Uk => DATES_EN_GB,
+        Country::Us => DATES_EN_US,
+    };
+    let english = language.code == "en";
     let logo = match &sheet.practice.logo_png {
         Some(bytes) => Some(Picture::from_png(bytes).map_err(Error::Logo)?),
         None => None,
@@ -95,6 +105,17 @@ pub fn prescription_pdf(
     let page = Page {
         sheet,
         w: wording,
+        // English dates follow the practice's country; other languages have one form.
+        dates: if english {
+            english_dates
+        } else {
+            wording.dates
+        },
+        english: (options.both && !english).then_some(Words {
+            w: &PRESCRIPTION_EN,
+            dates: english_dates,
+        }),
+        english_dates,
         s,
     };
     page.header(&mut doc, logo.as_ref());
@@ -106,12 +127,13 @@ pub fn prescription_pdf(
     }
 
     let practice = printable(&sheet.practice.name);
-    let reference = wording
-        .footer_reference
+    let reference = page
+        .both(|w, _| w.footer_reference.to_owned(), " / ")
         .replace("{code}", &sheet.reference_code);
+    let page_words = page.both(|w, _| w.page.to_owned(), " / ");
     let footer = Style::new(Face::Regular, s.footer);
     // The left part gives way to the page number: a long practice name is shortened.
-    let widest_page = wording.page.replace("{n}", "99").replace("{total}", "99");
+    let widest_page = page_words.replace("{n}", "99").replace("{total}", "99");
     let room =
         doc.text_width() - doc.width_of(&widest_page, footer.face, footer.size) - 2.0 * footer.size;
     let mut left = format!("{practice} · {reference}");
@@ -127,8 +149,7 @@ pub fn prescription_pdf(
         }
     }
     Ok(doc.finish_with_footer(|n, total| {
-        let page = wording
-            .page
+        let page = page_words
             .replace("{n}", &n.to_string())
             .replace("{total}", &total.to_string());
         Some((left.clone(), page, footer))
@@ -138,21 +159,34 @@ pub fn prescription_pdf(
 /// One document being written.
 struct Page<'a> {
     sheet: &'a PrescriptionSheet,
+    /// The patient's language, and how it writes dates.
     w: &'a PrescriptionWording,
+    dates: DateForms,
+    /// English beneath each phrase, when printing in both.
+    english: Option<Words>,
+    /// English dates, the practice's way (the referral slips are for the provider).
+    english_dates: DateForms,
     s: Sizes,
+}
+
+/// A language's wording and date forms.
+#[derive(Clone, Copy)]
+struct Words {
+    w: &'static PrescriptionWording,
+    dates: DateForms,
 }
 
 /// A piece of an activity's frame: a paragraph, or a label with its value beside it.
 enum Piece {
     Text(String, Style),
-    Row(&'static str, String),
+    Row(String, String),
 }
 
 /// A piece placed: a paragraph, or one line of one or two labelled rows (each with the
 /// label's x offset from the frame's padding and the value's style).
 enum Block {
     Text(String, Style),
-    Rows(Vec<(f32, &'static str, String, Style)>),
+    Rows(Vec<(f32, String, String, Style)>),
 }
 
 struct Planned {
@@ -171,23 +205,60 @@ impl Page<'_> {
         Style::new(Face::Bold, self.s.heading).after(self.s.heading * 0.3)
     }
 
-    /// A date in full, in the wording's language and the practice's country's order:
-    /// "24 November 2026", "November 24, 2026".
-    fn long_date(&self, d: NaiveDate) -> String {
-        let month = self.w.months[d.month0() as usize];
-        match self.sheet.practice.country {
-            Country::Uk => format!("{} {month} {}", d.day(), d.year()),
-            Country::Us => format!("{month} {}, {}", d.day(), d.year()),
+    /// The phrase `say` makes from a wording and its dates, in the patient's language,
+    /// then in English after `between` when printing in both.
+    fn both(
+        &self,
+        say: impl Fn(&PrescriptionWording, &DateForms) -> String,
+        between: &str,
+    ) -> String {
+        let mut out = say(self.w, &self.dates);
+        if let Some(en) = &self.english {
+            out.push_str(between);
+            out.push_str(&say(en.w, &en.dates));
+        }
+        out
+    }
+
+    /// The English of a phrase printed in both: smaller, regular, straight beneath.
+    fn beneath(&self, style: Style) -> Style {
+        Style {
+            face: Face::Regular,
+            size: (style.size * 0.8).max(self.s.small),
+            ..style
         }
     }
 
-    /// A date with its weekday, for an appointment not to miss: "Tuesday 8 December
-    /// 2026", "Tuesday, December 8, 2026".
-    fn day_and_date(&self, d: NaiveDate) -> String {
-        let day = self.w.weekdays[d.weekday().num_days_from_monday() as usize];
-        match self.sheet.practice.country {
-            Country::Uk => format!("{day} {}", self.long_date(d)),
-            Country::Us => format!("{day}, {}", self.long_date(d)),
+    /// A phrase in the patient's language, and the English beneath it in smaller type
+    /// when printing in both.
+    fn say(
+        &self,
+        doc: &mut Writer<'_>,
+        style: Style,
+        say: impl Fn(&PrescriptionWording, &DateForms) -> String,
+    ) {
+        match &self.english {
+            None => doc.paragraph(&say(self.w, &self.dates), style),
+            Some(en) => {
+                doc.paragraph(&say(self.w, &self.dates), style.after(0.0));
+                doc.paragraph(&say(en.w, &en.dates), self.beneath(style));
+            }
+        }
+    }
+
+    /// The height `say` takes.
+    fn measure_say(
+        &self,
+        doc: &Writer<'_>,
+        style: Style,
+        say: impl Fn(&PrescriptionWording, &DateForms) -> String,
+    ) -> f32 {
+        match &self.english {
+            None => doc.measure(&say(self.w, &self.dates), style),
+            Some(en) => {
+                doc.measure(&say(self.w, &self.dates), style.after(0.0))
+                    + doc.measure(&say(en.w, &en.dates), self.beneath(style))
+            }
         }
     }
 
@@ -228,50 +299,56 @@ impl Page<'_> {
 
         doc.set_y(top);
         let left = doc.text_width() - split;
-        doc.paragraph(
-            w.title,
+        self.say(
+            doc,
             Style::new(Face::Bold, self.s.title)
                 .right(left)
                 .leading(1.2)
                 .after(self.s.body * 0.3),
+            |w, _| w.title.to_owned(),
         );
-        doc.paragraph(
-            &w.for_patient
-                .replace("{name}", &printable(&self.sheet.patient_name)),
+        let patient = printable(&self.sheet.patient_name);
+        self.say(
+            doc,
             Style::new(Face::Bold, self.s.heading)
                 .right(left)
                 .after(1.0),
+            |w, _| w.for_patient.replace("{name}", &patient),
         );
-        doc.paragraph(
-            &w.date
-                .replace("{date}", &self.long_date(self.sheet.prescribed_date)),
-            self.body().right(left),
-        );
+        let prescribed = self.sheet.prescribed_date;
+        self.say(doc, self.body().right(left), |w, dates| {
+            w.date.replace("{date}", &dates.long(prescribed))
+        });
         doc.set_y(doc.y().min(letterhead_bottom));
         doc.rule(6.0);
         let worker = self.sheet.link_worker.as_deref().map(printable);
         if let Some(name) = &worker {
-            doc.paragraph(
-                &w.link_worker.replace("{name}", name),
+            self.say(
+                doc,
                 Style::new(Face::Bold, self.s.body).after(2.0),
+                |w, _| w.link_worker.replace("{name}", name),
             );
         }
         let email = p.email.as_deref().map(printable);
-        let reach = match (self.practice_phone(), email) {
+        let phone = self.practice_phone();
+        let reach = |w: &PrescriptionWording| match (&phone, &email) {
             (Some(phone), Some(email)) => Some(
                 w.reach_call_and_email
-                    .replace("{phone}", &phone)
-                    .replace("{email}", &email),
+                    .replace("{phone}", phone)
+                    .replace("{email}", email),
             ),
-            (Some(phone), None) => Some(w.reach_call.replace("{phone}", &phone)),
-            (None, Some(email)) => Some(w.reach_email.replace("{email}", &email)),
+            (Some(phone), None) => Some(w.reach_call.replace("{phone}", phone)),
+            (None, Some(email)) => Some(w.reach_email.replace("{email}", email)),
             (None, None) => None,
         };
-        if let Some(reach) = reach {
-            let ask = worker
-                .map(|name| format!(" {}", w.reach_ask_for.replace("{name}", &name)))
-                .unwrap_or_default();
-            doc.paragraph(&format!("{reach}{ask}"), self.body());
+        if reach(w).is_some() {
+            self.say(doc, self.body(), |w, _| {
+                let ask = worker
+                    .as_ref()
+                    .map(|name| format!(" {}", w.reach_ask_for.replace("{name}", name)))
+                    .unwrap_or_default();
+                format!("{}{ask}", reach(w).unwrap_or_default())
+            });
         }
         if let Some(message) = &self.sheet.message {
             doc.space(self.s.body * 0.4);
@@ -288,7 +365,7 @@ impl Page<'_> {
         doc.space(self.s.body * 0.6);
         // The heading stays with at least the first lines under it.
         doc.keep_together(heading.line_height() + 3.0 * self.body().line_height());
-        doc.paragraph(self.w.what_matters_heading, heading);
+        self.say(doc, heading, |w, _| w.what_matters_heading.to_owned());
         if let Some(words) = &sheet.what_matters {
             doc.paragraph(
                 &self.w.quote.replace("{text}", printable(words).trim()),
@@ -302,7 +379,10 @@ impl Page<'_> {
                 .map(|d| {
                     format!(
                         " ({})",
-                        self.w.goal_by.replace("{date}", &self.long_date(d))
+                        self.both(
+                            |w, dates| w.goal_by.replace("{date}", &dates.long(d)),
+                            " / "
+                        )
                     )
                 })
                 .unwrap_or_default();
@@ -322,14 +402,15 @@ impl Page<'_> {
             .first()
             .map_or(0.0, |item| self.layout(doc, 1, item).2);
         let scan_height = if has_qr {
-            doc.measure(self.w.scan, scan)
+            self.measure_say(doc, scan, |w, _| w.scan.to_owned())
         } else {
             0.0
         };
-        doc.keep_together(heading.line_height() + heading.space_after + scan_height + first);
-        doc.paragraph(self.w.activities_heading, heading);
+        let heading_height = self.measure_say(doc, heading, |w, _| w.activities_heading.to_owned());
+        doc.keep_together(heading_height + scan_height + first);
+        self.say(doc, heading, |w, _| w.activities_heading.to_owned());
         if has_qr {
-            doc.paragraph(self.w.scan, scan);
+            self.say(doc, scan, |w, _| w.scan.to_owned());
         }
         for (n, item) in self.sheet.items.iter().enumerate() {
             self.activity(doc, n + 1, item);
@@ -339,7 +420,6 @@ impl Page<'_> {
     /// The pieces of one activity's frame, in order.
     fn pieces(&self, n: usize, item: &SheetItem) -> Vec<Piece> {
         let svc = &item.service;
-        let w = self.w;
         let text = |t: &Option<String>| t.as_deref().map(printable).filter(|t| !t.is_empty());
         let mut out = vec![Piece::Text(
             format!("{n}. {}", printable(&svc.name)),
@@ -348,13 +428,17 @@ impl Page<'_> {
         if let Some(description) = text(&svc.description) {
             out.push(Piece::Text(description, self.body()));
         }
+        // A fixed phrase in a frame: the English on the line beneath when printing in both.
+        let fixed = |say: &dyn Fn(&PrescriptionWording) -> String| self.both(|w, _| say(w), "\n");
         let when = text(&svc.when_text).or_else(|| {
             (!svc.days.is_empty()).then(|| {
-                svc.days
-                    .iter()
-                    .map(|d| w.days[weekday_index(*d)])
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                fixed(&|w| {
+                    svc.days
+                        .iter()
+                        .map(|d| w.days[weekday_index(*d)])
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
             })
         });
         let address = text(&svc.address).map(|a| a.replace('\n', ", "));
@@ -366,28 +450,35 @@ impl Page<'_> {
         });
         let place: Vec<String> = [name, address].into_iter().flatten().collect();
         let cost = text(&svc.fees_description)
-            .or_else(|| (svc.cost_band == CostBand::Free).then(|| w.free.to_owned()));
+            .or_else(|| (svc.cost_band == CostBand::Free).then(|| fixed(&|w| w.free.to_owned())));
         let join = match (svc.join_method, text(&svc.application_process)) {
             (JoinMethod::DirectReferral, Some(process)) => {
-                format!("{process} {}", w.direct_referral)
+                format!("{process} {}", fixed(&|w| w.direct_referral.to_owned()))
             }
-            (JoinMethod::DirectReferral, None) => w.direct_referral.to_owned(),
+            (JoinMethod::DirectReferral, None) => fixed(&|w| w.direct_referral.to_owned()),
             (JoinMethod::Signpost, Some(process)) => process,
-            (JoinMethod::Signpost, None) => w.signpost.to_owned(),
+            (JoinMethod::Signpost, None) => fixed(&|w| w.signpost.to_owned()),
         };
         // The web address is in the QR code; the organisation names who answers.
         let contact: Vec<String> = [text(&svc.organization), text(&svc.phone), text(&svc.email)]
             .into_iter()
             .flatten()
             .collect();
+        let label = |pick: fn(&PrescriptionWording) -> &'static str| fixed(&|w| pick(w).to_owned());
         let rows = [
-            (w.when, when),
-            (w.cost, cost),
-            (w.where_, (!place.is_empty()).then(|| place.join(", "))),
-            (w.discount, text(&svc.discount_description)),
-            (w.how_to_join, Some(join)),
-            (w.contact, (!contact.is_empty()).then(|| contact.join(", "))),
-            (w.note, text(&item.personal_note)),
+            (label(|w| w.when), when),
+            (label(|w| w.cost), cost),
+            (
+                label(|w| w.where_),
+                (!place.is_empty()).then(|| place.join(", ")),
+            ),
+            (label(|w| w.discount), text(&svc.discount_description)),
+            (label(|w| w.how_to_join), Some(join)),
+            (
+                label(|w| w.contact),
+                (!contact.is_empty()).then(|| contact.join(", ")),
+            ),
+            (label(|w| w.note), text(&item.personal_note)),
         ];
         out.extend(
             rows.into_iter()
@@ -398,19 +489,26 @@ impl Page<'_> {
 
     /// The width of the label column: the widest label, bold, and a gap.
     fn label_width(&self, doc: &Writer<'_>) -> f32 {
-        let w = self.w;
-        [
-            w.when,
-            w.where_,
-            w.cost,
-            w.discount,
-            w.how_to_join,
-            w.contact,
-            w.note,
-        ]
-        .iter()
-        .map(|l| doc.width_of(l, Face::Bold, self.s.body))
-        .fold(0.0, f32::max)
+        let labels: [fn(&PrescriptionWording) -> &'static str; 7] = [
+            |w| w.when,
+            |w| w.where_,
+            |w| w.cost,
+            |w| w.discount,
+            |w| w.how_to_join,
+            |w| w.contact,
+            |w| w.note,
+        ];
+        labels
+            .iter()
+            .map(|pick| {
+                widest(
+                    doc,
+                    &self.both(|w, _| pick(w).to_owned(), "\n"),
+                    Face::Bold,
+                    self.s.body,
+                )
+            })
+            .fold(0.0, f32::max)
             + self.s.body
     }
 
@@ -459,7 +557,7 @@ impl Page<'_> {
                     let mut bottom = y0;
                     for (x, name, value, style) in rows {
                         doc.set_y(y0);
-                        doc.paragraph(name, label.indent(s.pad + x));
+                        doc.paragraph(&name, label.indent(s.pad + x));
                         bottom = bottom.min(doc.y());
                         doc.set_y(y0);
                         doc.paragraph(&value, style);
@@ -512,7 +610,7 @@ impl Page<'_> {
                         Some(Piece::Row(name2, next))
                             if width(&value, body.face) + label_w <= room
                                 && second
-                                    + width(name2, Face::Bold)
+                                    + widest(doc, name2, Face::Bold, body.size)
                                     + s.body * 0.6
                                     + width(next, body.face)
                                     <= room =>
@@ -522,10 +620,10 @@ impl Page<'_> {
                         _ => None,
                     };
                     let first = body.indent(s.pad + label_w).right(right);
-                    let mut height = doc.measure(&value, first).max(doc.measure(name, label));
+                    let mut height = doc.measure(&value, first).max(doc.measure(&name, label));
                     let mut rows = vec![(0.0, name, value, first)];
                     if let Some(Piece::Row(name2, value2)) = pair {
-                        let at = second + width(name2, Face::Bold) + s.body * 0.6;
+                        let at = second + widest(doc, &name2, Face::Bold, body.size) + s.body * 0.6;
                         let style = body.indent(s.pad + at).right(right);
                         height = height.max(doc.measure(&value2, style));
                         rows.push((second, name2, value2, style));
@@ -541,9 +639,9 @@ impl Page<'_> {
 
     fn check_in(&self, doc: &mut Writer<'_>) {
         let s = self.s;
-        let w = self.w;
-        let text = match self.sheet.next_checkin {
-            Some(d) => w.next_checkin.replace("{date}", &self.day_and_date(d)),
+        let next = self.sheet.next_checkin;
+        let text = |w: &PrescriptionWording, dates: &DateForms| match next {
+            Some(d) => w.next_checkin.replace("{date}", &dates.full(d)),
             None => w.no_checkin.to_owned(),
         };
         let heading = Style::new(Face::Bold, s.heading)
@@ -551,23 +649,25 @@ impl Page<'_> {
             .right(s.pad)
             .after(2.0);
         let body = Style::new(Face::Bold, s.body).indent(s.pad).right(s.pad);
-        let plans = match self.practice_phone() {
-            Some(phone) => w.plans_change.replace("{phone}", &phone),
+        let phone = self.practice_phone();
+        let plans = |w: &PrescriptionWording, _: &DateForms| match &phone {
+            Some(phone) => w.plans_change.replace("{phone}", phone),
             None => w.plans_change_no_phone.to_owned(),
         };
+        let title = |w: &PrescriptionWording, _: &DateForms| w.next_checkin_heading.to_owned();
         let plans_style = self.body().indent(s.pad).right(s.pad);
-        let height = doc.measure(w.next_checkin_heading, heading)
-            + doc.measure(&text, body)
+        let height = self.measure_say(doc, heading, title)
+            + self.measure_say(doc, body, text)
             + s.body * 0.5
-            + doc.measure(&plans, plans_style)
+            + self.measure_say(doc, plans_style, plans)
             + 2.0 * s.pad;
         doc.keep_together(height);
         let (top, page) = (doc.y(), doc.page());
         doc.space(s.pad);
-        doc.paragraph(w.next_checkin_heading, heading);
-        doc.paragraph(&text, body);
+        self.say(doc, heading, title);
+        self.say(doc, body, text);
         doc.space(s.body * 0.5);
-        doc.paragraph(&plans, plans_style);
+        self.say(doc, plans_style, plans);
         doc.space(s.pad - plans_style.space_after);
         if doc.page() == page {
             doc.frame(top, 2.0);
@@ -578,7 +678,8 @@ impl Page<'_> {
     /// patient to hand over; the provider quotes the reference back to the practice.
     fn slips(&self, doc: &mut Writer<'_>) {
         let s = self.s;
-        let w = self.w;
+        // In English whatever the patient's language: the slip is for the provider.
+        let w = &PRESCRIPTION_EN;
         let sheet = self.sheet;
         let worker = sheet
             .link_worker
@@ -600,7 +701,7 @@ impl Page<'_> {
         let heading = Style::new(Face::Bold, s.item).after(2.0);
         let body = self.body();
         let code = Style::new(Face::MonoBold, s.heading).after(4.0);
-        let date = self.long_date(sheet.prescribed_date);
+        let date = self.english_dates.long(sheet.prescribed_date);
         let patient = w
             .slip_for
             .replace("{name}", &printable(&sheet.patient_name));
@@ -634,6 +735,13 @@ impl Page<'_> {
             doc.paragraph(w.slip_quote, body);
         }
     }
+}
+
+/// The width of the widest line of `text`.
+fn widest(doc: &Writer<'_>, text: &str, face: Face, size: f32) -> f32 {
+    text.lines()
+        .map(|line| doc.width_of(line, face, size))
+        .fold(0.0, f32::max)
 }
 
 fn weekday_index(day: Weekday) -> usize {

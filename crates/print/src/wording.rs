@@ -49,9 +49,103 @@ pub const RECOVERY_KIT_EN: RecoveryKitWording = RecoveryKitWording {
     footer: "Waymark {version}",
 };
 
+/// How a language writes a date, as CLDR has it (each table is checked against
+/// ICU4X's CLDR data in `languages::tests`).
+#[derive(Debug, Clone, Copy)]
+pub struct DateForms {
+    /// A date: `{d}` the day, `{month}` the month's name, `{y}` the year
+    /// ("{d} {month} {y}": "2 June 1979").
+    pub long: &'static str,
+    /// A date with its weekday, `{weekday}` added ("{weekday} {d} {month} {y}").
+    pub full: &'static str,
+    /// Month names as a date uses them (the genitive where the language has one).
+    pub months: [&'static str; 12],
+    /// Weekday names as a full date uses them, Monday first.
+    pub weekdays: [&'static str; 7],
+    /// The digits days and years are written with, zero first; `None` for 0–9.
+    pub digits: Option<[char; 10]>,
+}
+
+impl DateForms {
+    /// `d` written in `long` form.
+    pub fn long(&self, d: chrono::NaiveDate) -> String {
+        self.fill(self.long, d)
+    }
+
+    /// `d` written in `full` form, with its weekday.
+    pub fn full(&self, d: chrono::NaiveDate) -> String {
+        self.fill(self.full, d)
+    }
+
+    fn fill(&self, pattern: &str, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let digits = |n: u32| -> String {
+            let plain = n.to_string();
+            match self.digits {
+                None => plain,
+                Some(set) => plain
+                    .chars()
+                    .map(|c| c.to_digit(10).map_or(c, |i| set[i as usize]))
+                    .collect(),
+            }
+        };
+        pattern
+            .replace(
+                "{weekday}",
+                self.weekdays[d.weekday().num_days_from_monday() as usize],
+            )
+            .replace("{month}", self.months[d.month0() as usize])
+            .replace("{d}", &digits(d.day()))
+            .replace("{y}", &digits(d.year().unsigned_abs()))
+    }
+}
+
+/// English dates at a UK practice: "2 June 1979", "Saturday, 2 June 1979".
+pub const DATES_EN_GB: DateForms = DateForms {
+    long: "{d} {month} {y}",
+    full: "{weekday}, {d} {month} {y}",
+    months: ENGLISH_MONTHS,
+    weekdays: ENGLISH_WEEKDAYS,
+    digits: None,
+};
+
+/// English dates at a US practice: "June 2, 1979", "Saturday, June 2, 1979".
+pub const DATES_EN_US: DateForms = DateForms {
+    long: "{month} {d}, {y}",
+    full: "{weekday}, {month} {d}, {y}",
+    months: ENGLISH_MONTHS,
+    weekdays: ENGLISH_WEEKDAYS,
+    digits: None,
+};
+
+const ENGLISH_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+const ENGLISH_WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
 /// The social prescription's text. `{name}` is a person, `{phone}`/`{email}` the
 /// practice's, `{date}` a date, `{code}` the reference code, `{n}`/`{total}` pages,
-/// `{text}` the person's words. Dates are written with `weekdays` and `months`.
+/// `{text}` the person's words. Dates are written with `dates`.
 #[derive(Debug, Clone, Copy)]
 pub struct PrescriptionWording {
     pub title: &'static str,
@@ -91,11 +185,101 @@ pub struct PrescriptionWording {
     pub slip_quote: &'static str,
     pub footer_reference: &'static str,
     pub page: &'static str,
-    /// When an activity runs, Monday first.
+    /// When an activity runs ("Mondays": every Monday), Monday first.
     pub days: [&'static str; 7],
-    /// Dates are written with these names, in the practice's country's order.
-    pub weekdays: [&'static str; 7],
-    pub months: [&'static str; 12],
+    /// How dates are written (English's follow the practice's country instead).
+    pub dates: DateForms,
+}
+
+impl PrescriptionWording {
+    /// Every phrase with its field's name, for checking a table is whole. The
+    /// destructuring has no `..`, so a new field cannot be left out of it.
+    pub fn phrases(&self) -> Vec<(&'static str, &'static str)> {
+        let Self {
+            title,
+            for_patient,
+            date,
+            link_worker,
+            reach_call_and_email,
+            reach_call,
+            reach_email,
+            reach_ask_for,
+            what_matters_heading,
+            quote,
+            goal_by,
+            activities_heading,
+            when,
+            where_,
+            cost,
+            free,
+            discount,
+            how_to_join,
+            signpost,
+            direct_referral,
+            contact,
+            note,
+            scan,
+            next_checkin_heading,
+            next_checkin,
+            no_checkin,
+            plans_change,
+            plans_change_no_phone,
+            slip_heading,
+            slip_cut,
+            slip_for,
+            slip_referred_by,
+            slip_reference,
+            slip_quote,
+            footer_reference,
+            page,
+            days,
+            dates,
+        } = *self;
+        let mut out = vec![
+            ("title", title),
+            ("for_patient", for_patient),
+            ("date", date),
+            ("link_worker", link_worker),
+            ("reach_call_and_email", reach_call_and_email),
+            ("reach_call", reach_call),
+            ("reach_email", reach_email),
+            ("reach_ask_for", reach_ask_for),
+            ("what_matters_heading", what_matters_heading),
+            ("quote", quote),
+            ("goal_by", goal_by),
+            ("activities_heading", activities_heading),
+            ("when", when),
+            ("where_", where_),
+            ("cost", cost),
+            ("free", free),
+            ("discount", discount),
+            ("how_to_join", how_to_join),
+            ("signpost", signpost),
+            ("direct_referral", direct_referral),
+            ("contact", contact),
+            ("note", note),
+            ("scan", scan),
+            ("next_checkin_heading", next_checkin_heading),
+            ("next_checkin", next_checkin),
+            ("no_checkin", no_checkin),
+            ("plans_change", plans_change),
+            ("plans_change_no_phone", plans_change_no_phone),
+            ("slip_heading", slip_heading),
+            ("slip_cut", slip_cut),
+            ("slip_for", slip_for),
+            ("slip_referred_by", slip_referred_by),
+            ("slip_reference", slip_reference),
+            ("slip_quote", slip_quote),
+            ("footer_reference", footer_reference),
+            ("page", page),
+        ];
+        out.extend(days.iter().map(|d| ("days", *d)));
+        out.extend(dates.months.iter().map(|m| ("dates.months", *m)));
+        out.extend(dates.weekdays.iter().map(|d| ("dates.weekdays", *d)));
+        out.push(("dates.long", dates.long));
+        out.push(("dates.full", dates.full));
+        out
+    }
 }
 
 pub const PRESCRIPTION_EN: PrescriptionWording = PrescriptionWording {
@@ -146,27 +330,5 @@ pub const PRESCRIPTION_EN: PrescriptionWording = PrescriptionWording {
         "Saturdays",
         "Sundays",
     ],
-    weekdays: [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ],
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
+    dates: DATES_EN_GB,
 };

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use waymark_domain::sheet::PrescriptionSheet;
 use waymark_domain::Country;
-use waymark_print::wording::PRESCRIPTION_EN;
+use waymark_print::languages::{prints_now, ENGLISH, LANGUAGES};
 use waymark_print::{prescription_pdf, Fonts, Paper, PrintOptions, Rendered};
 
 fn render(sheet: &PrescriptionSheet, paper: Paper, large_print: bool) -> Rendered {
@@ -17,8 +17,12 @@ fn render(sheet: &PrescriptionSheet, paper: Paper, large_print: bool) -> Rendere
     prescription_pdf(
         &fonts,
         sheet,
-        PrintOptions { paper, large_print },
-        &PRESCRIPTION_EN,
+        PrintOptions {
+            paper,
+            large_print,
+            both: false,
+        },
+        &ENGLISH,
     )
     .unwrap()
 }
@@ -140,7 +144,7 @@ fn workflow_one_prints_both_activities_the_discount_and_the_check_in_on_one_page
         "Tuesday and Thursday, 10:30 to 11:30",
         "Unit 3, Canal Wharf, Hollinsford, HF1 2QT",
         "Your next check-in",
-        "Tuesday 8 December 2026",
+        "Tuesday, 8 December 2026",
         "If your plans change",
         "Reference WM-7K2M-9QXD",
         "Page 1 of 1",
@@ -261,7 +265,8 @@ fn paper_follows_the_choice_and_letter_fits_workflow_one_too() {
         PrintOptions::for_sheet(&sheet),
         PrintOptions {
             paper: Paper::Letter,
-            large_print: false
+            large_print: false,
+            both: false,
         }
     );
 }
@@ -306,7 +311,7 @@ fn large_print_sets_the_body_at_sixteen_points_or_more() {
     }
     let t = text(&large, None);
     assert!(t.contains("Ask for Maria and mention the doctor's letter for the discount."));
-    assert!(t.contains("Tuesday 8 December 2026"));
+    assert!(t.contains("Tuesday, 8 December 2026"));
     assert_embedded_subset_and_valid(&large);
 }
 
@@ -487,13 +492,8 @@ fn the_practice_logo_is_printed_and_a_broken_one_is_a_clear_error() {
     broken[40..end].fill(0x55);
     sheet.practice.logo_png = Some(broken);
     let fonts = Fonts::load().unwrap();
-    let err = prescription_pdf(
-        &fonts,
-        &sheet,
-        PrintOptions::for_sheet(&sheet),
-        &PRESCRIPTION_EN,
-    )
-    .unwrap_err();
+    let err =
+        prescription_pdf(&fonts, &sheet, PrintOptions::for_sheet(&sheet), &ENGLISH).unwrap_err();
     assert!(
         err.to_string()
             .contains("Choose the logo again in Settings"),
@@ -556,4 +556,80 @@ fn gray(file: &Path) -> (u32, u32, Vec<u8>) {
         .map(|p| (p.iter().map(|&c| u32::from(c)).sum::<u32>() / channels as u32) as u8)
         .collect();
     (info.width, info.height, pixels)
+}
+
+/// Text with every run of white space (line ends too) made one space.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Workflow 1 in every language that prints now, on A4 and Letter, in normal and large
+/// print, alone and with the English beneath: each activity's frame whole, the pages
+/// few, and the language's own phrases and date read back from the paper.
+#[test]
+fn workflow_one_prints_in_each_language_alone_and_with_the_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let fonts = Fonts::load().unwrap();
+    for language in LANGUAGES.iter().filter(|l| prints_now(l)) {
+        for (paper, country) in [(Paper::A4, Country::Uk), (Paper::Letter, Country::Us)] {
+            let mut sheet = common::workflow_one(country);
+            sheet.print_language = Some(language.code.to_owned());
+            for large_print in [false, true] {
+                for both in [false, true] {
+                    let options = PrintOptions {
+                        paper,
+                        large_print,
+                        both,
+                    };
+                    let what = format!(
+                        "{} {paper:?} large {large_print} both {both}",
+                        language.code
+                    );
+                    let rendered = prescription_pdf(&fonts, &sheet, options, language).unwrap();
+                    assert!(
+                        rendered.missing_glyphs.is_empty(),
+                        "{what}: {:?}",
+                        rendered.missing_glyphs
+                    );
+                    let most = if large_print { 3 } else { 2 };
+                    assert!(rendered.pages <= most, "{what}: {} pages", rendered.pages);
+                    let file = save(dir.path(), "language.pdf", &rendered);
+                    run("qpdf", &["--check", file.to_str().unwrap()]);
+                    let t = flat(&reading(&file));
+                    let w = language.wording;
+                    let date = if language.code == "en" {
+                        match country {
+                            Country::Uk => "24 November 2026".to_owned(),
+                            Country::Us => "November 24, 2026".to_owned(),
+                        }
+                    } else {
+                        w.dates.long(sheet.prescribed_date)
+                    };
+                    for phrase in [
+                        w.title.to_owned(),
+                        w.for_patient.replace("{name}", "Zoë O'Brien"),
+                        w.date.replace("{date}", &date),
+                        w.what_matters_heading.to_owned(),
+                        w.activities_heading.to_owned(),
+                        w.next_checkin_heading.to_owned(),
+                        "1. Community Childcare Co-op".to_owned(),
+                        "2. Gentle Yoga for Strength and Balance".to_owned(),
+                        // The link worker's words print as typed.
+                        "Having the energy to play with my children.".to_owned(),
+                    ] {
+                        assert!(
+                            t.contains(&flat(&phrase)),
+                            "{what}: {phrase:?} missing from:\n{t}"
+                        );
+                    }
+                    let english = t.contains("Your social prescription");
+                    assert_eq!(
+                        english,
+                        language.code == "en" || both,
+                        "{what}: the English is there only when asked for"
+                    );
+                }
+            }
+        }
+    }
 }

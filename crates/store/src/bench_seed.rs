@@ -267,6 +267,7 @@ impl Database {
                     email: None,
                     preferred_contact: None,
                     language: None,
+                    print_language: None,
                     needs_large_print: false,
                     needs_easy_read: false,
                     needs_interpreter: false,

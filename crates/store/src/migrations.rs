@@ -56,6 +56,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_referral_events.sql"),
         then: None,
     },
+    Migration {
+        version: 8,
+        name: "print language",
+        sql: include_str!("../migrations/0008_print_language.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema this build knows.

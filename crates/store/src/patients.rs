@@ -86,7 +86,7 @@ pub const MAX_PAGE: u32 = 500;
 const COLUMNS: &str = "id, given_name, family_name, preferred_name, date_of_birth, nhs_number, mrn,
     pronouns, address, phone, email, preferred_contact, language, needs_large_print,
     needs_easy_read, needs_interpreter, registered_gp, consent_store_date,
-    consent_contact_date, consent_share_date, status, created_at, updated_at";
+    consent_contact_date, consent_share_date, status, created_at, updated_at, print_language";
 
 /// Handle for the patients table.
 #[derive(Debug)]
@@ -476,6 +476,7 @@ fn field_values(
             text(&f.preferred_contact.map(|c| c.as_str().to_owned())),
         ),
         ("language", text(&f.language)),
+        ("print_language", text(&f.print_language)),
         ("needs_large_print", flag(f.needs_large_print)),
         ("needs_easy_read", flag(f.needs_easy_read)),
         ("needs_interpreter", flag(f.needs_interpreter)),
@@ -639,6 +640,7 @@ fn row_to_patient(r: &Row<'_>) -> Result<Patient> {
             .map(|c| c.parse())
             .transpose()?,
         language: r.get(12)?,
+        print_language: r.get(23)?,
         needs_large_print: r.get(13)?,
         needs_easy_read: r.get(14)?,
         needs_interpreter: r.get(15)?,

@@ -340,11 +340,13 @@ fn sheet(conn: &Connection, id: i64, today: NaiveDate) -> Result<(PrescriptionSh
         entity: "practice",
         id: 1,
     })?;
-    let (given, family, needs_large_print): (String, String, bool) = conn.query_row(
-        "SELECT given_name, family_name, needs_large_print FROM patients WHERE id = ?1",
-        [p.patient_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (given, family, needs_large_print, print_language): (String, String, bool, Option<String>) =
+        conn.query_row(
+            "SELECT given_name, family_name, needs_large_print, print_language
+             FROM patients WHERE id = ?1",
+            [p.patient_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
     let referral: Option<i64> = match p.referral_id {
         Some(r) => Some(r),
         None => crate::referrals::latest_episode(conn, p.patient_id)?.map(|(id, _)| id),
@@ -382,6 +384,7 @@ fn sheet(conn: &Connection, id: i64, today: NaiveDate) -> Result<(PrescriptionSh
         practice,
         patient_name: format!("{given} {family}"),
         needs_large_print,
+        print_language,
         link_worker: p.staff_name,
         prescribed_date: p.prescribed_date,
         message: p.message,

@@ -6,11 +6,11 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use waymark_domain::{ConsentHow, PrescriptionSheet};
-use waymark_print::wording::PRESCRIPTION_EN;
+use waymark_print::languages;
 use waymark_print::{prescription_pdf, Fonts, Paper, PrintOptions};
 use waymark_store::prescriptions::SlipConsent;
 use waymark_store::print_folder::{PrintFolder, KEEP_FOR};
@@ -43,6 +43,8 @@ pub struct PrintChoice {
     /// For a patient who has not agreed to share their details with providers: what to
     /// do about the referral slips, once the user has been asked.
     pub slips: SlipChoice,
+    /// Each fixed phrase in the patient's print language with the English beneath it.
+    pub both: bool,
 }
 
 /// The user's answer about referral slips for a patient who has not agreed to share
@@ -68,6 +70,36 @@ impl From<SlipChoice> for SlipConsent {
     }
 }
 
+/// A language the social prescription prints in, for the "Print in" choice.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PrintLanguageInfo {
+    pub code: String,
+    pub english_name: String,
+    /// Its name in itself, for the patient to recognise.
+    pub native_name: String,
+    /// A native speaker has checked the whole table.
+    pub reviewed: bool,
+    /// It prints correctly now; the others need text shaping Waymark does not do yet.
+    pub ready: bool,
+}
+
+/// Every language a prescription can print in, English first.
+#[tauri::command]
+pub fn print_languages() -> Vec<PrintLanguageInfo> {
+    languages::LANGUAGES
+        .iter()
+        .map(|l| PrintLanguageInfo {
+            code: l.code.to_owned(),
+            english_name: l.english_name.to_owned(),
+            native_name: l.native_name.to_owned(),
+            reviewed: l.provenance.reviewed_by.is_some(),
+            ready: languages::prints_now(l),
+        })
+        .collect()
+}
+
 /// The embedded fonts, expanded and parsed on the first print and kept for the rest
 /// of the run (about 1.8 MB; loading takes longer than rendering a page).
 pub(super) fn fonts() -> Result<&'static Fonts, ApiError> {
@@ -89,8 +121,25 @@ fn render(sheet: &PrescriptionSheet, choice: PrintChoice) -> Result<Vec<u8>, Api
             None => defaults.paper,
         },
         large_print: choice.large_print.unwrap_or(defaults.large_print),
+        both: choice.both,
     };
-    let rendered = prescription_pdf(fonts()?, sheet, options, &PRESCRIPTION_EN)
+    let language = sheet
+        .print_language
+        .as_deref()
+        .and_then(languages::language)
+        .unwrap_or(&languages::ENGLISH);
+    if !languages::prints_now(language) {
+        return Err(ApiError::new(
+            ErrorCode::NotReady,
+            format!(
+                "Waymark cannot print in {} yet: its letters need joining and ordering that \
+                 Waymark's printing does not do yet. Choose English (or another language) \
+                 under \"Print in\" on the patient's details for now.",
+                language.english_name
+            ),
+        ));
+    }
+    let rendered = prescription_pdf(fonts()?, sheet, options, language)
         .map_err(|e| ApiError::new(ErrorCode::Storage, e.to_string()))?;
     if !rendered.missing_glyphs.is_empty() && !choice.allow_missing_glyphs {
         let chars: Vec<String> = rendered
@@ -234,6 +283,7 @@ mod tests {
             },
             patient_name: patient.into(),
             needs_large_print,
+            print_language: None,
             link_worker: Some("Amara Okafor".into()),
             prescribed_date: today,
             message: None,
@@ -255,6 +305,7 @@ mod tests {
             large_print: None,
             allow_missing_glyphs,
             slips: SlipChoice::Ask,
+            both: false,
         }
     }
 

@@ -25,6 +25,7 @@ import type { PeriodReport } from "./bindings/PeriodReport";
 import type { Prescription } from "./bindings/Prescription";
 import type { PrescriptionInput } from "./bindings/PrescriptionInput";
 import type { PrintChoice } from "./bindings/PrintChoice";
+import type { PrintLanguageInfo } from "./bindings/PrintLanguageInfo";
 import type { ReportTable } from "./bindings/ReportTable";
 import type { Service } from "./bindings/Service";
 import type { ServiceInput } from "./bindings/ServiceInput";
@@ -136,6 +137,8 @@ export interface Api {
   prescriptionPrint(id: number, choice: PrintChoice): Promise<string>;
   /** Asks where to save the prescription's PDF and saves it; `null` if cancelled. */
   prescriptionSavePdf(id: number, choice: PrintChoice): Promise<string | null>;
+  /** The languages a prescription prints in, English first. */
+  printLanguages(): Promise<PrintLanguageInfo[]>;
   /** Records a wellbeing measure; the backend scores it. */
   outcomeRecord(patientId: number, input: MeasureInput): Promise<Measure>;
   /** The counts of the period `from`–`to` (ISO dates, inclusive). */
@@ -295,6 +298,7 @@ export const tauriApi: Api = {
     call("prescription_item_set_status", { itemId, status, barrier, barrierNote }),
   prescriptionPrint: (id, choice) => call("prescription_print", { id, choice }),
   prescriptionSavePdf: (id, choice) => call("prescription_save_pdf", { id, choice }),
+  printLanguages: () => call("print_languages", {}),
   outcomeRecord: (patientId, input) => call("outcome_record", { patientId, input }),
   reportPeriod: (from, to) => call("report_period", { from, to }),
   reportExport: (from, to, table) => call("report_export", { from, to, table }),

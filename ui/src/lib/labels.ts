@@ -15,6 +15,24 @@ import type { ReferralStatus } from "../api/bindings/ReferralStatus";
 import type { StatusCause } from "../api/bindings/StatusCause";
 import type { Role } from "../api/bindings/Role";
 import type { Timepoint } from "../api/bindings/Timepoint";
+import type { PrintLanguageInfo } from "../api/bindings/PrintLanguageInfo";
+
+/** The print-language list before the app has sent it: English alone. */
+export const ENGLISH_ONLY: PrintLanguageInfo = {
+  code: "en",
+  englishName: "English",
+  nativeName: "English",
+  reviewed: true,
+  ready: true,
+};
+
+/** "Polski (Polish), not yet checked by a native speaker". */
+export function printLanguageLabel(l: PrintLanguageInfo): string {
+  const name = l.nativeName === l.englishName ? l.englishName : `${l.nativeName} (${l.englishName})`;
+  const notes = [l.reviewed ? null : "not yet checked by a native speaker", l.ready ? null : "cannot print yet"];
+  const said = notes.filter(Boolean).join("; ");
+  return said ? `${name}: ${said}` : name;
+}
 
 export const PREFERRED_CONTACT_LABELS: Record<PreferredContact, string> = {
   phone: "Phone call",

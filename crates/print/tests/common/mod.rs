@@ -66,6 +66,7 @@ pub fn sheet(patient: &str, country: Country, items: &[(&str, &str)]) -> Prescri
         practice: practice(country),
         patient_name: patient.into(),
         needs_large_print: false,
+        print_language: None,
         link_worker: Some("Priya Shah".into()),
         prescribed_date: date(2026, 11, 24),
         message: Some(

@@ -218,6 +218,10 @@ fn workflow_one_from_referral_to_prescription_and_follow_up() {
     assert_eq!(sheet.practice.name, "Hollinsford Surgery");
     assert_eq!(sheet.patient_name, "Zoë O'Brien");
     assert!(!sheet.needs_large_print);
+    assert_eq!(
+        sheet.print_language, None,
+        "English unless the record says otherwise"
+    );
     assert_eq!(sheet.link_worker, rx.staff_name);
     assert_eq!(sheet.reference_code, rx.reference_code);
     assert_eq!(sheet.message.as_deref(), Some("Two small steps for you."));

@@ -82,6 +82,35 @@ fn invalid_input_is_refused_and_stores_nothing() {
 }
 
 #[test]
+fn the_print_language_is_kept_and_an_unknown_one_refused_changing_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    let polish = PatientInput {
+        print_language: "pl".into(),
+        ..zoe()
+    };
+    let p = db.patients().create(&polish, today()).unwrap();
+    assert_eq!(p.fields.print_language.as_deref(), Some("pl"));
+    let klingon = PatientInput {
+        print_language: "tlh".into(),
+        ..zoe()
+    };
+    match db.patients().update(p.id, &klingon, today()) {
+        Err(Error::Validation(e)) => assert!(e.message_for("printLanguage").is_some()),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    let kept = db.patients().get(p.id).unwrap();
+    assert_eq!(kept.fields.print_language.as_deref(), Some("pl"));
+    // English is the default, kept as no language at all.
+    let english = PatientInput {
+        print_language: "en".into(),
+        ..zoe()
+    };
+    let back = db.patients().update(p.id, &english, today()).unwrap();
+    assert_eq!(back.fields.print_language, None);
+}
+
+#[test]
 fn search_by_any_part_of_a_name_nhs_number_or_date_of_birth() {
     let dir = tempfile::tempdir().unwrap();
     let db = open(dir.path(), &mock_vault());

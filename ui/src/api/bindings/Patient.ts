@@ -5,4 +5,8 @@ import type { PreferredContact } from "./PreferredContact";
 /**
  * A stored patient. `nhsNumber` is the ten digits; `nhsNumberDisplay` is 3-3-4.
  */
-export type Patient = { id: number, givenName: string, familyName: string, preferredName: string | null, dateOfBirth: string, nhsNumber: string | null, nhsNumberDisplay: string | null, mrn: string | null, pronouns: string | null, address: string | null, phone: string | null, email: string | null, preferredContact: PreferredContact | null, language: string | null, needsLargePrint: boolean, needsEasyRead: boolean, needsInterpreter: boolean, registeredGp: string | null, consentStoreDate: string | null, consentContactDate: string | null, consentShareDate: string | null, status: PatientStatus, createdAt: string, updatedAt: string, };
+export type Patient = { id: number, givenName: string, familyName: string, preferredName: string | null, dateOfBirth: string, nhsNumber: string | null, nhsNumberDisplay: string | null, mrn: string | null, pronouns: string | null, address: string | null, phone: string | null, email: string | null, preferredContact: PreferredContact | null, language: string | null, 
+/**
+ * `None`: English.
+ */
+printLanguage: string | null, needsLargePrint: boolean, needsEasyRead: boolean, needsInterpreter: boolean, registeredGp: string | null, consentStoreDate: string | null, consentContactDate: string | null, consentShareDate: string | null, status: PatientStatus, createdAt: string, updatedAt: string, };

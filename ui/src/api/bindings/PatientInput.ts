@@ -4,4 +4,8 @@ import type { PreferredContact } from "./PreferredContact";
 /**
  * The patient form as typed; empty text means "not given".
  */
-export type PatientInput = { givenName: string, familyName: string, preferredName: string, dateOfBirth: string, nhsNumber: string, mrn: string, pronouns: string, address: string, phone: string, email: string, preferredContact: PreferredContact | null, language: string, needsLargePrint: boolean, needsEasyRead: boolean, needsInterpreter: boolean, registeredGp: string, consentStore: boolean, consentContact: boolean, consentShare: boolean, };
+export type PatientInput = { givenName: string, familyName: string, preferredName: string, dateOfBirth: string, nhsNumber: string, mrn: string, pronouns: string, address: string, phone: string, email: string, preferredContact: PreferredContact | null, language: string, 
+/**
+ * The language the prescription prints in (`print_languages`); "" for English.
+ */
+printLanguage: string, needsLargePrint: boolean, needsEasyRead: boolean, needsInterpreter: boolean, registeredGp: string, consentStore: boolean, consentContact: boolean, consentShare: boolean, };

@@ -16,4 +16,8 @@ allowMissingGlyphs: boolean,
  * For a patient who has not agreed to share their details with providers: what to
  * do about the referral slips, once the user has been asked.
  */
-slips: SlipChoice, };
+slips: SlipChoice, 
+/**
+ * Each fixed phrase in the patient's print language with the English beneath it.
+ */
+both: boolean, };

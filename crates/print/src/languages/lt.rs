@@ -1,0 +1,93 @@
+//! Lithuanian (lietuvių): the social prescription's fixed wording.
+
+use super::{Language, Script, DRAFTED};
+use crate::wording::{DateForms, PrescriptionWording};
+
+pub(super) const LANGUAGE: Language = Language {
+    code: "lt",
+    english_name: "Lithuanian",
+    native_name: "lietuvių",
+    script: Script::Latin,
+    right_to_left: false,
+    wording: &WORDING,
+    provenance: DRAFTED,
+};
+
+const WORDING: PrescriptionWording = PrescriptionWording {
+    title: "Jūsų socialinis receptas",
+    for_patient: "Skirta: {name}",
+    date: "Data: {date}",
+    link_worker: "Jūsų kontaktinis asmuo: {name}",
+    reach_call_and_email: "Susisiekti su mumis galite telefonu {phone} arba el. paštu {email}.",
+    reach_call: "Susisiekti su mumis galite telefonu {phone}.",
+    reach_email: "Susisiekti su mumis galite el. paštu {email}.",
+    reach_ask_for: "Paprašykite pakviesti: {name}.",
+    what_matters_heading: "Kas Jums svarbu",
+    quote: "„{text}“",
+    goal_by: "iki {date}",
+    activities_heading: "Jūsų užsiėmimai",
+    when: "Kada",
+    where_: "Kur",
+    cost: "Kaina",
+    free: "Nemokamai",
+    discount: "Nuolaida",
+    how_to_join: "Kaip dalyvauti",
+    signpost: "Susisiekite su jais arba tiesiog ateikite.",
+    direct_referral: "Jūsų kontaktinis asmuo Jus nukreips. Pasiimkite su savimi siuntimo \
+                      lapelį, kuris yra pabaigoje.",
+    contact: "Kontaktai",
+    note: "Pastaba",
+    scan: "Telefono kamera nuskenuokite kvadratinį kodą, kad atsidarytų užsiėmimo tinklalapis.",
+    next_checkin_heading: "Kitas pokalbis",
+    next_checkin: "{date}. Jūsų kontaktinis asmuo susisieks su Jumis ir pasiteiraus, kaip sekasi.",
+    no_checkin: "Jūsų kontaktinis asmuo susisieks su Jumis ir pasiteiraus, kaip sekasi.",
+    plans_change: "Jei Jūsų planai pasikeis arba kas nors sutrukdys, skambinkite telefonu \
+                   {phone}. Galime rasti ką nors kita, kas Jums tiktų.",
+    plans_change_no_phone: "Jei Jūsų planai pasikeis arba kas nors sutrukdys, pasakykite savo \
+                            kontaktiniam asmeniui. Galime rasti ką nors kita, kas Jums tiktų.",
+    slip_heading: "Siuntimo lapelis: {name}",
+    slip_cut: "Nukirpkite palei liniją ir atiduokite šį lapelį paslaugos teikėjui.",
+    slip_for: "Šiuo lapeliu pristatome: {name}.",
+    slip_referred_by: "Nukreipė: {name}, {practice}",
+    slip_reference: "Kodas",
+    slip_quote: "Prašome nurodyti šį kodą, kai kreipiatės į gydymo įstaigą dėl šio siuntimo.",
+    footer_reference: "Kodas {code}",
+    page: "Puslapis {n} iš {total}",
+    days: [
+        "pirmadieniais",
+        "antradieniais",
+        "trečiadieniais",
+        "ketvirtadieniais",
+        "penktadieniais",
+        "šeštadieniais",
+        "sekmadieniais",
+    ],
+    dates: DateForms {
+        long: "{y} m. {month} {d} d.",
+        full: "{y} m. {month} {d} d., {weekday}",
+        months: [
+            "sausio",
+            "vasario",
+            "kovo",
+            "balandžio",
+            "gegužės",
+            "birželio",
+            "liepos",
+            "rugpjūčio",
+            "rugsėjo",
+            "spalio",
+            "lapkričio",
+            "gruodžio",
+        ],
+        weekdays: [
+            "pirmadienis",
+            "antradienis",
+            "trečiadienis",
+            "ketvirtadienis",
+            "penktadienis",
+            "šeštadienis",
+            "sekmadienis",
+        ],
+        digits: None,
+    },
+};

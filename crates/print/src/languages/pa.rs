@@ -1,0 +1,93 @@
+//! Panjabi in Gurmukhi (ਪੰਜਾਬੀ): the social prescription's fixed wording.
+
+use super::{Language, Script, DRAFTED};
+use crate::wording::{DateForms, PrescriptionWording};
+
+pub(super) const LANGUAGE: Language = Language {
+    code: "pa-Guru",
+    english_name: "Panjabi (Gurmukhi)",
+    native_name: "ਪੰਜਾਬੀ",
+    script: Script::Gurmukhi,
+    right_to_left: false,
+    wording: &WORDING,
+    provenance: DRAFTED,
+};
+
+const WORDING: PrescriptionWording = PrescriptionWording {
+    title: "ਤੁਹਾਡਾ ਸਮਾਜਿਕ ਨੁਸਖ਼ਾ",
+    for_patient: "{name} ਲਈ",
+    date: "ਤਾਰੀਖ਼: {date}",
+    link_worker: "ਤੁਹਾਡੇ ਲਿੰਕ ਵਰਕਰ: {name}",
+    reach_call_and_email: "ਸਾਡੇ ਨਾਲ ਸੰਪਰਕ ਕਰਨ ਲਈ {phone} ਉੱਤੇ ਫ਼ੋਨ ਕਰੋ ਜਾਂ {email} ਉੱਤੇ ਈਮੇਲ ਕਰੋ।",
+    reach_call: "ਸਾਡੇ ਨਾਲ ਸੰਪਰਕ ਕਰਨ ਲਈ {phone} ਉੱਤੇ ਫ਼ੋਨ ਕਰੋ।",
+    reach_email: "ਸਾਡੇ ਨਾਲ ਸੰਪਰਕ ਕਰਨ ਲਈ {email} ਉੱਤੇ ਈਮੇਲ ਕਰੋ।",
+    reach_ask_for: "{name} ਨਾਲ ਗੱਲ ਕਰਨ ਲਈ ਕਹੋ।",
+    what_matters_heading: "ਤੁਹਾਡੇ ਲਈ ਕੀ ਜ਼ਰੂਰੀ ਹੈ",
+    quote: "“{text}”",
+    goal_by: "{date} ਤੱਕ",
+    activities_heading: "ਤੁਹਾਡੀਆਂ ਗਤੀਵਿਧੀਆਂ",
+    when: "ਕਦੋਂ",
+    where_: "ਕਿੱਥੇ",
+    cost: "ਖ਼ਰਚਾ",
+    free: "ਮੁਫ਼ਤ",
+    discount: "ਛੋਟ",
+    how_to_join: "ਕਿਵੇਂ ਜੁੜੀਏ",
+    signpost: "ਉਨ੍ਹਾਂ ਨਾਲ ਸੰਪਰਕ ਕਰੋ, ਜਾਂ ਸਿੱਧੇ ਉੱਥੇ ਚਲੇ ਜਾਓ।",
+    direct_referral: "ਤੁਹਾਡੇ ਲਿੰਕ ਵਰਕਰ ਤੁਹਾਨੂੰ ਰੈਫ਼ਰ ਕਰਨਗੇ। ਅਖ਼ੀਰ ਵਿੱਚ ਦਿੱਤੀ ਰੈਫ਼ਰਲ ਪਰਚੀ ਨਾਲ ਲੈ \
+                      ਕੇ ਜਾਓ।",
+    contact: "ਸੰਪਰਕ",
+    note: "ਨੋਟ",
+    scan: "ਫ਼ੋਨ ਦੇ ਕੈਮਰੇ ਨਾਲ ਚੌਰਸ ਕੋਡ ਸਕੈਨ ਕਰੋ, ਉਸ ਗਤੀਵਿਧੀ ਦਾ ਵੈੱਬ ਪੰਨਾ ਖੁੱਲ੍ਹ ਜਾਵੇਗਾ।",
+    next_checkin_heading: "ਤੁਹਾਡੇ ਨਾਲ ਅਗਲਾ ਸੰਪਰਕ",
+    next_checkin: "{date}। ਤੁਹਾਡੇ ਲਿੰਕ ਵਰਕਰ ਤੁਹਾਡੇ ਨਾਲ ਸੰਪਰਕ ਕਰਕੇ ਪੁੱਛਣਗੇ ਕਿ ਸਭ ਕਿਵੇਂ ਚੱਲ ਰਿਹਾ ਹੈ।",
+    no_checkin: "ਤੁਹਾਡੇ ਲਿੰਕ ਵਰਕਰ ਤੁਹਾਡੇ ਨਾਲ ਸੰਪਰਕ ਕਰਕੇ ਪੁੱਛਣਗੇ ਕਿ ਸਭ ਕਿਵੇਂ ਚੱਲ ਰਿਹਾ ਹੈ।",
+    plans_change: "ਜੇ ਤੁਹਾਡਾ ਇਰਾਦਾ ਬਦਲ ਜਾਵੇ, ਜਾਂ ਕੋਈ ਰੁਕਾਵਟ ਆ ਜਾਵੇ, ਤਾਂ {phone} ਉੱਤੇ ਫ਼ੋਨ ਕਰੋ। \
+                   ਅਸੀਂ ਤੁਹਾਡੇ ਲਈ ਕੋਈ ਹੋਰ ਢੁਕਵੀਂ ਚੀਜ਼ ਲੱਭ ਸਕਦੇ ਹਾਂ।",
+    plans_change_no_phone: "ਜੇ ਤੁਹਾਡਾ ਇਰਾਦਾ ਬਦਲ ਜਾਵੇ, ਜਾਂ ਕੋਈ ਰੁਕਾਵਟ ਆ ਜਾਵੇ, ਤਾਂ ਆਪਣੇ ਲਿੰਕ ਵਰਕਰ \
+                            ਨੂੰ ਦੱਸੋ। ਅਸੀਂ ਤੁਹਾਡੇ ਲਈ ਕੋਈ ਹੋਰ ਢੁਕਵੀਂ ਚੀਜ਼ ਲੱਭ ਸਕਦੇ ਹਾਂ।",
+    slip_heading: "ਰੈਫ਼ਰਲ ਪਰਚੀ: {name}",
+    slip_cut: "ਲਕੀਰ ਦੇ ਨਾਲ-ਨਾਲ ਕੱਟੋ ਅਤੇ ਇਹ ਪਰਚੀ ਸੇਵਾ ਵਾਲਿਆਂ ਨੂੰ ਦੇ ਦਿਓ।",
+    slip_for: "ਇਹ ਪਰਚੀ {name} ਦੀ ਜਾਣ-ਪਛਾਣ ਲਈ ਹੈ।",
+    slip_referred_by: "ਰੈਫ਼ਰ ਕਰਨ ਵਾਲੇ: {name}, {practice}",
+    slip_reference: "ਹਵਾਲਾ ਨੰਬਰ",
+    slip_quote: "ਇਸ ਰੈਫ਼ਰਲ ਬਾਰੇ ਕਲੀਨਿਕ ਨਾਲ ਸੰਪਰਕ ਕਰਦੇ ਸਮੇਂ ਕਿਰਪਾ ਕਰਕੇ ਇਹ ਹਵਾਲਾ ਨੰਬਰ ਦੱਸੋ।",
+    footer_reference: "ਹਵਾਲਾ ਨੰਬਰ {code}",
+    page: "ਪੰਨਾ {n}, ਕੁੱਲ {total}",
+    days: [
+        "ਹਰ ਸੋਮਵਾਰ",
+        "ਹਰ ਮੰਗਲਵਾਰ",
+        "ਹਰ ਬੁੱਧਵਾਰ",
+        "ਹਰ ਵੀਰਵਾਰ",
+        "ਹਰ ਸ਼ੁੱਕਰਵਾਰ",
+        "ਹਰ ਸ਼ਨੀਵਾਰ",
+        "ਹਰ ਐਤਵਾਰ",
+    ],
+    dates: DateForms {
+        long: "{d} {month} {y}",
+        full: "{weekday}, {d} {month} {y}",
+        months: [
+            "ਜਨਵਰੀ",
+            "ਫ਼ਰਵਰੀ",
+            "ਮਾਰਚ",
+            "ਅਪ੍ਰੈਲ",
+            "ਮਈ",
+            "ਜੂਨ",
+            "ਜੁਲਾਈ",
+            "ਅਗਸਤ",
+            "ਸਤੰਬਰ",
+            "ਅਕਤੂਬਰ",
+            "ਨਵੰਬਰ",
+            "ਦਸੰਬਰ",
+        ],
+        weekdays: [
+            "ਸੋਮਵਾਰ",
+            "ਮੰਗਲਵਾਰ",
+            "ਬੁੱਧਵਾਰ",
+            "ਵੀਰਵਾਰ",
+            "ਸ਼ੁੱਕਰਵਾਰ",
+            "ਸ਼ਨੀਵਾਰ",
+            "ਐਤਵਾਰ",
+        ],
+        digits: None,
+    },
+};

@@ -1,0 +1,85 @@
+//! Urdu (اردو): the social prescription's fixed wording.
+
+use super::{Language, Script, DRAFTED};
+use crate::wording::{DateForms, PrescriptionWording};
+
+pub(super) const LANGUAGE: Language = Language {
+    code: "ur",
+    english_name: "Urdu",
+    native_name: "اردو",
+    script: Script::Arabic,
+    right_to_left: true,
+    wording: &WORDING,
+    provenance: DRAFTED,
+};
+
+const WORDING: PrescriptionWording = PrescriptionWording {
+    title: "آپ کا سماجی نسخہ",
+    for_patient: "برائے {name}",
+    date: "تاریخ: {date}",
+    link_worker: "آپ کے لنک ورکر: {name}",
+    reach_call_and_email: "ہم سے رابطہ کرنے کے لیے {phone} پر فون کریں یا {email} پر ای میل کریں۔",
+    reach_call: "ہم سے رابطہ کرنے کے لیے {phone} پر فون کریں۔",
+    reach_email: "ہم سے رابطہ کرنے کے لیے {email} پر ای میل کریں۔",
+    reach_ask_for: "{name} سے بات کرنے کا کہیں۔",
+    what_matters_heading: "آپ کے لیے کیا اہم ہے",
+    quote: "«{text}»",
+    goal_by: "{date} تک",
+    activities_heading: "آپ کی سرگرمیاں",
+    when: "کب",
+    where_: "کہاں",
+    cost: "خرچ",
+    free: "مفت",
+    discount: "رعایت",
+    how_to_join: "شامل کیسے ہوں",
+    signpost: "ان سے رابطہ کریں، یا سیدھے وہاں چلے جائیں۔",
+    direct_referral: "آپ کے لنک ورکر آپ کو ریفر کریں گے۔ آخر میں دی گئی ریفرل پرچی ساتھ لے کر \
+                      جائیں۔",
+    contact: "رابطہ",
+    note: "نوٹ",
+    scan: "فون کے کیمرے سے چوکور کوڈ اسکین کریں، اس سرگرمی کا ویب صفحہ کھل جائے گا۔",
+    next_checkin_heading: "آپ سے اگلا رابطہ",
+    next_checkin: "{date}۔ آپ کے لنک ورکر آپ سے رابطہ کر کے پوچھیں گے کہ سب کیسا چل رہا ہے۔",
+    no_checkin: "آپ کے لنک ورکر آپ سے رابطہ کر کے پوچھیں گے کہ سب کیسا چل رہا ہے۔",
+    plans_change: "اگر آپ کا ارادہ بدل جائے، یا کوئی رکاوٹ آ جائے، تو {phone} پر فون کریں۔ ہم آپ \
+                   کے لیے کوئی اور مناسب چیز ڈھونڈ سکتے ہیں۔",
+    plans_change_no_phone: "اگر آپ کا ارادہ بدل جائے، یا کوئی رکاوٹ آ جائے، تو اپنے لنک ورکر کو \
+                            بتائیں۔ ہم آپ کے لیے کوئی اور مناسب چیز ڈھونڈ سکتے ہیں۔",
+    slip_heading: "ریفرل پرچی: {name}",
+    slip_cut: "لکیر کے ساتھ ساتھ کاٹیں اور یہ پرچی سروس والوں کو دے دیں۔",
+    slip_for: "یہ پرچی {name} کے تعارف کے لیے ہے۔",
+    slip_referred_by: "ریفر کرنے والے: {name}، {practice}",
+    slip_reference: "حوالہ نمبر",
+    slip_quote: "اس ریفرل کے بارے میں کلینک سے رابطہ کرتے وقت براہ کرم یہ حوالہ نمبر بتائیں۔",
+    footer_reference: "حوالہ نمبر {code}",
+    page: "صفحہ {n} از {total}",
+    days: [
+        "ہر پیر",
+        "ہر منگل",
+        "ہر بدھ",
+        "ہر جمعرات",
+        "ہر جمعہ",
+        "ہر سنیچر",
+        "ہر اتوار",
+    ],
+    dates: DateForms {
+        long: "{d} {month}، {y}",
+        full: "{weekday}، {d} {month}، {y}",
+        months: [
+            "جنوری",
+            "فروری",
+            "مارچ",
+            "اپریل",
+            "مئی",
+            "جون",
+            "جولائی",
+            "اگست",
+            "ستمبر",
+            "اکتوبر",
+            "نومبر",
+            "دسمبر",
+        ],
+        weekdays: ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"],
+        digits: None,
+    },
+};

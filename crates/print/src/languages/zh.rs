@@ -1,0 +1,80 @@
+//! Chinese, Simplified (简体中文): the social prescription's fixed wording.
+
+use super::{Language, Script, DRAFTED};
+use crate::wording::{DateForms, PrescriptionWording};
+
+pub(super) const LANGUAGE: Language = Language {
+    code: "zh-Hans",
+    english_name: "Chinese (Simplified)",
+    native_name: "简体中文",
+    script: Script::Han,
+    right_to_left: false,
+    wording: &WORDING,
+    provenance: DRAFTED,
+};
+
+const WORDING: PrescriptionWording = PrescriptionWording {
+    title: "您的社会处方",
+    for_patient: "患者：{name}",
+    date: "日期：{date}",
+    link_worker: "您的社区联络员：{name}",
+    reach_call_and_email: "如需联系我们，请拨打 {phone} 或发电子邮件至 {email}。",
+    reach_call: "如需联系我们，请拨打 {phone}。",
+    reach_email: "如需联系我们，请发电子邮件至 {email}。",
+    reach_ask_for: "请找 {name}。",
+    what_matters_heading: "对您重要的事",
+    quote: "“{text}”",
+    goal_by: "{date}前",
+    activities_heading: "您的活动",
+    when: "时间",
+    where_: "地点",
+    cost: "费用",
+    free: "免费",
+    discount: "优惠",
+    how_to_join: "如何参加",
+    signpost: "您可以先联系他们，也可以直接去参加。",
+    direct_referral: "您的社区联络员会为您转介。请带上本处方最后的转介单。",
+    contact: "联系方式",
+    note: "备注",
+    scan: "用手机相机扫描方形二维码，即可打开该活动的网页。",
+    next_checkin_heading: "下次回访",
+    next_checkin: "{date}。您的社区联络员会与您联系，了解您的近况。",
+    no_checkin: "您的社区联络员会与您联系，了解您的近况。",
+    plans_change: "如果您的计划有变，或遇到困难，请拨打 {phone}。我们可以为您另找合适的活动。",
+    plans_change_no_phone: "如果您的计划有变，或遇到困难，请告诉您的社区联络员。\
+                            我们可以为您另找合适的活动。",
+    slip_heading: "转介单：{name}",
+    slip_cut: "请沿线剪下，把这张转介单交给服务机构。",
+    slip_for: "特此介绍 {name}。",
+    slip_referred_by: "转介人：{name}，{practice}",
+    slip_reference: "编号",
+    slip_quote: "就此转介联系诊所时，请提供此编号。",
+    footer_reference: "编号 {code}",
+    page: "第 {n} 页，共 {total} 页",
+    days: [
+        "每周一",
+        "每周二",
+        "每周三",
+        "每周四",
+        "每周五",
+        "每周六",
+        "每周日",
+    ],
+    dates: DateForms {
+        long: "{y}年{month}{d}日",
+        full: "{y}年{month}{d}日{weekday}",
+        months: [
+            "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
+        ],
+        weekdays: [
+            "星期一",
+            "星期二",
+            "星期三",
+            "星期四",
+            "星期五",
+            "星期六",
+            "星期日",
+        ],
+        digits: None,
+    },
+};
