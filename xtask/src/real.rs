@@ -22,7 +22,7 @@ pub fn native(root: &Path) -> Result<()> {
     // reads it: the Keychain would ask a person to allow that, and CI has nobody to
     // click, so the admin tool's end-to-end test is left out there.
     let admin = !cfg!(target_os = "macos");
-    credential_store_tests(root, "the real OS credential store", admin)?;
+    credential_store_tests(root, "the real OS credential store", admin, || Ok(()))?;
     if !admin {
         eprintln!(
             "\nNote: waymark-admin against the real Keychain is not run on macOS (see docs/platforms.md)."
@@ -111,7 +111,12 @@ pub fn in_private_session(root: &Path, title: &str, args: &[&str]) -> Result<()>
 
 /// The store's real-credential-store tests, then (with `admin`) `waymark-admin`'s
 /// backup, verify and restore end to end, against `store`.
-fn credential_store_tests(root: &Path, store: &str, admin: bool) -> Result<()> {
+fn credential_store_tests(
+    root: &Path,
+    store: &str,
+    admin: bool,
+    before_each: impl Fn() -> Result<()>,
+) -> Result<()> {
     let ignored = |package: &str, test: &str, filter: &[&str]| {
         let mut cmd = cargo();
         cmd.args(["test", "--package", package, "--test", test])
@@ -120,11 +125,13 @@ fn credential_store_tests(root: &Path, store: &str, admin: bool) -> Result<()> {
             .current_dir(root);
         cmd
     };
+    before_each()?;
     step(
         &format!("Store against {store}"),
         &mut ignored("waymark-store", "store", &["real_keyring"]),
     )?;
     if admin {
+        before_each()?;
         step(
             &format!("waymark-admin backup, verify and restore against {store}"),
             &mut ignored("waymark-admin", "cli", &[]),
@@ -134,8 +141,7 @@ fn credential_store_tests(root: &Path, store: &str, admin: bool) -> Result<()> {
 }
 
 pub fn inside_session(root: &Path) -> Result<()> {
-    unlock_keyring()?;
-    credential_store_tests(root, "the real Secret Service", true)?;
+    credential_store_tests(root, "the real Secret Service", true, unlock_keyring)?;
     step(
         "SIGKILL in the middle of writes, 50 cycles",
         cargo()
@@ -157,9 +163,11 @@ pub fn inside_session(root: &Path) -> Result<()> {
         "waymark"
     });
     {
+        unlock_keyring()?;
         let (_xvfb, display) = start_xvfb()?;
         smoke_launch(root, Some(display))?;
     }
+    unlock_keyring()?;
     real_window_tests(root, "Real-window end-to-end tests", "e2e", &app, &[])
 }
 
@@ -296,10 +304,14 @@ fn stand_in_pdf_viewer(
 }
 
 /// Starts gnome-keyring's Secret Service in this session with its login keyring
-/// unlocked by a throwaway password.
+/// unlocked by a throwaway password. Called before each step that needs it: the daemon
+/// has been seen to go between steps, and the one D-Bus then starts by itself has the
+/// keyring locked and asks for the password with a prompter CI cannot show ("prompt
+/// dismissed"). `--replace` takes over from any daemon already running, so this is the
+/// same keyring, unlocked, every time.
 pub(crate) fn unlock_keyring() -> Result<()> {
     let mut child = Command::new("gnome-keyring-daemon")
-        .args(["--unlock", "--components=secrets"])
+        .args(["--replace", "--unlock", "--components=secrets"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

@@ -26,9 +26,14 @@ export const ENGLISH_ONLY: PrintLanguageInfo = {
   ready: true,
 };
 
-/** "Polski (Polish), not yet checked by a native speaker". */
+/** "polski (Polish)"; "English". */
+export function printLanguageName(l: PrintLanguageInfo): string {
+  return l.nativeName === l.englishName ? l.englishName : `${l.nativeName} (${l.englishName})`;
+}
+
+/** "polski (Polish): not yet checked by a native speaker". */
 export function printLanguageLabel(l: PrintLanguageInfo): string {
-  const name = l.nativeName === l.englishName ? l.englishName : `${l.nativeName} (${l.englishName})`;
+  const name = printLanguageName(l);
   const notes = [l.reviewed ? null : "not yet checked by a native speaker", l.ready ? null : "cannot print yet"];
   const said = notes.filter(Boolean).join("; ");
   return said ? `${name}: ${said}` : name;
