@@ -69,9 +69,9 @@ describe("the prescription's language", () => {
     expect(polish).toContain("24 listopada 2026");
     expect(polish).not.toContain("Your social prescription");
 
-    const both = within(card).getByTestId("print-both");
-    await waitFor(() => expect(both.closest("label")?.textContent).toContain("In both polski (Polish) and English"));
-    await user.click(both);
+    const bothBox = within(card).getByTestId("print-both");
+    await waitFor(() => expect(bothBox.closest("label")?.textContent).toContain("In both polski (Polish) and English"));
+    await user.click(bothBox);
     await user.click(within(card).getByTestId("print"));
     await waitFor(async () => expect((await api.deskLog()).openedPaths).toHaveLength(2));
     const both = await printedText(api);
