@@ -309,7 +309,9 @@ pub fn serve() -> Result<(), String> {
     let vault = CredentialVault::new(store);
     let out: Out = Arc::new(Mutex::new(std::io::stdout()));
     let mut run: Option<Run> = None;
-    // Where the app's page calls from, so the same permissions apply.
+    // Where the app's page calls from. Tauri's mock context has no app permission
+    // manifest, so the capability file is not applied here: `lib.rs`'s test checks
+    // that build.rs, the handler and capabilities/main.json list the same commands.
     let url = if cfg!(windows) {
         "http://tauri.localhost"
     } else {

@@ -88,5 +88,10 @@ describe("the prescription's language", () => {
     const error = await screen.findByTestId("print-error");
     expect(error.textContent).toContain("cannot print in Arabic yet");
     expect((await api.deskLog()).openedPaths).toHaveLength(0);
+    // Saving is refused too, before anyone is asked where to save.
+    await user.click((await screen.findAllByTestId("save-pdf"))[0]);
+    await waitFor(() => expect(api.calls.some((c) => c.command === "prescription_save_pdf")).toBe(true));
+    await waitFor(() => expect(screen.getByTestId("print-error").textContent).toContain("cannot print in Arabic yet"));
+    expect((await api.deskLog()).asked).toEqual([]);
   });
 });

@@ -142,6 +142,7 @@ fn credential_store_tests(
 
 pub fn inside_session(root: &Path) -> Result<()> {
     credential_store_tests(root, "the real Secret Service", true, unlock_keyring)?;
+    unlock_keyring()?;
     step(
         "SIGKILL in the middle of writes, 50 cycles",
         cargo()

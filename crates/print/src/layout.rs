@@ -14,7 +14,7 @@ use crate::{Error, Rendered};
 // Brotli-compressed by build.rs from `fonts/`: the TrueType files would be a tenth
 // of the app's binary. The mono face prints only the reference and recovery codes, so
 // `fonts/DejaVuSansMono-Bold.ttf` is cut down to printable ASCII (fontTools'
-// `pyftsubset --unicodes=U+0020-007E`), a fourteenth of the full face.
+// `pyftsubset --unicodes=U+0020-007E`), a thirteenth of the full face.
 const SANS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans.ttf.br"));
 const SANS_BOLD: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans-Bold.ttf.br"));
 const MONO_BOLD: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSansMono-Bold.ttf.br"));

@@ -127,33 +127,68 @@ pub fn prescription_pdf(
     }
 
     let practice = printable(&sheet.practice.name);
-    let reference = page
-        .both(|w, _| w.footer_reference.to_owned(), " / ")
-        .replace("{code}", &sheet.reference_code);
-    let page_words = page.both(|w, _| w.page.to_owned(), " / ");
     let footer = Style::new(Face::Regular, s.footer);
-    // The left part gives way to the page number: a long practice name is shortened.
-    let widest_page = page_words.replace("{n}", "99").replace("{total}", "99");
-    let room =
-        doc.text_width() - doc.width_of(&widest_page, footer.face, footer.size) - 2.0 * footer.size;
-    let mut left = format!("{practice} · {reference}");
-    if doc.width_of(&left, footer.face, footer.size) > room {
-        let mut name: Vec<char> = practice.chars().collect();
-        while !name.is_empty() {
-            name.pop();
-            let short: String = name.iter().collect();
-            left = format!("{}… · {reference}", short.trim_end());
-            if doc.width_of(&left, footer.face, footer.size) <= room {
-                break;
-            }
-        }
-    }
+    let width = |text: &str| doc.width_of(text, footer.face, footer.size);
+    let forms = |english: bool| {
+        let say = |pick: fn(&PrescriptionWording) -> &'static str| match &page.english {
+            Some(en) if english => format!("{} / {}", pick(page.w), pick(en.w)),
+            _ => pick(page.w).to_owned(),
+        };
+        (
+            say(|w| w.footer_reference).replace("{code}", &sheet.reference_code),
+            say(|w| w.page),
+        )
+    };
+    // In both languages when that fits beside the page number, else in the patient's.
+    let (left, page_words) =
+        footer_parts(&practice, forms(true), doc.text_width(), footer.size, width)
+            .or_else(|| {
+                footer_parts(
+                    &practice,
+                    forms(false),
+                    doc.text_width(),
+                    footer.size,
+                    width,
+                )
+            })
+            .unwrap_or_else(|| {
+                let (reference, page_words) = forms(false);
+                (reference, page_words)
+            });
     Ok(doc.finish_with_footer(|n, total| {
         let page = page_words
             .replace("{n}", &n.to_string())
             .replace("{total}", &total.to_string());
         Some((left.clone(), page, footer))
     }))
+}
+
+/// The footer's left part (practice and reference) and its page-number words, when
+/// they fit side by side in `room` points: a long practice name is shortened to make
+/// room, and `None` means even its first letter does not fit beside them.
+fn footer_parts(
+    practice: &str,
+    (reference, page_words): (String, String),
+    room: f32,
+    size: f32,
+    width: impl Fn(&str) -> f32,
+) -> Option<(String, String)> {
+    let widest_page = page_words.replace("{n}", "99").replace("{total}", "99");
+    let room = room - width(&widest_page) - 2.0 * size;
+    let left = format!("{practice} · {reference}");
+    if width(&left) <= room {
+        return Some((left, page_words));
+    }
+    let mut name: Vec<char> = practice.chars().collect();
+    while !name.is_empty() {
+        name.pop();
+        let short: String = name.iter().collect();
+        let left = format!("{}… · {reference}", short.trim_end());
+        if width(&left) <= room {
+            return Some((left, page_words));
+        }
+    }
+    None
 }
 
 /// One document being written.
@@ -364,8 +399,9 @@ impl Page<'_> {
         let heading = self.heading();
         doc.space(self.s.body * 0.6);
         // The heading stays with at least the first lines under it.
-        doc.keep_together(heading.line_height() + 3.0 * self.body().line_height());
-        self.say(doc, heading, |w, _| w.what_matters_heading.to_owned());
+        let title = |w: &PrescriptionWording, _: &DateForms| w.what_matters_heading.to_owned();
+        doc.keep_together(self.measure_say(doc, heading, title) + 3.0 * self.body().line_height());
+        self.say(doc, heading, title);
         if let Some(words) = &sheet.what_matters {
             doc.paragraph(
                 &self.w.quote.replace("{text}", printable(words).trim()),
@@ -603,7 +639,8 @@ impl Page<'_> {
                 Piece::Row(name, value) => {
                     let body = self.body();
                     let room = doc.text_width() - s.pad - right;
-                    let width = |v: &str, face| doc.width_of(v, face, body.size);
+                    // A value printed in both has the English on its own line: the widest line counts.
+                    let width = |v: &str, face| widest(doc, v, face, body.size);
                     // A short row shares its line with the next when both fit whole.
                     let second = label_w + width(&value, body.face) + 2.0 * s.body;
                     let pair = match pieces.peek() {
@@ -761,4 +798,37 @@ fn draw_qr(doc: &mut Writer<'_>, code: &QrCode, x: f32, top: f32, size: f32) {
         .collect();
     let inset = QUIET as f32 * cell;
     doc.modules(&dark, side, x + inset, top - inset, side as f32 * cell);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::footer_parts;
+
+    /// A stand-in font: every character is 5 points wide.
+    fn width(text: &str) -> f32 {
+        text.chars().count() as f32 * 5.0
+    }
+
+    #[test]
+    fn the_footer_shortens_the_practice_then_gives_up_rather_than_overlap() {
+        let parts = |room| {
+            footer_parts(
+                "Hollinsford Surgery",
+                ("Reference WM-1".into(), "Page {n} of {total}".into()),
+                room,
+                10.0,
+                width,
+            )
+        };
+        // Room for everything: as it is.
+        let (left, page) = parts(400.0).unwrap();
+        assert_eq!(left, "Hollinsford Surgery · Reference WM-1");
+        assert_eq!(page, "Page {n} of {total}");
+        // Less room: the name is cut, and what is printed fits.
+        let (left, _) = parts(230.0).unwrap();
+        assert!(left.starts_with("Hollinsford") && left.contains("… · Reference WM-1"));
+        assert!(width(&left) + width("Page 99 of 99") + 20.0 <= 230.0);
+        // Too little even for a letter of it: nothing, so the caller can print less.
+        assert!(parts(120.0).is_none());
+    }
 }

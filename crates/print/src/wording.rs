@@ -50,7 +50,7 @@ pub const RECOVERY_KIT_EN: RecoveryKitWording = RecoveryKitWording {
 };
 
 /// How a language writes a date, as CLDR has it (each table is checked against
-/// ICU4X's CLDR data in `languages::tests`).
+/// ICU4X's CLDR data in `tests/languages.rs`).
 #[derive(Debug, Clone, Copy)]
 pub struct DateForms {
     /// A date: `{d}` the day, `{month}` the month's name, `{y}` the year

@@ -200,10 +200,16 @@ impl Prescriptions<'_> {
 
     /// Whether prescription `id` may be printed or saved with `slips` as chosen: the
     /// refusal `print` would give, without writing anything (asked before a save
-    /// dialog, so nobody picks a file for a printout that will be refused).
-    pub fn check_consent(&self, id: i64, today: NaiveDate, slips: SlipConsent) -> Result<()> {
+    /// dialog, so nobody picks a file for a printout that will be refused), or the
+    /// sheet that would print, for the caller's own checks.
+    pub fn check_consent(
+        &self,
+        id: i64,
+        today: NaiveDate,
+        slips: SlipConsent,
+    ) -> Result<PrescriptionSheet> {
         let (sheet, patient_id) = sheet(&self.db.conn, id, today)?;
-        consent(&self.db.conn, patient_id, &sheet, slips).map(|_| ())
+        consent(&self.db.conn, patient_id, &sheet, slips).map(|_| sheet)
     }
 
     /// Records how one prescribed activity went, dated `today`.

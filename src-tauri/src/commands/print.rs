@@ -70,7 +70,7 @@ impl From<SlipChoice> for SlipConsent {
     }
 }
 
-/// A language the social prescription prints in, for the "Print in" choice.
+/// A language the social prescription prints in, for the "Print their prescription in" choice.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -101,13 +101,43 @@ pub fn print_languages() -> Vec<PrintLanguageInfo> {
 }
 
 /// The embedded fonts, expanded and parsed on the first print and kept for the rest
-/// of the run (about 1.8 MB; loading takes longer than rendering a page).
+/// of the run (about 1.5 MB; loading takes longer than rendering a page).
 pub(super) fn fonts() -> Result<&'static Fonts, ApiError> {
     static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
     FONTS
         .get_or_init(|| Fonts::load().map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.clone()))
+}
+
+/// The language the sheet prints in; refused, with the reason, when Waymark cannot
+/// print it yet or no longer knows its code.
+fn language_of(sheet: &PrescriptionSheet) -> Result<&'static languages::Language, ApiError> {
+    let Some(code) = sheet.print_language.as_deref() else {
+        return Ok(&languages::ENGLISH);
+    };
+    let Some(language) = languages::language(code) else {
+        return Err(ApiError::new(
+            ErrorCode::NotReady,
+            format!(
+                "This patient's prescription is set to print in {code:?}, which this version \
+                 of Waymark has no wording for. Choose a language under \"Print their \
+                 prescription in\" on the patient's details."
+            ),
+        ));
+    };
+    if !languages::prints_now(language) {
+        return Err(ApiError::new(
+            ErrorCode::NotReady,
+            format!(
+                "Waymark cannot print in {} yet: its letters need joining and ordering that \
+                 Waymark's printing does not do yet. Choose English (or another language) \
+                 under \"Print their prescription in\" on the patient's details for now.",
+                language.english_name
+            ),
+        ));
+    }
+    Ok(language)
 }
 
 /// Renders the sheet as the user chose; refuses (before anything is written or
@@ -123,22 +153,7 @@ fn render(sheet: &PrescriptionSheet, choice: PrintChoice) -> Result<Vec<u8>, Api
         large_print: choice.large_print.unwrap_or(defaults.large_print),
         both: choice.both,
     };
-    let language = sheet
-        .print_language
-        .as_deref()
-        .and_then(languages::language)
-        .unwrap_or(&languages::ENGLISH);
-    if !languages::prints_now(language) {
-        return Err(ApiError::new(
-            ErrorCode::NotReady,
-            format!(
-                "Waymark cannot print in {} yet: its letters need joining and ordering that \
-                 Waymark's printing does not do yet. Choose English (or another language) \
-                 under \"Print in\" on the patient's details for now.",
-                language.english_name
-            ),
-        ));
-    }
+    let language = language_of(sheet)?;
     let rendered = prescription_pdf(fonts()?, sheet, options, language)
         .map_err(|e| ApiError::new(ErrorCode::Storage, e.to_string()))?;
     if !rendered.missing_glyphs.is_empty() && !choice.allow_missing_glyphs {
@@ -204,11 +219,12 @@ pub fn prescription_save_pdf(
     choice: PrintChoice,
 ) -> Result<Option<String>, ApiError> {
     // Nobody signed in (or a locked screen) gets no dialog, and neither does a
-    // printout consent would refuse.
-    state.with_staff_db(|db| {
+    // printout consent or its language would refuse.
+    let sheet = state.with_staff_db(|db| {
         db.prescriptions()
             .check_consent(id, today(), choice.slips.into())
     })?;
+    language_of(&sheet)?;
     // Asked before the caseload is locked: the dialog must not hold the database.
     let Some(path) = super::ask_where_to_save(
         &desk,

@@ -94,9 +94,15 @@ class Host {
     });
   }
 
-  stop() {
+  /** Ends the host's input so it returns and removes its caseload folder; a host that
+   * has not gone within a few seconds is killed. */
+  async stop() {
+    if (this.exited) return;
+    const gone = new Promise<void>((resolve) => this.proc.once("exit", () => resolve()));
     this.proc.stdin.end();
-    this.proc.kill();
+    const timer = setTimeout(() => this.proc.kill(), 5000);
+    await gone;
+    clearTimeout(timer);
   }
 }
 
@@ -136,9 +142,10 @@ export function tempFolder(): string {
 }
 
 /** Stops this file's host and removes its folders (`setup.ts` calls it after the file). */
-export function stopHost() {
-  host?.stop();
+export async function stopHost() {
+  const last = host;
   host = null;
+  await last?.stop();
   for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
 }
 

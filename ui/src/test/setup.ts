@@ -4,7 +4,9 @@
 import { afterAll } from "vitest";
 
 declare global {
-  var waymarkStopHost: (() => void) | undefined;
+  var waymarkStopHost: (() => Promise<void>) | undefined;
 }
 
-afterAll(() => globalThis.waymarkStopHost?.());
+afterAll(async () => {
+  await globalThis.waymarkStopHost?.();
+});

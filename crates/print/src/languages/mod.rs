@@ -98,7 +98,7 @@ pub const LANGUAGES: [Language; 15] = [
 /// the Indic scripts need their letters shaped and (for Arabic and Urdu) ordered right
 /// to left, and Chinese needs a font with its characters.
 pub fn prints_now(language: &Language) -> bool {
-    language.script == Script::Latin
+    language.script == Script::Latin && !language.right_to_left
 }
 
 /// The language with this code; `None` for a code Waymark has no table for.
