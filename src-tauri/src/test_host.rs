@@ -231,6 +231,17 @@ fn open(vault: &CredentialVault, data: tempfile::TempDir) -> Result<Run, String>
     })
 }
 
+/// A host command's arguments.
+fn args<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, Value> {
+    serde_json::from_value(req.args.clone()).map_err(|e| Value::String(e.to_string()))
+}
+
+/// The app now running, for the commands that need one.
+fn current(run: &Option<Run>) -> Result<&Run, Value> {
+    run.as_ref()
+        .ok_or_else(|| Value::String("no app: reset first".into()))
+}
+
 fn host_command(
     run: &mut Option<Run>,
     vault: &CredentialVault,
@@ -239,8 +250,7 @@ fn host_command(
     let fail = |e: String| Value::String(e);
     match req.cmd.as_str() {
         "host:reset" => {
-            let reset: Reset =
-                serde_json::from_value(req.args.clone()).map_err(|e| fail(e.to_string()))?;
+            let reset: Reset = args(req)?;
             // The last app and its folder go first: one caseload at a time.
             if let Some(last) = run.take() {
                 drop(last.close());
@@ -249,14 +259,12 @@ fn host_command(
             Ok(Value::Null)
         }
         "host:today" => {
-            let moved: MoveDate =
-                serde_json::from_value(req.args.clone()).map_err(|e| fail(e.to_string()))?;
+            let moved: MoveDate = args(req)?;
             *TODAY.lock().unwrap_or_else(PoisonError::into_inner) = moved.today;
             Ok(Value::Null)
         }
         "host:reopen" => {
-            let reopen: Reopen =
-                serde_json::from_value(req.args.clone()).map_err(|e| fail(e.to_string()))?;
+            let reopen: Reopen = args(req)?;
             let last = run
                 .take()
                 .ok_or_else(|| fail("no app: reset first".into()))?;
@@ -270,11 +278,8 @@ fn host_command(
             Ok(Value::Null)
         }
         "host:desk" => {
-            let answers: DeskAnswers =
-                serde_json::from_value(req.args.clone()).map_err(|e| fail(e.to_string()))?;
-            let r = run
-                .as_ref()
-                .ok_or_else(|| fail("no app: reset first".into()))?;
+            let answers: DeskAnswers = args(req)?;
+            let r = current(run)?;
             let mut s = r.desk.script();
             if let Some(v) = answers.save_to {
                 s.save_to = v;
@@ -288,15 +293,11 @@ fn host_command(
             Ok(Value::Null)
         }
         "host:desk_log" => {
-            let r = run
-                .as_ref()
-                .ok_or_else(|| fail("no app: reset first".into()))?;
+            let r = current(run)?;
             serde_json::to_value(&*r.desk.script()).map_err(|e| fail(e.to_string()))
         }
         "host:data_dir" => {
-            let r = run
-                .as_ref()
-                .ok_or_else(|| fail("no app: reset first".into()))?;
+            let r = current(run)?;
             Ok(Value::String(r.data.path().display().to_string()))
         }
         other => Err(fail(format!("the host has no command {other}"))),

@@ -913,8 +913,6 @@ async fn wait_for_text(c: &Client, css: &str, text: &str, secs: u64) -> Result<E
     }
 }
 
-// Named to run after the workflows (tests run in name order on one caseload): the 211's
-// 4,000 services would crowd their short searches in the prescription picker.
 /// axe-core's violations on the page as it is now, as "rule (impact): where" lines.
 /// axe comes from the UI's npm packages, injected into the page for the check.
 async fn axe_violations(c: &Client) -> Result<Vec<String>> {
@@ -1014,6 +1012,8 @@ async fn x_every_screen_is_axe_clean() -> Result<()> {
     .await
 }
 
+// Named to run after the workflows (tests run in name order on one caseload): the 211's
+// 4,000 services would crowd their short searches in the prescription picker.
 #[tokio::test]
 #[ignore = "needs the real app window: run by `cargo xtask test`"]
 async fn y_a_211_data_package_imports_through_the_preview_and_is_prescribable() -> Result<()> {

@@ -509,6 +509,8 @@ describe("printing the prescription", () => {
     await waitFor(async () => expect(await printed(api)).toHaveLength(2));
     expect(printCalls(api).at(-1)).toMatchObject({ id, choice: { slips: "consent_given_verbally" } });
     expect((await api.allPatients())[0].consentShareDate).toBe(todayIso());
+    // The page shows the consent just recorded.
+    await waitFor(() => expect(screen.getByTestId("summary-consent").textContent).toContain("share with providers: given"));
     // Newest first: the consent, then the print it allowed.
     expect((await changes(api)).slice(0, 2).reverse()).toMatchObject([
       { action: "update", entity: "patient_share_consent", patientId: patient.id },
@@ -567,6 +569,21 @@ describe("printing the prescription", () => {
     await waitFor(async () => expect(await printed(api)).toHaveLength(1));
     expect(printCalls(api).at(-1)).toMatchObject({ id, choice: { allowMissingGlyphs: true } });
     expect(screen.queryByTestId("print-error")).toBeNull();
+  });
+
+  it("keeps the first answer when a second question follows: slips left out, then boxes accepted", async () => {
+    const { api, user, rx } = await prescribed(LI, /李/);
+    const coOp = await service(api, CO_OP);
+    await api.serviceUpdate(coOp.id, { ...serviceToInput(coOp), joinMethod: "direct_referral" });
+    await user.click(within(rx).getByTestId("print"));
+    await user.click(await within(rx).findByTestId("slips-leave-out"));
+    await user.click(await within(rx).findByTestId("print-anyway"));
+    await waitFor(async () => expect(await printed(api)).toHaveLength(1));
+    expect(printCalls(api).map((c) => (c as { choice: unknown }).choice)).toMatchObject([
+      { allowMissingGlyphs: false, slips: "ask" },
+      { allowMissingGlyphs: false, slips: "leave_out" },
+      { allowMissingGlyphs: true, slips: "leave_out" },
+    ]);
   });
 });
 

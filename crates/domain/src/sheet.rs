@@ -35,12 +35,17 @@ pub struct PrescriptionSheet {
 }
 
 impl PrescriptionSheet {
-    /// Whether any activity is one the link worker refers to directly, which prints a
-    /// slip naming the patient for the provider.
-    pub fn has_slips(&self) -> bool {
+    /// The activities the link worker refers to directly: each prints a slip naming
+    /// the patient for the provider.
+    pub fn slip_items(&self) -> impl Iterator<Item = &SheetItem> {
         self.items
             .iter()
-            .any(|i| i.service.join_method == JoinMethod::DirectReferral)
+            .filter(|i| i.service.join_method == JoinMethod::DirectReferral)
+    }
+
+    /// Whether any activity prints a slip.
+    pub fn has_slips(&self) -> bool {
+        self.slip_items().next().is_some()
     }
 }
 

@@ -742,11 +742,7 @@ impl Page<'_> {
         let patient = w
             .slip_for
             .replace("{name}", &printable(&sheet.patient_name));
-        for item in sheet
-            .items
-            .iter()
-            .filter(|i| i.service.join_method == JoinMethod::DirectReferral)
-        {
+        for item in sheet.slip_items() {
             let title = w
                 .slip_heading
                 .replace("{name}", &printable(&item.service.name));

@@ -851,8 +851,13 @@ fn printing_checks_consent_to_store_and_to_share_with_providers() {
     }
     assert_eq!(head(), before);
 
-    // No slips on it: consent to share is not asked for.
+    // No slips on it: consent to share is not asked for, and it prints as itself.
     assert!(print(plain.id, SlipConsent::Ask).unwrap().slips);
+    let newest = &db.audit_entries(1).unwrap()[0];
+    assert_eq!(
+        (newest.action, newest.entity.as_str(), newest.record_id),
+        (AuditAction::Print, "prescription", Some(plain.id))
+    );
 
     // Slips and no consent to share: asked first, nothing written.
     let before = head();
@@ -904,6 +909,15 @@ fn printing_checks_consent_to_store_and_to_share_with_providers() {
         db.patients().get(zoe.id).unwrap().consent_share_date,
         Some(today())
     );
-    // From then on the slips print without asking.
+    // From then on the slips print without asking, and no second consent is recorded.
+    let consents = |db: &waymark_store::Database| {
+        db.audit_entries(100)
+            .unwrap()
+            .iter()
+            .filter(|e| e.entity == "patient_share_consent")
+            .count()
+    };
+    let recorded = consents(&db);
     assert!(print(slips.id, SlipConsent::Ask).unwrap().slips);
+    assert_eq!(consents(&db), recorded);
 }
