@@ -1387,6 +1387,36 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
         }
         shot(&c, "w1-04b-printed-in-polish").await?;
 
+        // Her neighbour's family reads Arabic: the same prescription in Arabic, in the
+        // computer's own Arabic font (Noto here; Segoe UI on Windows, Geeza Pro on
+        // macOS), its letters joined and read right to left.
+        click(&c, "#edit-patient").await?;
+        wait_css(&c, "#printLanguage option[value=ar]").await?;
+        set_value(&c, "#printLanguage", "ar").await?;
+        click(&c, "#save-patient").await?;
+        wait_text(&c, "[data-testid=print-language]", "(Arabic)").await?;
+        let rx = wait_text(
+            &c,
+            "[data-testid=prescription]",
+            "Community Childcare Co-op",
+        )
+        .await?;
+        let (_, arabic) = print(&c, &rx).await?;
+        for expected in [
+            "وصفتك",
+            "الاجتماعية",
+            "أنشطتك",
+            "المتابعة",
+            "ديسمبر",
+            "2026",
+            "Zoë O'Brien",
+            "Community Childcare Co-op",
+            "Ask for Maria and mention the doctor's letter for the discount",
+        ] {
+            assert!(arabic.contains(expected), "{expected:?} not in:\n{arabic}");
+        }
+        shot(&c, "w1-04c-printed-in-arabic").await?;
+
         // Registering the same person again warns and links to the record.
         click_button(&c, "Back to caseload").await?;
         click(&c, "#register-patient").await?;

@@ -45,7 +45,13 @@ describe("the prescription's language", () => {
     const labels = [...select.options].map((o) => o.textContent ?? "");
     expect(labels[0]).toBe("English");
     expect(labels).toContain("polski (Polish): not yet checked by a native speaker");
-    expect(labels.find((l) => l.includes("(Arabic)"))).toContain("cannot print yet");
+    // The test host has no fonts but the embedded ones: Arabic needs one installed.
+    expect(labels.find((l) => l.includes("(Arabic)"))).toContain("needs a font this computer lacks");
+    expect(labels.find((l) => l.includes("(Polish)"))).not.toContain("needs a font");
+    await user.selectOptions(select, "ar");
+    expect((await screen.findByTestId("print-language-font")).textContent).toMatch(
+      /no font for Arabic script.*Supplemental Fonts/,
+    );
     await user.type(byId("givenName"), "Zoë");
     await user.type(byId("familyName"), "O'Brien");
     await user.type(byId("dateOfBirth"), "14/03/1987");
@@ -80,18 +86,19 @@ describe("the prescription's language", () => {
     expect(api.calls.filter((c) => c.command === "prescription_print").map((c) => (c.args as { choice: { both: boolean } }).choice.both)).toEqual([false, true]);
   });
 
-  it("refuses to print in a script it cannot shape yet, and says why", async () => {
+  it("refuses to print in a script this computer has no font for, and says what to install", async () => {
     const api = await prescribed("ar");
     const user = await startApp(api);
     await openPatient(user, /O'Brien/);
     await user.click((await screen.findAllByTestId("print"))[0]);
     const error = await screen.findByTestId("print-error");
-    expect(error.textContent).toContain("cannot print in Arabic yet");
+    expect(error.textContent).toContain("no font for Arabic script (Arabic, Urdu, Persian) to print Arabic in");
+    expect(error.textContent).toContain("Supplemental Fonts");
     expect((await api.deskLog()).openedPaths).toHaveLength(0);
     // Saving is refused too, before anyone is asked where to save.
     await user.click((await screen.findAllByTestId("save-pdf"))[0]);
     await waitFor(() => expect(api.calls.some((c) => c.command === "prescription_save_pdf")).toBe(true));
-    await waitFor(() => expect(screen.getByTestId("print-error").textContent).toContain("cannot print in Arabic yet"));
+    await waitFor(() => expect(screen.getByTestId("print-error").textContent).toContain("no font for Arabic script"));
     expect((await api.deskLog()).asked).toEqual([]);
   });
 });

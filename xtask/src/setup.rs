@@ -40,6 +40,10 @@ const TEST_PACKAGES: &[&str] = &[
     "zbar-tools",
     // The sources of the en_US locale the real-window tests run in (see `real`).
     "locales",
+    // Fonts for the scripts the embedded DejaVu lacks (Arabic, Urdu, the Indic scripts,
+    // Chinese), so printing takes the computer's-font path as on Windows and macOS.
+    "fonts-noto-core",
+    "fonts-noto-cjk",
 ];
 
 /// What the Windows and macOS checks add on Linux (see `cross`): the MinGW-w64 C

@@ -5,12 +5,15 @@
 //! subset by printpdf's `text_layout` feature, so a document carries only the glyphs it
 //! uses and prints the same on any computer.
 
+mod fallback;
 pub mod languages;
 mod layout;
 pub mod prescription;
 pub mod recovery_kit;
+mod text;
 pub mod wording;
 
+pub use fallback::{FontSource, Writing};
 pub use layout::{Fonts, Paper};
 pub use prescription::{prescription_pdf, PrintOptions};
 pub use recovery_kit::{recovery_kit_pdf, RecoveryKit};

@@ -102,6 +102,9 @@ pub fn prescription_pdf(
     let title = format!("{} {}", wording.title, sheet.reference_code);
     let mut doc = Writer::with_margin(fonts, &title, options.paper, s.margin_mm);
     doc.reserve_footer(s.footer * 2.5);
+    // An Arabic or Urdu prescription reads from the right: its frames, labels, logo and
+    // page numbers mirror.
+    doc.set_right_to_left(language.right_to_left);
     let page = Page {
         sheet,
         w: wording,
@@ -123,7 +126,10 @@ pub fn prescription_pdf(
     page.activities(&mut doc);
     page.check_in(&mut doc);
     if page.sheet.slips {
+        // The slips are in English for the provider, so they read left to right.
+        doc.set_right_to_left(false);
         page.slips(&mut doc);
+        doc.set_right_to_left(language.right_to_left);
     }
 
     let practice = printable(&sheet.practice.name);

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use waymark_print::wording::RECOVERY_KIT_EN;
-use waymark_print::{recovery_kit_pdf, Fonts, Paper, RecoveryKit};
+use waymark_print::{recovery_kit_pdf, FontSource, Fonts, Paper, RecoveryKit};
 
 const CODE: &str = "7K2M-9QXD-4HJR-WT8B-0N6C-P3ZF-YV5G-ES1A";
 
@@ -127,11 +127,25 @@ fn letter_paper_and_a_long_folder_path_wrap_inside_the_page() {
     );
 }
 
+/// A practice name in Japanese: on a computer without a Japanese font its letters are
+/// reported (so the app can warn), and with one (the Noto fonts CI installs) they print.
 #[test]
-fn characters_the_font_lacks_are_reported_not_hidden() {
-    let fonts = Fonts::load().unwrap();
-    let rendered = recovery_kit_pdf(&fonts, &kit("山田診療所", "/data", Paper::A4));
+fn characters_no_font_has_are_reported_not_hidden() {
+    let practice = kit("山田診療所", "/data", Paper::A4);
+    let bare = Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap();
+    let rendered = recovery_kit_pdf(&bare, &practice);
     assert_eq!(rendered.missing_glyphs, vec!['山', '所', '田', '療', '診']);
+    let fonts = Fonts::load().unwrap();
+    let rendered = recovery_kit_pdf(&fonts, &practice);
+    assert_eq!(
+        rendered.missing_glyphs,
+        vec![],
+        "install the Noto fonts: cargo xtask setup"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kit.pdf");
+    std::fs::write(&file, &rendered.pdf).unwrap();
+    assert!(text_of(&file).contains("山田診療所"), "{}", text_of(&file));
 }
 
 #[test]

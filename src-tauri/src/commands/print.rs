@@ -11,7 +11,7 @@ use tauri::State;
 use ts_rs::TS;
 use waymark_domain::{ConsentHow, PrescriptionSheet};
 use waymark_print::languages;
-use waymark_print::{prescription_pdf, Fonts, Paper, PrintOptions};
+use waymark_print::{prescription_pdf, FontSource, Fonts, Paper, PrintOptions, Writing};
 use waymark_store::prescriptions::SlipConsent;
 use waymark_store::print_folder::{PrintFolder, KEEP_FOR};
 
@@ -81,38 +81,68 @@ pub struct PrintLanguageInfo {
     pub native_name: String,
     /// A native speaker has checked the whole table.
     pub reviewed: bool,
-    /// It prints correctly now; the others need text shaping Waymark does not do yet.
+    /// It prints on this computer: every letter of its wording has a font.
     pub ready: bool,
+    /// When it does not: the script without a font, and what to install.
+    pub missing_font: Option<String>,
 }
 
-/// Every language a prescription can print in, English first.
-#[tauri::command]
+/// Every language a prescription can print in, English first, each saying whether
+/// this computer has the fonts for it. Off the main thread: the first call loads the
+/// fonts and finds the computer's own for each script.
+#[tauri::command(async)]
 pub fn print_languages() -> Vec<PrintLanguageInfo> {
     languages::LANGUAGES
         .iter()
-        .map(|l| PrintLanguageInfo {
-            code: l.code.to_owned(),
-            english_name: l.english_name.to_owned(),
-            native_name: l.native_name.to_owned(),
-            reviewed: l.provenance.reviewed_by.is_some(),
-            ready: languages::prints_now(l),
+        .map(|l| {
+            let lacking = fonts().map(|f| f.lacking(l)).unwrap_or_default();
+            PrintLanguageInfo {
+                code: l.code.to_owned(),
+                english_name: l.english_name.to_owned(),
+                native_name: l.native_name.to_owned(),
+                reviewed: l.provenance.reviewed_by.is_some(),
+                ready: lacking.is_empty(),
+                missing_font: lacking.first().map(|w| {
+                    format!(
+                        "This computer has no font for {}. {}",
+                        w.name(),
+                        w.install_hint()
+                    )
+                }),
+            }
         })
         .collect()
 }
 
-/// The embedded fonts, expanded and parsed on the first print and kept for the rest
-/// of the run (about 1.5 MB; loading takes longer than rendering a page).
+/// The embedded fonts, expanded and parsed on the first print, and the computer's own
+/// fonts found then; kept for the rest of the run (loading takes longer than
+/// rendering a page).
 pub(super) fn fonts() -> Result<&'static Fonts, ApiError> {
     static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
     FONTS
-        .get_or_init(|| Fonts::load().map_err(|e| e.to_string()))
+        .get_or_init(|| Fonts::load_from(&font_source()).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.clone()))
 }
 
+/// Where to look for fonts: the computer's own. The test host may be given folders in
+/// `WAYMARK_TEST_FONT_DIRS` instead (empty: none), to print as a computer without the
+/// Noto fonts would; the app never reads it.
+fn font_source() -> FontSource {
+    #[cfg(feature = "test-host")]
+    if let Some(dirs) = std::env::var_os("WAYMARK_TEST_FONT_DIRS") {
+        let dirs = std::env::split_paths(&dirs).filter(|d| !d.as_os_str().is_empty());
+        return FontSource::Folders(dirs.collect());
+    }
+    FontSource::System
+}
+
 /// The language the sheet prints in; refused, with the reason, when Waymark cannot
 /// print it yet or no longer knows its code.
-fn language_of(sheet: &PrescriptionSheet) -> Result<&'static languages::Language, ApiError> {
+fn language_of(
+    fonts: &Fonts,
+    sheet: &PrescriptionSheet,
+) -> Result<&'static languages::Language, ApiError> {
     let Some(code) = sheet.print_language.as_deref() else {
         return Ok(&languages::ENGLISH);
     };
@@ -126,14 +156,17 @@ fn language_of(sheet: &PrescriptionSheet) -> Result<&'static languages::Language
             ),
         ));
     };
-    if !languages::prints_now(language) {
+    let lacking = fonts.lacking(language);
+    if let Some(writing) = lacking.first() {
         return Err(ApiError::new(
             ErrorCode::NotReady,
             format!(
-                "Waymark cannot print in {} yet: its letters need joining and ordering that \
-                 Waymark's printing does not do yet. Choose English (or another language) \
-                 under \"Print their prescription in\" on the patient's details for now.",
-                language.english_name
+                "This computer has no font for {} to print {} in. {} Until then, choose \
+                 English (or another language) under \"Print their prescription in\" on the \
+                 patient's details.",
+                writing.name(),
+                language.english_name,
+                writing.install_hint()
             ),
         ));
     }
@@ -142,7 +175,11 @@ fn language_of(sheet: &PrescriptionSheet) -> Result<&'static languages::Language
 
 /// Renders the sheet as the user chose; refuses (before anything is written or
 /// audited) when characters would print as boxes and the user has not agreed.
-fn render(sheet: &PrescriptionSheet, choice: PrintChoice) -> Result<Vec<u8>, ApiError> {
+fn render(
+    fonts: &Fonts,
+    sheet: &PrescriptionSheet,
+    choice: PrintChoice,
+) -> Result<Vec<u8>, ApiError> {
     let defaults = PrintOptions::for_sheet(sheet);
     let options = PrintOptions {
         paper: match choice.paper {
@@ -153,26 +190,37 @@ fn render(sheet: &PrescriptionSheet, choice: PrintChoice) -> Result<Vec<u8>, Api
         large_print: choice.large_print.unwrap_or(defaults.large_print),
         both: choice.both,
     };
-    let language = language_of(sheet)?;
-    let rendered = prescription_pdf(fonts()?, sheet, options, language)
+    let language = language_of(fonts, sheet)?;
+    let rendered = prescription_pdf(fonts, sheet, options, language)
         .map_err(|e| ApiError::new(ErrorCode::Storage, e.to_string()))?;
     if !rendered.missing_glyphs.is_empty() && !choice.allow_missing_glyphs {
-        let chars: Vec<String> = rendered
-            .missing_glyphs
-            .iter()
-            .map(char::to_string)
-            .collect();
         return Err(ApiError::new(
             ErrorCode::MissingGlyphs,
-            format!(
-                "Waymark's printing font has no letters for {}: they would print as empty \
-                 boxes. Check the printout by hand, or write the name in letters the font \
-                 has.",
-                chars.join(" ")
-            ),
+            missing_glyphs_message(&rendered.missing_glyphs),
         ));
     }
     Ok(rendered.pdf)
+}
+
+/// The warning for characters no font on this computer has: which they are, their
+/// script, and what to install.
+fn missing_glyphs_message(missing: &[char]) -> String {
+    let chars: Vec<String> = missing.iter().map(char::to_string).collect();
+    let mut writings: Vec<Writing> = missing.iter().map(|c| Writing::of_char(*c)).collect();
+    writings.sort();
+    writings.dedup();
+    let names: Vec<&str> = writings.iter().map(|w| w.name()).collect();
+    let hint = writings
+        .first()
+        .map(|w| w.install_hint())
+        .unwrap_or_default();
+    format!(
+        "No font on this computer has the letters {} ({}): they would print as empty \
+         boxes. {hint} Or check the printout by hand, or write the name in letters a font \
+         has.",
+        chars.join(" "),
+        names.join(", ")
+    )
 }
 
 /// Writes prescription `id` to the print folder, opens it in the PDF viewer, and
@@ -190,7 +238,7 @@ pub fn prescription_print(
         let _ = folder.sweep(KEEP_FOR);
         db.prescriptions()
             .print(id, today(), choice.slips.into(), |sheet| {
-                let pdf = render(sheet, choice)?;
+                let pdf = render(fonts()?, sheet, choice)?;
                 folder
                     .write(&sheet.reference_code, &pdf)
                     .map_err(ApiError::from)
@@ -224,7 +272,7 @@ pub fn prescription_save_pdf(
         db.prescriptions()
             .check_consent(id, today(), choice.slips.into())
     })?;
-    language_of(&sheet)?;
+    language_of(fonts()?, &sheet)?;
     // Asked before the caseload is locked: the dialog must not hold the database.
     let Some(path) = super::ask_where_to_save(
         &desk,
@@ -238,7 +286,7 @@ pub fn prescription_save_pdf(
     let path: PathBuf = state.with_staff_db(|db| {
         db.prescriptions()
             .print(id, today(), choice.slips.into(), |sheet| {
-                let pdf = render(sheet, choice)?;
+                let pdf = render(fonts()?, sheet, choice)?;
                 std::fs::write(&path, pdf).map_err(|e| {
                     ApiError::new(
                         ErrorCode::Storage,
@@ -338,8 +386,15 @@ mod tests {
         (numbers[2] - numbers[0]).round() as u32
     }
 
+    /// The embedded faces only: a computer with no fonts for other scripts.
+    fn embedded_only() -> Fonts {
+        Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap()
+    }
+
     #[test]
     fn the_practice_s_paper_unless_chosen_otherwise() {
+        let fonts = embedded_only();
+        let render = |sheet: &PrescriptionSheet, choice: PrintChoice| render(&fonts, sheet, choice);
         let uk = sheet("Zoë O'Brien", Country::Uk, false);
         assert_eq!(page_width(&render(&uk, choice(None, false)).unwrap()), 595);
         let letter = render(&uk, choice(Some(PaperSize::Letter), false)).unwrap();
@@ -349,11 +404,25 @@ mod tests {
     }
 
     #[test]
-    fn characters_the_font_lacks_are_refused_until_the_user_agrees() {
+    fn characters_no_font_has_are_refused_until_the_user_agrees() {
+        let fonts = embedded_only();
+        let render = |sheet: &PrescriptionSheet, choice: PrintChoice| render(&fonts, sheet, choice);
         let li = sheet("李 小龙", Country::Uk, false);
         let refused = render(&li, choice(None, false)).unwrap_err();
         assert_eq!(refused.code, ErrorCode::MissingGlyphs);
-        assert!(refused.message.contains("小 李 龙"), "{}", refused.message);
+        // The characters, their script, and what to install.
+        for part in [
+            "小 李 龙",
+            "Chinese characters",
+            "fonts-noto-cjk",
+            "Supplemental Fonts",
+        ] {
+            assert!(
+                refused.message.contains(part),
+                "{part}: {}",
+                refused.message
+            );
+        }
         assert!(render(&li, choice(None, true))
             .unwrap()
             .starts_with(b"%PDF"));

@@ -24,6 +24,7 @@ export const ENGLISH_ONLY: PrintLanguageInfo = {
   nativeName: "English",
   reviewed: true,
   ready: true,
+  missingFont: null,
 };
 
 /** "polski (Polish)"; "English". */
@@ -34,7 +35,10 @@ export function printLanguageName(l: PrintLanguageInfo): string {
 /** "polski (Polish): not yet checked by a native speaker". */
 export function printLanguageLabel(l: PrintLanguageInfo): string {
   const name = printLanguageName(l);
-  const notes = [l.reviewed ? null : "not yet checked by a native speaker", l.ready ? null : "cannot print yet"];
+  const notes = [
+    l.reviewed ? null : "not yet checked by a native speaker",
+    l.ready ? null : "needs a font this computer lacks",
+  ];
   const said = notes.filter(Boolean).join("; ");
   return said ? `${name}: ${said}` : name;
 }
@@ -196,7 +200,7 @@ export const OPEN_ERROR_EXPLANATIONS: Record<ErrorCode, string> = {
   import_invalid: "This file cannot be imported. Nothing has been changed.",
   feed_failed: "The directory feed could not be read. Nothing has been changed.",
   feed_cancelled: "Reading the directory feed was cancelled. Nothing has been changed.",
-  missing_glyphs: "Some characters cannot be printed with Waymark's font and would show as empty boxes.",
+  missing_glyphs: "Some characters have no font on this computer and would print as empty boxes.",
   consent_missing: "The patient has not agreed to the practice storing their details.",
   share_consent_needed: "The patient has not agreed to share their details with providers.",
   sign_in_failed: "That username and passphrase do not match an active account.",

@@ -43,7 +43,7 @@ export const JOSE: PatientInput = {
   needsLargePrint: true,
 };
 
-/** A name the printing font has no letters for (the font lacks CJK). */
+/** A name no embedded font has letters for: the test host hides the computer's fonts. */
 export const LI: PatientInput = {
   ...emptyPatientInput(),
   givenName: "李",

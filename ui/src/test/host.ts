@@ -119,7 +119,10 @@ function theHost(): Host {
   const logs = tempFolder();
   const proc = spawn(HOST_BINARY, [], {
     stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, WAYMARK_LOG_DIR: logs },
+    // No fonts but the embedded ones, whatever this machine has installed: the tests
+    // see what a computer without the Noto fonts shows ("needs a font", the boxes
+    // warning). The real-window tests print with the computer's fonts.
+    env: { ...process.env, WAYMARK_LOG_DIR: logs, WAYMARK_TEST_FONT_DIRS: "" },
   });
   host = new Host(proc);
   globalThis.waymarkStopHost = stopHost;

@@ -93,14 +93,6 @@ pub const LANGUAGES: [Language; 15] = [
     cy::LANGUAGE,
 ];
 
-/// Whether a language prints correctly with what Waymark has now: the Latin script,
-/// which the embedded DejaVu fonts cover and which needs no shaping. Arabic, Urdu and
-/// the Indic scripts need their letters shaped and (for Arabic and Urdu) ordered right
-/// to left, and Chinese needs a font with its characters.
-pub fn prints_now(language: &Language) -> bool {
-    language.script == Script::Latin && !language.right_to_left
-}
-
 /// The language with this code; `None` for a code Waymark has no table for.
 pub fn language(code: &str) -> Option<&'static Language> {
     LANGUAGES.iter().find(|l| l.code == code)

@@ -13,6 +13,10 @@ nativeName: string,
  */
 reviewed: boolean, 
 /**
- * It prints correctly now; the others need text shaping Waymark does not do yet.
+ * It prints on this computer: every letter of its wording has a font.
  */
-ready: boolean, };
+ready: boolean, 
+/**
+ * When it does not: the script without a font, and what to install.
+ */
+missingFont: string | null, };

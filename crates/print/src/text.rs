@@ -1,0 +1,665 @@
+//! Turning a line of text into glyphs: which font each character prints in, the order
+//! of mixed right-to-left and left-to-right text (UAX #9), shaping (joined Arabic
+//! letters, Indic conjuncts and vowel signs) and where a line may break (UAX #14).
+//!
+//! Latin, Greek and Cyrillic print in the embedded DejaVu faces exactly as they always
+//! have: one glyph per character at the font's own width. Every other script is shaped
+//! by allsorts (the OpenType engine printpdf already links) in a font the computer
+//! has (see `fallback`), found once per app run.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use allsorts::binary::read::ReadScope;
+use allsorts::font::MatchingPresentation;
+use allsorts::font_data::{DynamicFontTableProvider, FontData};
+use allsorts::glyph_position::{GlyphLayout, TextDirection};
+use allsorts::gsub::{FeatureMask, FeatureMaskExt};
+use printpdf::ParsedFont;
+use unicode_bidi::{BidiInfo, Level};
+use unicode_script::Script;
+
+use crate::fallback::{self, FontSource, Installed, Writing};
+use crate::Error;
+
+// Brotli-compressed by build.rs from `fonts/`. The files in `fonts/` are DejaVu 2.37
+// cut down with fontTools 4.68 (`pyftsubset`), so the app stays small now that every
+// other script prints in the computer's own fonts (and so do symbols these lack):
+// - Sans and Sans Bold keep Latin (with Vietnamese and IPA), Greek, Cyrillic,
+//   punctuation, currency, letterlike symbols, arrows, bullets and ticks, and drop
+//   their hinting and layout tables, which plain Latin, Greek and Cyrillic printing
+//   does not use: `--unicodes='U+0000-036F,U+0370-03FF,U+0400-04FF,U+1E00-1EFF,
+//   U+2000-206F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2212,U+2215,U+221E,U+2264-2265,
+//   U+25A0-25A1,U+25AA-25AB,U+25CB,U+25CF,U+25E6,U+2713-2714,U+2717,U+FB00-FB06,
+//   U+FFFD' --layout-features='' --drop-tables+=MATH,GDEF,GPOS,GSUB --notdef-outline
+//   --name-IDs='*' --name-languages='*' --no-hinting`. (Their Arabic, Hebrew and the
+//   like were never shaped, so printed wrongly anyway.)
+// - The mono face prints only the reference and recovery codes, so it keeps printable
+//   ASCII (`--unicodes=U+0020-007E`).
+pub(crate) const SANS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans.ttf.br"));
+pub(crate) const SANS_BOLD: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans-Bold.ttf.br"));
+pub(crate) const MONO_BOLD: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSansMono-Bold.ttf.br"));
+
+pub(crate) fn expand(mut compressed: &[u8]) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    brotli_decompressor::BrotliDecompress(&mut compressed, &mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// The embedded faces expanded once per process: the shaper keeps borrowing them.
+fn embedded(face: Face) -> Result<&'static [u8], Error> {
+    static EXPANDED: [OnceLock<Option<Vec<u8>>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let (i, compressed, name) = match face {
+        Face::Regular => (0, SANS, "DejaVuSans"),
+        Face::Bold => (1, SANS_BOLD, "DejaVuSans-Bold"),
+        Face::MonoBold => (2, MONO_BOLD, "DejaVuSansMono-Bold"),
+    };
+    EXPANDED[i]
+        .get_or_init(|| expand(compressed))
+        .as_deref()
+        .ok_or(Error::Font(name))
+}
+
+/// Which of the embedded faces to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Face {
+    Regular,
+    Bold,
+    MonoBold,
+}
+
+/// A font a piece of text prints in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum FontKey {
+    Embedded(u8),
+    /// An installed face, by its place in [`Fonts`]'s list.
+    Installed(usize),
+}
+
+impl FontKey {
+    fn embedded(face: Face) -> Self {
+        FontKey::Embedded(match face {
+            Face::Regular => 0,
+            Face::Bold => 1,
+            Face::MonoBold => 2,
+        })
+    }
+}
+
+/// A font ready to print: parsed for embedding, and for shaping.
+struct Loaded {
+    parsed: ParsedFont,
+    family: String,
+    /// allsorts needs `&mut` to fill its table caches as it shapes.
+    shaper: Mutex<allsorts::Font<DynamicFontTableProvider<'static>>>,
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded")
+            .field("family", &self.family)
+            .finish()
+    }
+}
+
+fn load(bytes: &'static [u8], index: u32, family: String) -> Option<Loaded> {
+    let parsed = ParsedFont::from_bytes(bytes, index as usize, &mut Vec::new())?;
+    let data = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
+    let provider = data.table_provider(index as usize).ok()?;
+    let shaper = allsorts::Font::new(provider).ok()?;
+    Some(Loaded {
+        parsed,
+        family,
+        shaper: Mutex::new(shaper),
+    })
+}
+
+type FamilyKey = (Writing, Option<char>);
+
+/// An installed family for one writing system.
+#[derive(Debug, Clone, Copy)]
+struct Family {
+    regular: usize,
+    bold: Option<usize>,
+}
+
+/// The embedded faces, and the computer's fonts for other scripts. Load once per app
+/// run and reuse across documents: the font lookup happens here.
+#[derive(Debug)]
+pub struct Fonts {
+    /// Regular, bold and mono bold, then installed faces as scripts first need them.
+    loaded: Mutex<Vec<Arc<Loaded>>>,
+    installed: Installed,
+    /// Per writing system (and character, for [`Writing::Other`]): its family, or
+    /// none on this computer.
+    families: Mutex<HashMap<FamilyKey, Option<Family>>>,
+}
+
+/// One glyph after shaping, in font units.
+#[derive(Debug, Clone)]
+struct Shaped {
+    gid: u16,
+    advance: i32,
+    dx: i32,
+    dy: i32,
+    /// The characters this glyph stands for, for copying text out of the PDF.
+    text: String,
+}
+
+/// A run of text in one font and one direction, ready to draw: glyphs in the order
+/// they go on the page, left to right.
+#[derive(Debug, Clone)]
+pub(crate) struct Piece {
+    pub font: FontKey,
+    pub size: f32,
+    pub width: f32,
+    pub draw: Draw,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Draw {
+    /// Characters drawn one glyph each at the font's own widths (the embedded faces'
+    /// Latin, Greek and Cyrillic, as Waymark has always printed them).
+    Plain(String),
+    /// Shaped glyphs: (glyph, advance, x and y offset in points, text it stands for).
+    Glyphs {
+        glyphs: Vec<(u16, f32, f32, f32, String)>,
+        /// The piece's text in reading order, for PDF readers (`ActualText`).
+        text: String,
+        rtl: bool,
+    },
+}
+
+impl Fonts {
+    /// The embedded faces and the computer's own fonts.
+    pub fn load() -> Result<Self, Error> {
+        Self::load_from(&FontSource::System)
+    }
+
+    /// The embedded faces and the fonts in `source` only.
+    pub fn load_from(source: &FontSource) -> Result<Self, Error> {
+        let mut loaded = Vec::new();
+        for (face, name) in [
+            (Face::Regular, "DejaVuSans"),
+            (Face::Bold, "DejaVuSans-Bold"),
+            (Face::MonoBold, "DejaVuSansMono-Bold"),
+        ] {
+            let font = load(embedded(face)?, 0, name.to_owned()).ok_or(Error::Font(name))?;
+            loaded.push(Arc::new(font));
+        }
+        Ok(Self {
+            loaded: Mutex::new(loaded),
+            installed: Installed::scan(source),
+            families: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn get(&self, key: FontKey) -> Arc<Loaded> {
+        let i = match key {
+            FontKey::Embedded(i) => usize::from(i),
+            FontKey::Installed(i) => i,
+        };
+        let loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+        // Keys are only made from indexes into this append-only list.
+        Arc::clone(&loaded[i])
+    }
+
+    /// The parsed face for embedding in a document.
+    pub(crate) fn parsed(&self, key: FontKey) -> ParsedFont {
+        self.get(key).parsed.clone()
+    }
+
+    /// The installed family serving `writing` (and `c`, for scripts without a list of
+    /// families), looked up once per app run.
+    fn family(&self, writing: Writing, c: char) -> Option<Family> {
+        let key = (writing, (writing == Writing::Other).then_some(c));
+        let mut families = self.families.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = families.get(&key) {
+            return *found;
+        }
+        let family = self.installed.find(writing, c).and_then(|(regular, bold)| {
+            let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut add = |f: fallback::Found| {
+                let font = load(f.bytes, f.index, f.family)?;
+                loaded.push(Arc::new(font));
+                Some(loaded.len() - 1)
+            };
+            let regular = add(regular)?;
+            let bold = bold.and_then(&mut add);
+            Some(Family { regular, bold })
+        });
+        families.insert(key, family);
+        family
+    }
+
+    /// The installed family's name for `writing`, if the computer has one.
+    pub fn family_for(&self, writing: Writing, c: char) -> Option<String> {
+        self.family(writing, c)
+            .map(|f| self.get(FontKey::Installed(f.regular)).family.clone())
+    }
+
+    fn has(&self, key: FontKey, c: char) -> bool {
+        self.get(key)
+            .parsed
+            .lookup_glyph_index(u32::from(c))
+            .is_some()
+    }
+
+    /// The font `c` prints in, and whether it prints (a face has it).
+    fn font_for(&self, c: char, script: Script, face: Face) -> (FontKey, bool) {
+        let own = FontKey::embedded(face);
+        if self.has(own, c) && Writing::of(script).is_none_or(|w| w == Writing::Other) {
+            return (own, true);
+        }
+        let text_face = if face == Face::MonoBold {
+            Face::Bold
+        } else {
+            face
+        };
+        let dejavu = FontKey::embedded(text_face);
+        let Some(writing) = Writing::of(script) else {
+            if self.has(dejavu, c) {
+                return (dejavu, true);
+            }
+            return match self.family(Writing::Other, c) {
+                Some(family) => (FontKey::Installed(family.regular), true),
+                None => (dejavu, false),
+            };
+        };
+        if writing == Writing::Other && self.has(dejavu, c) {
+            return (dejavu, true);
+        }
+        if let Some(family) = self.family(writing, c) {
+            let index = match (text_face, family.bold) {
+                (Face::Bold, Some(bold)) => bold,
+                _ => family.regular,
+            };
+            let key = FontKey::Installed(index);
+            if self.has(key, c) {
+                return (key, true);
+            }
+        }
+        if self.has(dejavu, c) {
+            return (dejavu, true);
+        }
+        // A character the script's font lacks (the Bengali font without the danda
+        // Bengali shares with Devanagari): any installed face that has it.
+        match self.family(Writing::Other, c) {
+            Some(family) => (FontKey::Installed(family.regular), true),
+            None => (dejavu, false),
+        }
+    }
+
+    /// The width of `text` in points at `size`, drawn as [`Fonts::line`] would.
+    pub(crate) fn width(&self, face: Face, text: &str, size: f32) -> f32 {
+        self.items(text, face)
+            .iter()
+            .map(|(key, range, script)| {
+                let piece = &text[range.clone()];
+                if shaped(*script) {
+                    // Width does not depend on direction.
+                    self.shape(*key, piece, *script, false)
+                        .iter()
+                        .map(|g| g.advance)
+                        .sum::<i32>() as f32
+                        * self.scale(*key, size)
+                } else {
+                    self.plain_width(*key, piece, size)
+                }
+            })
+            .sum()
+    }
+
+    fn scale(&self, key: FontKey, size: f32) -> f32 {
+        let per_em = f32::from(self.get(key).parsed.font_metrics.units_per_em.max(1));
+        size / per_em
+    }
+
+    fn plain_width(&self, key: FontKey, text: &str, size: f32) -> f32 {
+        let loaded = self.get(key);
+        let font = &loaded.parsed;
+        let units: u32 = text
+            .chars()
+            .map(|c| {
+                font.lookup_glyph_index(u32::from(c))
+                    .map_or(0, |g| u32::from(font.get_horizontal_advance(g)))
+            })
+            .sum();
+        units as f32 * self.scale(key, size)
+    }
+
+    /// Characters no face has: they would print as empty boxes.
+    pub(crate) fn missing(&self, text: &str, face: Face) -> Vec<char> {
+        self.missing_in_context(text, face)
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect()
+    }
+
+    /// Characters no face has, each with the script around it (the Arabic comma in
+    /// Arabic text is Arabic script's to print).
+    fn missing_in_context(&self, text: &str, face: Face) -> Vec<(char, Script)> {
+        let scripts = fallback::scripts(text);
+        text.chars()
+            .zip(scripts)
+            .filter(|(c, _)| !c.is_whitespace() && !c.is_control())
+            .filter(|(c, s)| !self.font_for(*c, *s, face).1)
+            .collect()
+    }
+
+    /// `text` split into runs of one font and one script, in reading order.
+    fn items(&self, text: &str, face: Face) -> Vec<(FontKey, std::ops::Range<usize>, Script)> {
+        let scripts = fallback::scripts(text);
+        let mut items: Vec<(FontKey, std::ops::Range<usize>, Script)> = Vec::new();
+        for ((at, c), script) in text.char_indices().zip(scripts) {
+            let mut key = self.font_for(c, script, face).0;
+            // A space or mark between two runs stays with the run before it when that
+            // font has it, so shaping sees whole phrases.
+            if let Some((last, range, last_script)) = items.last_mut() {
+                let shared = matches!(
+                    unicode_script::UnicodeScript::script(&c),
+                    Script::Common | Script::Inherited
+                );
+                if shared && *last_script == script && self.has(*last, c) {
+                    key = *last;
+                }
+                if *last == key && *last_script == script {
+                    range.end = at + c.len_utf8();
+                    continue;
+                }
+            }
+            items.push((key, at..at + c.len_utf8(), script));
+        }
+        items
+    }
+
+    /// Shapes `text` (one font, one script) in font units, glyphs in logical order.
+    fn shape(&self, key: FontKey, text: &str, script: Script, rtl: bool) -> Vec<Shaped> {
+        let loaded = self.get(key);
+        let mut font = loaded.shaper.lock().unwrap_or_else(PoisonError::into_inner);
+        let tag = script_tag(script);
+        let glyphs = font.map_glyphs(text, tag, MatchingPresentation::NotRequired);
+        let infos = match font.shape(
+            glyphs,
+            tag,
+            None,
+            FeatureMask::default_mask(),
+            &[],
+            None,
+            true,
+        ) {
+            Ok(infos) => infos,
+            // allsorts applies what it can and reports the first table it could not
+            // use; what it shaped is still the best rendering available.
+            Err((_, infos)) => infos,
+        };
+        let direction = if rtl {
+            TextDirection::RightToLeft
+        } else {
+            TextDirection::LeftToRight
+        };
+        let positions = GlyphLayout::new(&mut font, &infos, direction, false)
+            .glyph_positions()
+            .unwrap_or_default();
+        infos
+            .iter()
+            .enumerate()
+            .map(|(i, info)| {
+                let p = positions.get(i).copied().unwrap_or_default();
+                Shaped {
+                    gid: info.glyph.glyph_index,
+                    advance: p.hori_advance,
+                    dx: p.x_offset,
+                    dy: p.y_offset,
+                    // A character the font draws as several glyphs (alef and its
+                    // hamza) is copied out once, from the first.
+                    text: if info.glyph.multi_subst_dup() {
+                        String::new()
+                    } else {
+                        glyph_text(&info.glyph.unicodes, text)
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// One line, laid out left to right as it goes on the page: each piece one font and
+    /// one direction. `rtl` sets the paragraph direction (a right-to-left page).
+    pub(crate) fn line(&self, text: &str, face: Face, size: f32, rtl: bool) -> Vec<Piece> {
+        let needs_bidi = rtl || text.chars().any(is_rtl_char);
+        let runs: Vec<(std::ops::Range<usize>, bool)> = if needs_bidi {
+            let level = if rtl { Level::rtl() } else { Level::ltr() };
+            let info = BidiInfo::new(text, Some(level));
+            match info.paragraphs.first() {
+                Some(para) => {
+                    let (levels, runs) = info.visual_runs(para, para.range.clone());
+                    runs.into_iter()
+                        .map(|r| {
+                            let rtl = levels.get(r.start).is_some_and(|l| l.is_rtl());
+                            (r, rtl)
+                        })
+                        .collect()
+                }
+                None => Vec::new(),
+            }
+        } else {
+            vec![(0..text.len(), false)]
+        };
+        let mut pieces = Vec::new();
+        for (range, run_rtl) in runs {
+            let run = &text[range];
+            let mut items = self.items(run, face);
+            if run_rtl {
+                items.reverse();
+            }
+            for (key, r, script) in items {
+                let piece_text = &run[r];
+                pieces.push(self.piece(key, piece_text, script, size, run_rtl));
+            }
+        }
+        pieces
+    }
+
+    fn piece(&self, key: FontKey, text: &str, script: Script, size: f32, rtl: bool) -> Piece {
+        if !shaped(script) && !rtl {
+            return Piece {
+                font: key,
+                size,
+                width: self.plain_width(key, text, size),
+                draw: Draw::Plain(text.to_owned()),
+            };
+        }
+        // Brackets face the other way in right-to-left text.
+        let source: String = if rtl {
+            text.chars()
+                .map(|c| unicode_bidi_mirroring::get_mirrored(c).unwrap_or(c))
+                .collect()
+        } else {
+            text.to_owned()
+        };
+        let mut glyphs = self.shape(key, &source, script, rtl);
+        if rtl {
+            glyphs.reverse();
+        }
+        let scale = self.scale(key, size);
+        let width = glyphs.iter().map(|g| g.advance).sum::<i32>() as f32 * scale;
+        Piece {
+            font: key,
+            size,
+            width,
+            draw: Draw::Glyphs {
+                glyphs: glyphs
+                    .into_iter()
+                    .map(|g| {
+                        (
+                            g.gid,
+                            g.advance as f32 * scale,
+                            g.dx as f32 * scale,
+                            g.dy as f32 * scale,
+                            g.text,
+                        )
+                    })
+                    .collect(),
+                text: text.to_owned(),
+                rtl,
+            },
+        }
+    }
+
+    /// The writing systems `language`'s fixed wording needs a font for that this
+    /// computer lacks; empty when the language prints.
+    pub fn lacking(&self, language: &crate::languages::Language) -> Vec<Writing> {
+        let w = language.wording;
+        // Each phrase without its placeholders ("{phone}"), whose Latin letters would
+        // make the punctuation beside them Latin's.
+        let mut text = String::new();
+        for (_, phrase) in w.phrases() {
+            let mut rest = phrase;
+            while let Some(open) = rest.find('{') {
+                text.push_str(&rest[..open]);
+                text.push(' ');
+                rest = rest[open..]
+                    .find('}')
+                    .map_or("", |close| &rest[open + close + 1..]);
+            }
+            text.push_str(rest);
+            text.push('\n');
+        }
+        text.extend(
+            w.dates
+                .months
+                .iter()
+                .chain(w.dates.weekdays.iter())
+                .copied(),
+        );
+        text.extend(w.dates.digits.iter().flatten());
+        let mut lacking: Vec<Writing> = self
+            .missing_in_context(&text, Face::Regular)
+            .into_iter()
+            .map(|(c, script)| Writing::of(script).unwrap_or_else(|| Writing::of_char(c)))
+            .collect();
+        lacking.sort();
+        lacking.dedup();
+        lacking
+    }
+
+    /// The natural width of glyph `gid` in points: what a PDF viewer advances by.
+    pub(crate) fn natural(&self, key: FontKey, gid: u16, size: f32) -> f32 {
+        f32::from(self.get(key).parsed.get_horizontal_advance(gid)) * self.scale(key, size)
+    }
+}
+
+/// The characters a shaped glyph stands for. A letter the font splits and joins again
+/// (alef and hamza back into أ) comes back listed twice; it is one letter unless the
+/// text really doubles it ("ff").
+fn glyph_text(unicodes: &[char], source: &str) -> String {
+    let mut out = String::new();
+    let mut last = None;
+    for &c in unicodes {
+        if last == Some(c) && !source.contains(&format!("{c}{c}")) {
+            continue;
+        }
+        out.push(c);
+        last = Some(c);
+    }
+    out
+}
+
+/// Whether text in `script` is shaped (anything but the scripts DejaVu prints plainly).
+fn shaped(script: Script) -> bool {
+    Writing::of(script).is_some()
+}
+
+fn is_rtl_char(c: char) -> bool {
+    use unicode_bidi::BidiClass::{AL, R, RLE, RLI, RLO};
+    matches!(unicode_bidi::bidi_class(c), R | AL | RLE | RLI | RLO)
+}
+
+/// The OpenType script tag allsorts shapes `script` with.
+fn script_tag(script: Script) -> u32 {
+    use allsorts::tag;
+    match script {
+        Script::Arabic => tag::ARAB,
+        Script::Hebrew => tag::from_string("hebr").unwrap_or(tag::DFLT),
+        Script::Devanagari => tag::DEVA,
+        Script::Bengali => tag::BENG,
+        Script::Gurmukhi => tag::GURU,
+        Script::Gujarati => tag::GUJR,
+        Script::Tamil => tag::TAML,
+        Script::Thai => tag::from_string("thai").unwrap_or(tag::DFLT),
+        Script::Han | Script::Bopomofo | Script::Hiragana | Script::Katakana => {
+            tag::from_string("hani").unwrap_or(tag::DFLT)
+        }
+        Script::Hangul => tag::from_string("hang").unwrap_or(tag::DFLT),
+        Script::Latin => tag::LATN,
+        Script::Greek => tag::from_string("grek").unwrap_or(tag::DFLT),
+        Script::Cyrillic => tag::CYRL,
+        Script::Telugu => tag::from_string("telu").unwrap_or(tag::DFLT),
+        Script::Kannada => tag::from_string("knda").unwrap_or(tag::DFLT),
+        Script::Malayalam => tag::from_string("mlym").unwrap_or(tag::DFLT),
+        Script::Oriya => tag::from_string("orya").unwrap_or(tag::DFLT),
+        Script::Sinhala => tag::from_string("sinh").unwrap_or(tag::DFLT),
+        Script::Khmer => tag::from_string("khmr").unwrap_or(tag::DFLT),
+        Script::Myanmar => tag::from_string("mym2").unwrap_or(tag::DFLT),
+        Script::Tibetan => tag::from_string("tibt").unwrap_or(tag::DFLT),
+        Script::Lao => tag::from_string("lao ").unwrap_or(tag::DFLT),
+        Script::Syriac => tag::from_string("syrc").unwrap_or(tag::DFLT),
+        Script::Thaana => tag::from_string("thaa").unwrap_or(tag::DFLT),
+        Script::Armenian => tag::from_string("armn").unwrap_or(tag::DFLT),
+        Script::Georgian => tag::from_string("geor").unwrap_or(tag::DFLT),
+        Script::Ethiopic => tag::from_string("ethi").unwrap_or(tag::DFLT),
+        // Other scripts shape with the font's default rules.
+        _ => tag::DFLT,
+    }
+}
+
+/// Where `text` may break between lines (UAX #14): byte offsets where a new line may
+/// start, with whether the break is required (a new paragraph).
+pub(crate) fn breaks(text: &str) -> Vec<(usize, bool)> {
+    unicode_linebreak::linebreaks(text)
+        .map(|(at, kind)| (at, kind == unicode_linebreak::BreakOpportunity::Mandatory))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_fonts_expand_to_the_files_in_fonts() {
+        for (embedded, file) in [
+            (SANS, &include_bytes!("../fonts/DejaVuSans.ttf")[..]),
+            (
+                SANS_BOLD,
+                &include_bytes!("../fonts/DejaVuSans-Bold.ttf")[..],
+            ),
+            (
+                MONO_BOLD,
+                &include_bytes!("../fonts/DejaVuSansMono-Bold.ttf")[..],
+            ),
+        ] {
+            assert!(embedded.len() < file.len() * 6 / 10, "stored compressed");
+            assert!(expand(embedded).unwrap() == file, "same bytes, same face");
+        }
+    }
+
+    /// The codes printed in the mono face are ASCII letters, digits and hyphens: every
+    /// printable ASCII character is in the cut-down face.
+    #[test]
+    fn the_mono_face_has_every_printable_ascii_character() {
+        let fonts = Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap();
+        let mono = FontKey::embedded(Face::MonoBold);
+        for c in ' '..='~' {
+            assert!(fonts.has(mono, c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn damaged_font_data_is_refused() {
+        assert!(expand(&SANS[..SANS.len() / 2]).is_none());
+        assert!(expand(b"not brotli at all").is_none());
+    }
+}
