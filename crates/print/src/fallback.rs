@@ -338,7 +338,14 @@ fn leak_once(path: Option<PathBuf>, index: u32, data: &[u8]) -> &'static [u8] {
 /// digits, punctuation, combining marks) taking the script around them, as UAX #24
 /// suggests for runs.
 pub fn scripts(text: &str) -> Vec<Script> {
-    let raw: Vec<Script> = text.chars().map(|c| c.script()).collect();
+    let raw: Vec<Script> = text
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' => Script::Latin,
+            c if c.is_ascii() => Script::Common,
+            c => c.script(),
+        })
+        .collect();
     let shared = |s: Script| matches!(s, Script::Common | Script::Inherited | Script::Unknown);
     let mut out = raw.clone();
     let mut last = None;

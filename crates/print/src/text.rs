@@ -11,10 +11,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use allsorts::binary::read::ReadScope;
-use allsorts::font::MatchingPresentation;
 use allsorts::font_data::{DynamicFontTableProvider, FontData};
 use allsorts::glyph_position::{GlyphLayout, TextDirection};
 use allsorts::gsub::{FeatureMask, FeatureMaskExt};
+use allsorts::gsub::{GlyphOrigin, RawGlyph, RawGlyphFlags};
+use allsorts::tinyvec::TinyVec;
 use printpdf::ParsedFont;
 use unicode_bidi::{BidiInfo, Level};
 use unicode_script::Script;
@@ -118,6 +119,10 @@ fn load(bytes: &'static [u8], index: u32, family: String) -> Option<Loaded> {
 }
 
 type FamilyKey = (Writing, Option<char>);
+type ShapeKey = (FontKey, String, Script, bool);
+
+/// How many shaped pieces [`Fonts`] keeps: a few prescriptions' worth.
+const SHAPED_KEPT: usize = 20_000;
 
 /// An installed family for one writing system.
 #[derive(Debug, Clone, Copy)]
@@ -130,12 +135,17 @@ struct Family {
 /// run and reuse across documents: the font lookup happens here.
 #[derive(Debug)]
 pub struct Fonts {
-    /// Regular, bold and mono bold, then installed faces as scripts first need them.
+    /// Regular, bold and mono bold.
+    embedded: [Arc<Loaded>; 3],
+    /// Installed faces, added as scripts first need them.
     loaded: Mutex<Vec<Arc<Loaded>>>,
     installed: Installed,
     /// Per writing system (and character, for [`Writing::Other`]): its family, or
     /// none on this computer.
     families: Mutex<HashMap<FamilyKey, Option<Family>>>,
+    /// Text already shaped, in font units: wrapping measures each word and the same
+    /// phrases print on every prescription. Emptied when it grows large.
+    shaped: Mutex<HashMap<ShapeKey, Arc<[Shaped]>>>,
 }
 
 /// One glyph after shaping, in font units.
@@ -181,30 +191,32 @@ impl Fonts {
 
     /// The embedded faces and the fonts in `source` only.
     pub fn load_from(source: &FontSource) -> Result<Self, Error> {
-        let mut loaded = Vec::new();
-        for (face, name) in [
-            (Face::Regular, "DejaVuSans"),
-            (Face::Bold, "DejaVuSans-Bold"),
-            (Face::MonoBold, "DejaVuSansMono-Bold"),
-        ] {
+        let face = |face: Face, name: &'static str| -> Result<Arc<Loaded>, Error> {
             let font = load(embedded(face)?, 0, name.to_owned()).ok_or(Error::Font(name))?;
-            loaded.push(Arc::new(font));
-        }
+            Ok(Arc::new(font))
+        };
         Ok(Self {
-            loaded: Mutex::new(loaded),
+            embedded: [
+                face(Face::Regular, "DejaVuSans")?,
+                face(Face::Bold, "DejaVuSans-Bold")?,
+                face(Face::MonoBold, "DejaVuSansMono-Bold")?,
+            ],
+            loaded: Mutex::new(Vec::new()),
+            shaped: Mutex::new(HashMap::new()),
             installed: Installed::scan(source),
             families: Mutex::new(HashMap::new()),
         })
     }
 
     fn get(&self, key: FontKey) -> Arc<Loaded> {
-        let i = match key {
-            FontKey::Embedded(i) => usize::from(i),
-            FontKey::Installed(i) => i,
-        };
-        let loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
-        // Keys are only made from indexes into this append-only list.
-        Arc::clone(&loaded[i])
+        match key {
+            FontKey::Embedded(i) => Arc::clone(&self.embedded[usize::from(i) % 3]),
+            FontKey::Installed(i) => {
+                let loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+                // Keys are only made from indexes into this append-only list.
+                Arc::clone(&loaded[i])
+            }
+        }
     }
 
     /// The parsed face for embedding in a document.
@@ -242,15 +254,24 @@ impl Fonts {
     }
 
     fn has(&self, key: FontKey, c: char) -> bool {
-        self.get(key)
-            .parsed
-            .lookup_glyph_index(u32::from(c))
-            .is_some()
+        let code = u32::from(c);
+        match key {
+            FontKey::Embedded(i) => self.embedded[usize::from(i) % 3]
+                .parsed
+                .lookup_glyph_index(code)
+                .is_some(),
+            FontKey::Installed(_) => self.get(key).parsed.lookup_glyph_index(code).is_some(),
+        }
     }
 
     /// The font `c` prints in, and whether it prints (a face has it).
     fn font_for(&self, c: char, script: Script, face: Face) -> (FontKey, bool) {
         let own = FontKey::embedded(face);
+        // Every embedded face has printable ASCII (`fonts/`: the mono face keeps only
+        // that): no lookup for most characters.
+        if c.is_ascii() && Writing::of(script).is_none() {
+            return (own, true);
+        }
         if self.has(own, c) && Writing::of(script).is_none_or(|w| w == Writing::Other) {
             return (own, true);
         }
@@ -295,6 +316,10 @@ impl Fonts {
 
     /// The width of `text` in points at `size`, drawn as [`Fonts::line`] would.
     pub(crate) fn width(&self, face: Face, text: &str, size: f32) -> f32 {
+        // Every embedded face has printable ASCII: most text is only that.
+        if text.is_ascii() {
+            return self.plain_width(FontKey::embedded(face), text, size);
+        }
         self.items(text, face)
             .iter()
             .map(|(key, range, script)| {
@@ -333,6 +358,9 @@ impl Fonts {
 
     /// Characters no face has: they would print as empty boxes.
     pub(crate) fn missing(&self, text: &str, face: Face) -> Vec<char> {
+        if text.is_ascii() {
+            return Vec::new();
+        }
         self.missing_in_context(text, face)
             .into_iter()
             .map(|(c, _)| c)
@@ -377,11 +405,48 @@ impl Fonts {
     }
 
     /// Shapes `text` (one font, one script) in font units, glyphs in logical order.
-    fn shape(&self, key: FontKey, text: &str, script: Script, rtl: bool) -> Vec<Shaped> {
+    fn shape(&self, key: FontKey, text: &str, script: Script, rtl: bool) -> Arc<[Shaped]> {
+        let cache_key = (key, text.to_owned(), script, rtl);
+        let mut shaped = self.shaped.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(glyphs) = shaped.get(&cache_key) {
+            return Arc::clone(glyphs);
+        }
+        drop(shaped);
+        let glyphs: Arc<[Shaped]> = self.shape_now(key, text, script, rtl).into();
+        shaped = self.shaped.lock().unwrap_or_else(PoisonError::into_inner);
+        if shaped.len() >= SHAPED_KEPT {
+            shaped.clear();
+        }
+        shaped.insert(cache_key, Arc::clone(&glyphs));
+        glyphs
+    }
+
+    fn shape_now(&self, key: FontKey, text: &str, script: Script, rtl: bool) -> Vec<Shaped> {
         let loaded = self.get(key);
-        let mut font = loaded.shaper.lock().unwrap_or_else(PoisonError::into_inner);
         let tag = script_tag(script);
-        let glyphs = font.map_glyphs(text, tag, MatchingPresentation::NotRequired);
+        // Characters to glyphs through printpdf's parsed cmap (allsorts' own
+        // `map_glyphs` reads the cmap afresh for every character), after the
+        // script's own preparation (Indic split vowels, Arabic mark order).
+        let mut chars: Vec<char> = text.chars().collect();
+        allsorts::scripts::preprocess_text(&mut chars, tag);
+        let glyphs: Vec<RawGlyph<()>> = chars
+            .into_iter()
+            .filter(|c| !matches!(c, '\u{FE00}'..='\u{FE0F}'))
+            .map(|c| {
+                let mut unicodes = TinyVec::new();
+                unicodes.push(c);
+                RawGlyph {
+                    unicodes,
+                    glyph_index: loaded.parsed.lookup_glyph_index(u32::from(c)).unwrap_or(0),
+                    liga_component_pos: 0,
+                    glyph_origin: GlyphOrigin::Char(c),
+                    flags: RawGlyphFlags::empty(),
+                    variation: None,
+                    extra_data: (),
+                }
+            })
+            .collect();
+        let mut font = loaded.shaper.lock().unwrap_or_else(PoisonError::into_inner);
         let infos = match font.shape(
             glyphs,
             tag,
@@ -429,6 +494,10 @@ impl Fonts {
     /// One line, laid out left to right as it goes on the page: each piece one font and
     /// one direction. `rtl` sets the paragraph direction (a right-to-left page).
     pub(crate) fn line(&self, text: &str, face: Face, size: f32, rtl: bool) -> Vec<Piece> {
+        if text.is_ascii() && !rtl {
+            let key = FontKey::embedded(face);
+            return vec![self.piece(key, text, Script::Latin, size, false)];
+        }
         let needs_bidi = rtl || text.chars().any(is_rtl_char);
         let runs: Vec<(std::ops::Range<usize>, bool)> = if needs_bidi {
             let level = if rtl { Level::rtl() } else { Level::ltr() };
@@ -480,26 +549,27 @@ impl Fonts {
         } else {
             text.to_owned()
         };
-        let mut glyphs = self.shape(key, &source, script, rtl);
-        if rtl {
-            glyphs.reverse();
-        }
+        let shaped = self.shape(key, &source, script, rtl);
         let scale = self.scale(key, size);
-        let width = glyphs.iter().map(|g| g.advance).sum::<i32>() as f32 * scale;
+        let width = shaped.iter().map(|g| g.advance).sum::<i32>() as f32 * scale;
+        let in_page_order: Box<dyn Iterator<Item = &Shaped>> = if rtl {
+            Box::new(shaped.iter().rev())
+        } else {
+            Box::new(shaped.iter())
+        };
         Piece {
             font: key,
             size,
             width,
             draw: Draw::Glyphs {
-                glyphs: glyphs
-                    .into_iter()
+                glyphs: in_page_order
                     .map(|g| {
                         (
                             g.gid,
                             g.advance as f32 * scale,
                             g.dx as f32 * scale,
                             g.dy as f32 * scale,
-                            g.text,
+                            g.text.clone(),
                         )
                     })
                     .collect(),
