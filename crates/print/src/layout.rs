@@ -303,48 +303,71 @@ impl<'f> Writer<'f> {
     }
 
     /// `text` wrapped to the page width, as lines: each paragraph's spaces collapsed,
-    /// lines broken where UAX #14 allows (after spaces and hyphens, and between the
-    /// characters of Chinese and Japanese).
-    fn wrap(&self, text: &str, style: Style) -> Vec<String> {
+    /// lines broken where UAX #14 allows (after spaces, and between the characters of
+    /// Chinese and Japanese), each line with its paragraph's direction and its
+    /// characters' scripts as the whole paragraph gives them.
+    fn wrap(&self, text: &str, style: Style) -> Vec<Wrapped> {
         let room = self.text_width() - style.indent - style.right;
-        let width = |s: &str| self.fonts.width(style.face, s, style.size);
-        let mut lines = Vec::new();
+        let mut out = Vec::new();
         for paragraph in text.lines() {
-            let paragraph = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
-            let mut line = String::new();
-            // The line's width, trailing space included. Segments' widths add up:
-            // breaks fall where nothing joins or kerns across.
-            let mut used = 0.0;
-            for segment in segments(&paragraph) {
-                let body = width(segment.trim_end());
-                if !line.is_empty() && used + body > room {
-                    lines.push(std::mem::take(&mut line).trim_end().to_owned());
-                    used = 0.0;
+            let p = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            let scripts = crate::fallback::scripts(&p);
+            let starts: Vec<usize> = p.char_indices().map(|(at, _)| at).collect();
+            let char_at = |byte: usize| starts.partition_point(|&b| b < byte);
+            let width = |a: usize, b: usize| {
+                let chars = scripts.get(char_at(a)..char_at(b)).unwrap_or_default();
+                self.fonts.width_in(&p[a..b], chars, style.face, style.size)
+            };
+            let trimmed = |a: usize, b: usize| a + p[a..b].trim_end().len();
+            // Lines as byte ranges of `p`; the current one is start..end, `used` wide
+            // (trailing space included). Segments' widths add up: breaks fall where
+            // nothing joins or kerns across.
+            let mut lines: Vec<(usize, usize)> = Vec::new();
+            let (mut start, mut end, mut used) = (0, 0, 0.0);
+            for (a, b) in segments(&p) {
+                let body = width(a, trimmed(a, b));
+                if end > start && used + body > room {
+                    lines.push((start, end));
+                    (start, end, used) = (a, a, 0.0);
                 }
-                if line.is_empty() && body > room {
+                if end == start {
+                    start = a;
+                }
+                if end == start && body > room {
                     // A word wider than the line (a long folder path) breaks anywhere
                     // but before a combining mark.
-                    for c in segment.chars() {
-                        let mark = matches!(
-                            unicode_script::UnicodeScript::script(&c),
-                            unicode_script::Script::Inherited
-                        );
-                        line.push(c);
-                        if !mark && line.chars().count() > 1 && width(line.trim_end()) > room {
-                            line.pop();
-                            lines.push(std::mem::take(&mut line));
-                            line.push(c);
+                    for (i, c) in p[a..b].char_indices() {
+                        let at = a + i;
+                        if at > start
+                            && !is_mark(c)
+                            && width(start, trimmed(start, at + c.len_utf8())) > room
+                        {
+                            lines.push((start, at));
+                            start = at;
                         }
+                        end = at + c.len_utf8();
                     }
-                    used = width(&line);
+                    used = width(start, end);
                     continue;
                 }
-                line.push_str(segment);
-                used += width(segment);
+                end = b;
+                used += width(a, b);
             }
-            lines.push(line.trim_end().to_owned());
+            lines.push((start, end));
+            let rtl = self.direction(&p);
+            for (a, b) in lines {
+                let b = trimmed(a, b);
+                out.push(Wrapped {
+                    text: p[a..b].to_owned(),
+                    scripts: scripts
+                        .get(char_at(a)..char_at(b))
+                        .unwrap_or_default()
+                        .to_vec(),
+                    rtl,
+                });
+            }
         }
-        lines
+        out
     }
 
     /// The height [`Writer::paragraph`] would take for `text`, space after included.
@@ -356,13 +379,14 @@ impl<'f> Writer<'f> {
     pub fn paragraph(&mut self, text: &str, style: Style) {
         self.missing.extend(self.fonts.missing(text, style.face));
         let line_height = style.line_height();
-        let rtl = self.direction(text);
         for line in self.wrap(text, style) {
             if self.y - line_height < self.bottom() {
                 self.new_page();
             }
             self.y -= line_height;
-            let pieces = self.fonts.line(&line, style.face, style.size, rtl);
+            let pieces =
+                self.fonts
+                    .line_in(&line.text, &line.scripts, style.face, style.size, line.rtl);
             let width: f32 = pieces.iter().map(|p| p.width).sum();
             let x = if style.align_right {
                 self.margin + self.text_width() - style.right - width
@@ -662,18 +686,97 @@ fn utf16_string(text: &str) -> DictItem {
     }
 }
 
-/// `paragraph` cut where a line may break: each piece a word (or a Chinese character)
-/// with the spaces after it. Tailored as UAX #14 allows: not after a hyphen, so a
-/// double-barrelled name ("Wójcik-Łęczycki") moves to the next line whole.
-fn segments(paragraph: &str) -> impl Iterator<Item = &str> {
+/// A wrapped line, with its paragraph's direction and its characters' scripts.
+#[derive(Debug)]
+struct Wrapped {
+    text: String,
+    scripts: Vec<unicode_script::Script>,
+    rtl: bool,
+}
+
+/// Whether `c` is a combining mark (an accent, an Indic or Thai vowel sign), which a
+/// line never starts with.
+fn is_mark(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    matches!(
+        get_general_category(c),
+        G::NonspacingMark | G::SpacingMark | G::EnclosingMark
+    ) || c == '\u{200D}'
+}
+
+/// `paragraph` cut where a line may break, as byte ranges: each a word (or a Chinese
+/// character) with the spaces after it. Tailored as UAX #14 allows: not after a hyphen,
+/// so a double-barrelled name ("Wójcik-Łęczycki") moves to the next line whole.
+fn segments(paragraph: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut start = 0;
     breaks(paragraph).into_iter().filter_map(move |(at, _)| {
         let after_hyphen = paragraph[..at].ends_with(['-', '\u{2010}']);
-        if after_hyphen && at < paragraph.len() {
+        if (after_hyphen && at < paragraph.len()) || at <= start {
             return None;
         }
-        let piece = paragraph.get(start..at).filter(|p| !p.is_empty());
+        let piece = (start, at);
         start = at;
-        piece
+        Some(piece)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fallback::FontSource;
+
+    fn embedded_only() -> Fonts {
+        Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap()
+    }
+
+    /// Each paragraph takes its own direction from its first letter.
+    #[test]
+    fn each_paragraph_has_its_own_direction() {
+        let fonts = embedded_only();
+        let doc = Writer::new(&fonts, "t", Paper::A4);
+        let lines = doc.wrap("Call us.\nاتصل بنا.\n2026", Style::new(Face::Regular, 10.0));
+        let directions: Vec<bool> = lines.iter().map(|l| l.rtl).collect();
+        assert_eq!(
+            directions,
+            [false, true, false],
+            "digits alone take the page's"
+        );
+        let mut rtl_page = Writer::new(&fonts, "t", Paper::A4);
+        rtl_page.set_right_to_left(true);
+        let lines = rtl_page.wrap("2026", Style::new(Face::Regular, 10.0));
+        assert!(lines[0].rtl);
+    }
+
+    /// A word wider than the line breaks between letters, never before a vowel sign
+    /// or accent, and loses nothing.
+    #[test]
+    fn a_long_word_never_starts_a_line_with_a_mark() {
+        let fonts = embedded_only();
+        let doc = Writer::new(&fonts, "t", Paper::A4);
+        for word in ["কি".repeat(150), "e\u{301}".repeat(200), "ไม่".repeat(100)] {
+            let lines = doc.wrap(&word, Style::new(Face::Regular, 12.0));
+            assert!(lines.len() > 1, "{word}: wider than a line");
+            for line in &lines {
+                let first = line.text.chars().next().unwrap();
+                assert!(!is_mark(first), "a line starts with {first:?}");
+                assert_eq!(line.text.chars().count(), line.scripts.len());
+            }
+            let joined: String = lines.iter().map(|l| l.text.as_str()).collect();
+            assert_eq!(joined, word);
+        }
+    }
+
+    /// UAX #14 breaks between Chinese characters, not after a hyphen.
+    #[test]
+    fn lines_break_between_chinese_characters_and_not_after_a_hyphen() {
+        let breaks: Vec<(usize, usize)> = segments("请找 Priya Wójcik-Łęczycki。您的").collect();
+        let pieces: Vec<&str> = breaks
+            .iter()
+            .map(|&(a, b)| &"请找 Priya Wójcik-Łęczycki。您的"[a..b])
+            .collect();
+        assert_eq!(
+            pieces,
+            ["请", "找 ", "Priya ", "Wójcik-Łęczycki。", "您", "的"]
+        );
+    }
 }

@@ -94,6 +94,9 @@ impl FontKey {
 struct Loaded {
     parsed: ParsedFont,
     family: String,
+    /// Which file and face it is (the bytes' address: each file is read once per run),
+    /// so a face found again for another character is not loaded twice.
+    source: (usize, u32),
     /// allsorts needs `&mut` to fill its table caches as it shapes.
     shaper: Mutex<allsorts::Font<DynamicFontTableProvider<'static>>>,
 }
@@ -114,6 +117,7 @@ fn load(bytes: &'static [u8], index: u32, family: String) -> Option<Loaded> {
     Some(Loaded {
         parsed,
         family,
+        source: (bytes.as_ptr() as usize, index),
         shaper: Mutex::new(shaper),
     })
 }
@@ -235,6 +239,11 @@ impl Fonts {
         let family = self.installed.find(writing, c).and_then(|(regular, bold)| {
             let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
             let mut add = |f: fallback::Found| {
+                // One key per face, so runs in it join and shape together.
+                let source = (f.bytes.as_ptr() as usize, f.index);
+                if let Some(i) = loaded.iter().position(|l| l.source == source) {
+                    return Some(i);
+                }
                 let font = load(f.bytes, f.index, f.family)?;
                 loaded.push(Arc::new(font));
                 Some(loaded.len() - 1)
@@ -294,13 +303,13 @@ impl Fonts {
             return (dejavu, true);
         }
         if let Some(family) = self.family(writing, c) {
-            let index = match (text_face, family.bold) {
-                (Face::Bold, Some(bold)) => bold,
-                _ => family.regular,
-            };
-            let key = FontKey::Installed(index);
-            if self.has(key, c) {
-                return (key, true);
+            // The family's bold where asked for and it has the letter, else its regular.
+            let bold = family.bold.filter(|_| text_face == Face::Bold);
+            for index in bold.into_iter().chain([family.regular]) {
+                let key = FontKey::Installed(index);
+                if self.has(key, c) {
+                    return (key, true);
+                }
             }
         }
         if self.has(dejavu, c) {
@@ -316,17 +325,24 @@ impl Fonts {
 
     /// The width of `text` in points at `size`, drawn as [`Fonts::line`] would.
     pub(crate) fn width(&self, face: Face, text: &str, size: f32) -> f32 {
+        self.width_in(text, &fallback::scripts(text), face, size)
+    }
+
+    /// [`Fonts::width`] of part of a paragraph, with each character's script as the
+    /// whole paragraph gives it (`scripts`, one per character).
+    pub(crate) fn width_in(&self, text: &str, scripts: &[Script], face: Face, size: f32) -> f32 {
         // Every embedded face has printable ASCII: most text is only that.
-        if text.is_ascii() {
+        if plain_ascii(text, scripts) {
             return self.plain_width(FontKey::embedded(face), text, size);
         }
-        self.items(text, face)
+        self.items_in(text, scripts, face)
             .iter()
             .map(|(key, range, script)| {
                 let piece = &text[range.clone()];
                 if shaped(*script) {
-                    // Width does not depend on direction.
-                    self.shape(*key, piece, *script, false)
+                    // Shaped in its own direction, as it is drawn (cursive joins
+                    // move glyphs differently each way).
+                    self.shape(*key, piece, *script, right_to_left(*script))
                         .iter()
                         .map(|g| g.advance)
                         .sum::<i32>() as f32
@@ -348,6 +364,7 @@ impl Fonts {
         let font = &loaded.parsed;
         let units: u32 = text
             .chars()
+            .filter(|c| !ignorable(*c))
             .map(|c| {
                 font.lookup_glyph_index(u32::from(c))
                     .map_or(0, |g| u32::from(font.get_horizontal_advance(g)))
@@ -373,14 +390,20 @@ impl Fonts {
         let scripts = fallback::scripts(text);
         text.chars()
             .zip(scripts)
-            .filter(|(c, _)| !c.is_whitespace() && !c.is_control())
+            .filter(|(c, _)| !c.is_whitespace() && !c.is_control() && !ignorable(*c))
             .filter(|(c, s)| !self.font_for(*c, *s, face).1)
             .collect()
     }
 
-    /// `text` split into runs of one font and one script, in reading order.
-    fn items(&self, text: &str, face: Face) -> Vec<(FontKey, std::ops::Range<usize>, Script)> {
-        let scripts = fallback::scripts(text);
+    /// `text` split into runs of one font and one script, in reading order; `scripts`
+    /// has each character's.
+    fn items_in(
+        &self,
+        text: &str,
+        scripts: &[Script],
+        face: Face,
+    ) -> Vec<(FontKey, std::ops::Range<usize>, Script)> {
+        let scripts = scripts.iter().copied();
         let mut items: Vec<(FontKey, std::ops::Range<usize>, Script)> = Vec::new();
         for ((at, c), script) in text.char_indices().zip(scripts) {
             let mut key = self.font_for(c, script, face).0;
@@ -431,7 +454,7 @@ impl Fonts {
         allsorts::scripts::preprocess_text(&mut chars, tag);
         let glyphs: Vec<RawGlyph<()>> = chars
             .into_iter()
-            .filter(|c| !matches!(c, '\u{FE00}'..='\u{FE0F}'))
+            .filter(|c| !ignorable(*c))
             .map(|c| {
                 let mut unicodes = TinyVec::new();
                 unicodes.push(c);
@@ -494,7 +517,20 @@ impl Fonts {
     /// One line, laid out left to right as it goes on the page: each piece one font and
     /// one direction. `rtl` sets the paragraph direction (a right-to-left page).
     pub(crate) fn line(&self, text: &str, face: Face, size: f32, rtl: bool) -> Vec<Piece> {
-        if text.is_ascii() && !rtl {
+        self.line_in(text, &fallback::scripts(text), face, size, rtl)
+    }
+
+    /// [`Fonts::line`] for a line of a paragraph, each character's script as the whole
+    /// paragraph gives it (`scripts`), so it is drawn as it was measured.
+    pub(crate) fn line_in(
+        &self,
+        text: &str,
+        scripts: &[Script],
+        face: Face,
+        size: f32,
+        rtl: bool,
+    ) -> Vec<Piece> {
+        if plain_ascii(text, scripts) && !rtl {
             let key = FontKey::embedded(face);
             return vec![self.piece(key, text, Script::Latin, size, false)];
         }
@@ -517,10 +553,15 @@ impl Fonts {
         } else {
             vec![(0..text.len(), false)]
         };
+        let starts: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+        let char_at = |byte: usize| starts.partition_point(|&b| b < byte);
         let mut pieces = Vec::new();
         for (range, run_rtl) in runs {
+            let chars = scripts
+                .get(char_at(range.start)..char_at(range.end))
+                .unwrap_or_default();
             let run = &text[range];
-            let mut items = self.items(run, face);
+            let mut items = self.items_in(run, chars, face);
             if run_rtl {
                 items.reverse();
             }
@@ -538,7 +579,7 @@ impl Fonts {
                 font: key,
                 size,
                 width: self.plain_width(key, text, size),
-                draw: Draw::Plain(text.to_owned()),
+                draw: Draw::Plain(text.chars().filter(|c| !ignorable(*c)).collect()),
             };
         }
         // Brackets face the other way in right-to-left text.
@@ -618,7 +659,12 @@ impl Fonts {
 
     /// The natural width of glyph `gid` in points: what a PDF viewer advances by.
     pub(crate) fn natural(&self, key: FontKey, gid: u16, size: f32) -> f32 {
-        f32::from(self.get(key).parsed.get_horizontal_advance(gid)) * self.scale(key, size)
+        let loaded = self.get(key);
+        let per_em = u32::from(loaded.parsed.font_metrics.units_per_em.max(1));
+        // The width a viewer moves by: the PDF's /W entry, which printpdf writes in
+        // whole thousandths of an em, rounded down.
+        let thousandths = u32::from(loaded.parsed.get_horizontal_advance(gid)) * 1000 / per_em;
+        thousandths as f32 * size / 1000.0
     }
 }
 
@@ -636,6 +682,28 @@ fn glyph_text(unicodes: &[char], source: &str) -> String {
         last = Some(c);
     }
     out
+}
+
+/// Whether `text` is ASCII in scripts the embedded faces print plainly.
+fn plain_ascii(text: &str, scripts: &[Script]) -> bool {
+    text.is_ascii() && scripts.iter().all(|s| Writing::of(*s).is_none())
+}
+
+/// Characters that draw nothing (variation selectors, joiners, the byte order mark):
+/// never reported missing, never drawn as a box.
+fn ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+        | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Whether `script` runs right to left.
+fn right_to_left(script: Script) -> bool {
+    matches!(
+        script,
+        Script::Arabic | Script::Hebrew | Script::Syriac | Script::Thaana | Script::Nko
+    )
 }
 
 /// Whether text in `script` is shaped (anything but the scripts DejaVu prints plainly).
@@ -731,5 +799,28 @@ mod tests {
     fn damaged_font_data_is_refused() {
         assert!(expand(&SANS[..SANS.len() / 2]).is_none());
         assert!(expand(b"not brotli at all").is_none());
+    }
+}
+
+#[cfg(test)]
+mod font_choice {
+    use super::*;
+
+    /// Two letters of a script without its own family list that one installed face
+    /// has print in the same font, so they shape as one run (on a computer without
+    /// such a face both fall back to the embedded one, which is also the same).
+    #[test]
+    fn letters_one_face_has_share_its_key() {
+        let fonts = Fonts::load().unwrap();
+        let (a, _) = fonts.font_for('ኢ', Script::Ethiopic, Face::Regular);
+        let (b, _) = fonts.font_for('ት', Script::Ethiopic, Face::Regular);
+        assert_eq!(a, b);
+    }
+
+    /// Variation selectors and joiners draw nothing and are never reported missing.
+    #[test]
+    fn invisible_characters_are_not_missing() {
+        let fonts = Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap();
+        assert_eq!(fonts.missing("Zoë\u{FE0F}\u{200D}", Face::Regular), vec![]);
     }
 }

