@@ -244,6 +244,22 @@ async fn print(c: &Client, rx: &Element) -> Result<(PathBuf, String)> {
     Ok((pdf, text))
 }
 
+/// On the open patient's page: sets "Print their prescription in" to `code` (shown as
+/// `shown`), prints the workflow 1 prescription (with the English beneath when `both`)
+/// and returns the printed text.
+async fn print_in_language(c: &Client, code: &str, shown: &str, both: bool) -> Result<String> {
+    click(c, "#edit-patient").await?;
+    wait_css(c, &format!("#printLanguage option[value={code}]")).await?;
+    set_value(c, "#printLanguage", code).await?;
+    click(c, "#save-patient").await?;
+    wait_text(c, "[data-testid=print-language]", shown).await?;
+    let rx = wait_text(c, "[data-testid=prescription]", "Community Childcare Co-op").await?;
+    if both {
+        click_in(&rx, "[data-testid=print-both]").await?;
+    }
+    Ok(print(c, &rx).await?.1)
+}
+
 /// How many PDFs are in `dir`.
 fn pdfs_in(dir: &std::path::Path) -> Result<usize> {
     Ok(std::fs::read_dir(dir)?
@@ -1360,19 +1376,7 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
 
         // Zoë reads Polish best: her prescription in Polish, with the English beneath
         // each phrase for the link worker and her family. Her dates are Polish too.
-        click(&c, "#edit-patient").await?;
-        wait_css(&c, "#printLanguage option[value=pl]").await?;
-        set_value(&c, "#printLanguage", "pl").await?;
-        click(&c, "#save-patient").await?;
-        wait_text(&c, "[data-testid=print-language]", "polski (Polish)").await?;
-        let rx = wait_text(
-            &c,
-            "[data-testid=prescription]",
-            "Community Childcare Co-op",
-        )
-        .await?;
-        click_in(&rx, "[data-testid=print-both]").await?;
-        let (_, polish) = print(&c, &rx).await?;
+        let polish = print_in_language(&c, "pl", "polski (Polish)", true).await?;
         for expected in [
             "Recepta społeczna",
             "Your social prescription",
@@ -1390,18 +1394,7 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
         // Her neighbour's family reads Arabic: the same prescription in Arabic, in the
         // computer's own Arabic font (Noto here; Segoe UI on Windows, Geeza Pro on
         // macOS), its letters joined and read right to left.
-        click(&c, "#edit-patient").await?;
-        wait_css(&c, "#printLanguage option[value=ar]").await?;
-        set_value(&c, "#printLanguage", "ar").await?;
-        click(&c, "#save-patient").await?;
-        wait_text(&c, "[data-testid=print-language]", "(Arabic)").await?;
-        let rx = wait_text(
-            &c,
-            "[data-testid=prescription]",
-            "Community Childcare Co-op",
-        )
-        .await?;
-        let (_, arabic) = print(&c, &rx).await?;
+        let arabic = print_in_language(&c, "ar", "(Arabic)", false).await?;
         for expected in [
             "وصفتك",
             "الاجتماعية",

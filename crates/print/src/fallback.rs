@@ -392,6 +392,57 @@ mod tests {
         assert_eq!(Writing::of('ኢ'.script()), Some(Writing::Other));
     }
 
+    /// DejaVu Sans with its OS/2 `fsType` set to `bits`. Its OS/2 table is version 1,
+    /// which predates the no-subsetting and bitmap-only bits, so the test copy gets a
+    /// version 2 table (10 more bytes, zero) at the end of the file.
+    fn with_fs_type(bits: u16) -> Vec<u8> {
+        let mut font = crate::text::expand(crate::text::SANS).unwrap();
+        let tables = usize::from(u16::from_be_bytes([font[4], font[5]]));
+        let record = (0..tables)
+            .map(|t| 12 + 16 * t)
+            .find(|&record| &font[record..record + 4] == b"OS/2")
+            .unwrap();
+        let word =
+            |at: usize| u32::from_be_bytes([font[at], font[at + 1], font[at + 2], font[at + 3]]);
+        let (offset, length) = (word(record + 8) as usize, word(record + 12) as usize);
+        let mut os2 = font[offset..offset + length].to_vec();
+        os2.resize(96, 0);
+        os2[0..2].copy_from_slice(&2u16.to_be_bytes());
+        // fsType follows version, xAvgCharWidth, usWeightClass and usWidthClass.
+        os2[8..10].copy_from_slice(&bits.to_be_bytes());
+        let new_offset = u32::try_from(font.len()).unwrap();
+        font[record + 8..record + 12].copy_from_slice(&new_offset.to_be_bytes());
+        font[record + 12..record + 16].copy_from_slice(&96u32.to_be_bytes());
+        font.extend_from_slice(&os2);
+        font
+    }
+
+    /// A face is embedded only when its licence bits allow a subset of its outlines in
+    /// a document: installable, editable, or preview and print, without "no subsetting"
+    /// or "bitmaps only".
+    #[test]
+    fn licence_bits_decide_whether_a_face_is_embedded() {
+        let samples = ['a', 'Ж'];
+        for (bits, allowed) in [
+            (0x0000, true),  // installable
+            (0x0004, true),  // preview and print
+            (0x0008, true),  // editable
+            (0x0002, false), // restricted licence
+            (0x0104, false), // preview and print, no subsetting
+            (0x0204, false), // preview and print, bitmaps only
+        ] {
+            let font = with_fs_type(bits);
+            let face = ttf_parser::Face::parse(&font, 0).unwrap();
+            assert_eq!(usable(&face, &samples), allowed, "fsType {bits:#06x}");
+        }
+        let font = with_fs_type(0);
+        let face = ttf_parser::Face::parse(&font, 0).unwrap();
+        assert!(
+            !usable(&face, &['ب']),
+            "a face without the letters is not used"
+        );
+    }
+
     #[test]
     fn an_empty_folder_has_no_fonts() {
         let dir = tempfile::tempdir().unwrap();

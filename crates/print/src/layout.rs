@@ -709,7 +709,7 @@ fn is_mark(c: char) -> bool {
 /// so a double-barrelled name ("Wójcik-Łęczycki") moves to the next line whole.
 fn segments(paragraph: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut start = 0;
-    breaks(paragraph).into_iter().filter_map(move |(at, _)| {
+    breaks(paragraph).filter_map(move |at| {
         let after_hyphen = paragraph[..at].ends_with(['-', '\u{2010}']);
         if (after_hyphen && at < paragraph.len()) || at <= start {
             return None;

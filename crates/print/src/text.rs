@@ -256,12 +256,6 @@ impl Fonts {
         family
     }
 
-    /// The installed family's name for `writing`, if the computer has one.
-    pub fn family_for(&self, writing: Writing, c: char) -> Option<String> {
-        self.family(writing, c)
-            .map(|f| self.get(FontKey::Installed(f.regular)).family.clone())
-    }
-
     fn has(&self, key: FontKey, c: char) -> bool {
         let code = u32::from(c);
         match key {
@@ -755,11 +749,9 @@ fn script_tag(script: Script) -> u32 {
 }
 
 /// Where `text` may break between lines (UAX #14): byte offsets where a new line may
-/// start, with whether the break is required (a new paragraph).
-pub(crate) fn breaks(text: &str) -> Vec<(usize, bool)> {
-    unicode_linebreak::linebreaks(text)
-        .map(|(at, kind)| (at, kind == unicode_linebreak::BreakOpportunity::Mandatory))
-        .collect()
+/// start (the end of the text among them).
+pub(crate) fn breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    unicode_linebreak::linebreaks(text).map(|(at, _)| at)
 }
 
 #[cfg(test)]
