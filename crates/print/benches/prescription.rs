@@ -124,7 +124,13 @@ fn main() {
         "{:<34} {:>5} {:>9} {:>9} {:>10}",
         "", "pages", "p50 ms", "p95 ms", "size KB"
     );
+    // `cargo bench -p waymark-print --bench prescription -- Chinese` runs only the
+    // cases whose name holds the word (for profiling one of them).
+    let only = std::env::args().skip(1).find(|a| !a.starts_with("--"));
     for (name, sheet, opts, lang) in cases {
+        if only.as_deref().is_some_and(|word| !name.contains(word)) {
+            continue;
+        }
         let mut times = Vec::with_capacity(RUNS);
         let mut last = None;
         for _ in 0..RUNS {
