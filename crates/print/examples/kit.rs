@@ -16,6 +16,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         paper: Paper::A4,
         wording: &RECOVERY_KIT_EN,
     };
-    std::fs::write(path, recovery_kit_pdf(&fonts, &kit).pdf)?;
+    std::fs::write(path, recovery_kit_pdf(&fonts, &kit)?.pdf)?;
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! Waymark's printed documents, rendered to PDF bytes: no UI, no files, no patient
 //! data kept. The shell decides where the bytes go.
 //!
-//! Fonts are DejaVu (Bitstream Vera licence, `fonts/LICENSE-DejaVu.txt`), embedded and
-//! subset by printpdf's `text_layout` feature, so a document carries only the glyphs it
-//! uses and prints the same on any computer.
+//! Fonts are DejaVu (Bitstream Vera licence, `fonts/LICENSE-DejaVu.txt`) and, for other
+//! scripts, the computer's own; each is embedded subset to the glyphs the document uses
+//! (`embed`), so it prints the same on any computer.
 
+mod embed;
 mod fallback;
 pub mod languages;
 mod layout;
@@ -24,6 +25,9 @@ pub enum Error {
     /// A font shipped with Waymark could not be read: a broken build, never user input.
     #[error("the embedded font {0} could not be read")]
     Font(&'static str),
+    /// A font on this computer could not be subset into the document.
+    #[error("The font {0} on this computer could not be put in the document ({1}). Print in another language, or ask IT to reinstall that font.")]
+    Embed(String, String),
     /// The practice logo passed the settings check but its picture cannot be decoded.
     #[error("The practice logo cannot be printed ({0}). Choose the logo again in Settings.")]
     Logo(String),

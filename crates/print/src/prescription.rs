@@ -161,12 +161,12 @@ pub fn prescription_pdf(
                 let (reference, page_words) = forms(false);
                 (reference, page_words)
             });
-    Ok(doc.finish_with_footer(|n, total| {
+    doc.finish_with_footer(|n, total| {
         let page = page_words
             .replace("{n}", &n.to_string())
             .replace("{total}", &total.to_string());
         Some((left.clone(), page, footer))
-    }))
+    })
 }
 
 /// The footer's left part (practice and reference) and its page-number words, when

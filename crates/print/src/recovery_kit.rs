@@ -4,7 +4,7 @@
 
 use crate::layout::{Face, Fonts, Style, Writer};
 use crate::wording::RecoveryKitWording;
-use crate::{Paper, Rendered};
+use crate::{Error, Paper, Rendered};
 
 /// What goes on the kit.
 #[derive(Debug, Clone)]
@@ -21,7 +21,7 @@ pub struct RecoveryKit<'a> {
     pub wording: &'a RecoveryKitWording,
 }
 
-pub fn recovery_kit_pdf(fonts: &Fonts, kit: &RecoveryKit<'_>) -> Rendered {
+pub fn recovery_kit_pdf(fonts: &Fonts, kit: &RecoveryKit<'_>) -> Result<Rendered, Error> {
     let w = kit.wording;
     let mut doc = Writer::new(fonts, w.title, kit.paper);
     let body = Style::new(Face::Regular, 11.0).after(6.0);

@@ -19,6 +19,7 @@ use allsorts::tinyvec::TinyVec;
 use printpdf::ParsedFont;
 use unicode_bidi::{BidiInfo, Level};
 use unicode_script::Script;
+use unicode_script::UnicodeScript;
 
 use crate::fallback::{self, FontSource, Installed, Writing};
 use crate::Error;
@@ -72,6 +73,24 @@ pub enum Face {
     MonoBold,
 }
 
+/// A face's file and metrics, for its font descriptor in a PDF.
+#[derive(Debug, Clone)]
+pub(crate) struct FaceInfo {
+    pub bytes: &'static [u8],
+    pub index: u32,
+    /// Its PostScript name.
+    pub name: String,
+    pub units_per_em: u16,
+    pub ascent: f32,
+    pub descent: f32,
+    pub cap_height: Option<f32>,
+    /// x min, y min, x max, y max, in font units.
+    pub bbox: [i16; 4],
+    /// The caret's rise and run: an italic face slopes.
+    pub caret_slope: (i16, i16),
+    pub weight: u16,
+}
+
 /// A font a piece of text prints in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum FontKey {
@@ -97,8 +116,22 @@ struct Loaded {
     /// Which file and face it is (the bytes' address: each file is read once per run),
     /// so a face found again for another character is not loaded twice.
     source: (usize, u32),
+    /// The file and the face's index in it, to subset for each document.
+    bytes: &'static [u8],
+    index: u32,
+    /// The same face for character lookups: ttf-parser searches the cmap by binary
+    /// search, where the parsed face walks it from the start for every character
+    /// (a CJK font's cmap has tens of thousands of entries).
+    cmap: ttf_parser::Face<'static>,
     /// allsorts needs `&mut` to fill its table caches as it shapes.
     shaper: Mutex<allsorts::Font<DynamicFontTableProvider<'static>>>,
+}
+
+impl Loaded {
+    /// The glyph for `c`, if the face has one.
+    fn glyph(&self, c: char) -> Option<u16> {
+        self.cmap.glyph_index(c).map(|g| g.0)
+    }
 }
 
 impl std::fmt::Debug for Loaded {
@@ -114,10 +147,14 @@ fn load(bytes: &'static [u8], index: u32, family: String) -> Option<Loaded> {
     let data = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
     let provider = data.table_provider(index as usize).ok()?;
     let shaper = allsorts::Font::new(provider).ok()?;
+    let cmap = ttf_parser::Face::parse(bytes, index).ok()?;
     Some(Loaded {
         parsed,
         family,
         source: (bytes.as_ptr() as usize, index),
+        bytes,
+        index,
+        cmap,
         shaper: Mutex::new(shaper),
     })
 }
@@ -223,9 +260,49 @@ impl Fonts {
         }
     }
 
-    /// The parsed face for embedding in a document.
-    pub(crate) fn parsed(&self, key: FontKey) -> ParsedFont {
-        self.get(key).parsed.clone()
+    /// What embedding `key`'s face in a document needs.
+    pub(crate) fn face_info(&self, key: FontKey) -> FaceInfo {
+        let loaded = self.get(key);
+        let font = &loaded.parsed;
+        let m = &font.pdf_font_metrics;
+        FaceInfo {
+            bytes: loaded.bytes,
+            index: loaded.index,
+            name: font
+                .font_name
+                .clone()
+                .unwrap_or_else(|| loaded.family.replace(' ', "")),
+            units_per_em: font.font_metrics.units_per_em.max(1),
+            ascent: font.font_metrics.ascent,
+            descent: font.font_metrics.descent,
+            cap_height: font.font_metrics.cap_height,
+            bbox: [m.x_min, m.y_min, m.x_max, m.y_max],
+            caret_slope: (m.caret_slope_rise, m.caret_slope_run),
+            weight: m.us_weight_class,
+        }
+    }
+
+    /// The glyph `key`'s face draws `c` with.
+    pub(crate) fn glyph_in(&self, key: FontKey, c: char) -> Option<u16> {
+        self.get(key).glyph(c)
+    }
+
+    /// The glyphs `key`'s face draws `text` with, one a character (0, the missing
+    /// glyph, for one it lacks), skipping those that draw nothing.
+    pub(crate) fn plain_glyphs(&self, key: FontKey, text: &str) -> Vec<(u16, char)> {
+        let loaded = self.get(key);
+        text.chars()
+            .filter(|c| !ignorable(*c))
+            .map(|c| (loaded.glyph(c).unwrap_or(0), c))
+            .collect()
+    }
+
+    /// A glyph's advance in thousandths of an em, rounded down: its `/W` entry in the
+    /// PDF, the width a viewer moves by.
+    pub(crate) fn thousandths(&self, key: FontKey, gid: u16) -> u32 {
+        let loaded = self.get(key);
+        let per_em = u32::from(loaded.parsed.font_metrics.units_per_em.max(1));
+        u32::from(loaded.parsed.get_horizontal_advance(gid)) * 1000 / per_em
     }
 
     /// The installed family serving `writing` (and `c`, for scripts without a list of
@@ -257,13 +334,9 @@ impl Fonts {
     }
 
     fn has(&self, key: FontKey, c: char) -> bool {
-        let code = u32::from(c);
         match key {
-            FontKey::Embedded(i) => self.embedded[usize::from(i) % 3]
-                .parsed
-                .lookup_glyph_index(code)
-                .is_some(),
-            FontKey::Installed(_) => self.get(key).parsed.lookup_glyph_index(code).is_some(),
+            FontKey::Embedded(i) => self.embedded[usize::from(i) % 3].glyph(c).is_some(),
+            FontKey::Installed(_) => self.get(key).glyph(c).is_some(),
         }
     }
 
@@ -288,29 +361,56 @@ impl Fonts {
             if self.has(dejavu, c) {
                 return (dejavu, true);
             }
-            return match self.family(Writing::Other, c) {
-                Some(family) => (FontKey::Installed(family.regular), true),
-                None => (dejavu, false),
-            };
+            return self.elsewhere(c, text_face, dejavu);
         };
         if writing == Writing::Other && self.has(dejavu, c) {
             return (dejavu, true);
         }
-        if let Some(family) = self.family(writing, c) {
-            // The family's bold where asked for and it has the letter, else its regular.
-            let bold = family.bold.filter(|_| text_face == Face::Bold);
-            for index in bold.into_iter().chain([family.regular]) {
-                let key = FontKey::Installed(index);
-                if self.has(key, c) {
-                    return (key, true);
-                }
-            }
+        if let Some(key) = self.in_family(writing, c, text_face) {
+            return (key, true);
         }
         if self.has(dejavu, c) {
             return (dejavu, true);
         }
         // A character the script's font lacks (the Bengali font without the danda
-        // Bengali shares with Devanagari): any installed face that has it.
+        // Bengali shares with Devanagari).
+        self.elsewhere(c, text_face, dejavu)
+    }
+
+    /// The face of `writing`'s installed family that has `c`: its bold where asked for
+    /// and it has the letter, else its regular.
+    fn in_family(&self, writing: Writing, c: char, text_face: Face) -> Option<FontKey> {
+        let family = self.family(writing, c)?;
+        let bold = family.bold.filter(|_| text_face == Face::Bold);
+        bold.into_iter()
+            .chain([family.regular])
+            .map(FontKey::Installed)
+            .find(|key| self.has(*key, c))
+    }
+
+    /// A font for `c` when neither its own script's nor the embedded faces have it:
+    /// first the families of the scripts it is written with (the ideographic full
+    /// stop after an English name on a Chinese page prints in the Chinese font, not
+    /// whichever face on the computer happens to have it), then any installed face.
+    fn elsewhere(&self, c: char, text_face: Face, dejavu: FontKey) -> (FontKey, bool) {
+        let used_with: Vec<Writing> = c
+            .script_extension()
+            .iter()
+            .filter_map(Writing::of)
+            .filter(|w| *w != Writing::Other)
+            .collect();
+        // Families already in use first (the Chinese font, not the Korean one, for a
+        // full stop on a Chinese page), then the rest.
+        let in_use = |w: &Writing| {
+            let families = self.families.lock().unwrap_or_else(PoisonError::into_inner);
+            matches!(families.get(&(*w, None)), Some(Some(_)))
+        };
+        let (first, then): (Vec<Writing>, Vec<Writing>) = used_with.into_iter().partition(in_use);
+        for writing in first.into_iter().chain(then) {
+            if let Some(key) = self.in_family(writing, c, text_face) {
+                return (key, true);
+            }
+        }
         match self.family(Writing::Other, c) {
             Some(family) => (FontKey::Installed(family.regular), true),
             None => (dejavu, false),
@@ -360,7 +460,8 @@ impl Fonts {
             .chars()
             .filter(|c| !ignorable(*c))
             .map(|c| {
-                font.lookup_glyph_index(u32::from(c))
+                loaded
+                    .glyph(c)
                     .map_or(0, |g| u32::from(font.get_horizontal_advance(g)))
             })
             .sum();
@@ -441,7 +542,7 @@ impl Fonts {
     fn shape_now(&self, key: FontKey, text: &str, script: Script, rtl: bool) -> Vec<Shaped> {
         let loaded = self.get(key);
         let tag = script_tag(script);
-        // Characters to glyphs through printpdf's parsed cmap (allsorts' own
+        // Characters to glyphs through ttf-parser's cmap (allsorts' own
         // `map_glyphs` reads the cmap afresh for every character), after the
         // script's own preparation (Indic split vowels, Arabic mark order).
         let mut chars: Vec<char> = text.chars().collect();
@@ -454,7 +555,7 @@ impl Fonts {
                 unicodes.push(c);
                 RawGlyph {
                     unicodes,
-                    glyph_index: loaded.parsed.lookup_glyph_index(u32::from(c)).unwrap_or(0),
+                    glyph_index: loaded.glyph(c).unwrap_or(0),
                     liga_component_pos: 0,
                     glyph_origin: GlyphOrigin::Char(c),
                     flags: RawGlyphFlags::empty(),
@@ -653,12 +754,7 @@ impl Fonts {
 
     /// The natural width of glyph `gid` in points: what a PDF viewer advances by.
     pub(crate) fn natural(&self, key: FontKey, gid: u16, size: f32) -> f32 {
-        let loaded = self.get(key);
-        let per_em = u32::from(loaded.parsed.font_metrics.units_per_em.max(1));
-        // The width a viewer moves by: the PDF's /W entry, which printpdf writes in
-        // whole thousandths of an em, rounded down.
-        let thousandths = u32::from(loaded.parsed.get_horizontal_advance(gid)) * 1000 / per_em;
-        thousandths as f32 * size / 1000.0
+        self.thousandths(key, gid) as f32 * size / 1000.0
     }
 }
 
@@ -807,6 +903,29 @@ mod font_choice {
         let (a, _) = fonts.font_for('ኢ', Script::Ethiopic, Face::Regular);
         let (b, _) = fonts.font_for('ት', Script::Ethiopic, Face::Regular);
         assert_eq!(a, b);
+    }
+
+    /// A shared character the embedded faces lack takes the font of a script it is
+    /// written with: the ideographic full stop after an English service name on a
+    /// Chinese page prints in the Chinese font, not in whichever face on the computer
+    /// happens to have it (which printed it in a 40,000-glyph fallback face). Skipped
+    /// where no Chinese font is installed: CI installs Noto CJK.
+    #[test]
+    fn a_shared_mark_after_latin_takes_the_font_of_its_own_scripts() {
+        let fonts = Fonts::load().unwrap();
+        let (han, found) = fonts.font_for('花', Script::Han, Face::Regular);
+        if !found {
+            return;
+        }
+        let scripts = fallback::scripts("Garden。");
+        assert_eq!(scripts[6], Script::Latin, "it follows the Latin word");
+        for face in [Face::Regular, Face::Bold] {
+            let (stop, found) = fonts.font_for('。', scripts[6], face);
+            let (letter, _) = fonts.font_for('花', Script::Han, face);
+            assert!(found);
+            assert_eq!(stop, letter, "{face:?}");
+        }
+        assert!(matches!(han, FontKey::Installed(_)));
     }
 
     /// Variation selectors and joiners draw nothing and are never reported missing.

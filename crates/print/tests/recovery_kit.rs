@@ -59,7 +59,8 @@ fn the_kit_carries_the_code_and_the_practice_in_embedded_subset_fonts() {
             "/home/practice/.local/share/org.waymark.app",
             Paper::A4,
         ),
-    );
+    )
+    .unwrap();
     assert!(
         rendered.missing_glyphs.is_empty(),
         "{:?}",
@@ -110,7 +111,8 @@ fn letter_paper_and_a_long_folder_path_wrap_inside_the_page() {
         "/Volumes/{}/Waymark",
         "Practice Shared Drive ".repeat(8).replace(' ', "_")
     );
-    let rendered = recovery_kit_pdf(&fonts, &kit("Hollinsford Surgery", &long, Paper::Letter));
+    let rendered =
+        recovery_kit_pdf(&fonts, &kit("Hollinsford Surgery", &long, Paper::Letter)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("kit.pdf");
     std::fs::write(&file, &rendered.pdf).unwrap();
@@ -133,10 +135,10 @@ fn letter_paper_and_a_long_folder_path_wrap_inside_the_page() {
 fn characters_no_font_has_are_reported_not_hidden() {
     let practice = kit("山田診療所", "/data", Paper::A4);
     let bare = Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap();
-    let rendered = recovery_kit_pdf(&bare, &practice);
+    let rendered = recovery_kit_pdf(&bare, &practice).unwrap();
     assert_eq!(rendered.missing_glyphs, vec!['山', '所', '田', '療', '診']);
     let fonts = Fonts::load().unwrap();
-    let rendered = recovery_kit_pdf(&fonts, &practice);
+    let rendered = recovery_kit_pdf(&fonts, &practice).unwrap();
     assert_eq!(
         rendered.missing_glyphs,
         vec![],

@@ -207,7 +207,8 @@ pub fn recovery_kit_save(
             paper: Paper::for_country(practice.country),
             wording: &RECOVERY_KIT_EN,
         },
-    );
+    )
+    .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let Some(path) = super::ask_where_to_save(
         &desk,
         "Save the recovery kit",
