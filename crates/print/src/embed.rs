@@ -154,7 +154,7 @@ pub(crate) fn add_fonts(doc: &mut lopdf::Document, subsets: Vec<(String, Subset)
 fn add_font(doc: &mut lopdf::Document, subset: Subset) -> ObjectId {
     let info = &subset.info;
     let scale = 1000.0 / f32::from(info.units_per_em.max(1));
-    let em = |v: f32| (v * scale).round() as i64;
+    let em = |v: i16| (f32::from(v) * scale).round() as i64;
     let (subtype, file_key, program) = match subset.program {
         Program::TrueType(bytes) => {
             let mut dict = Dictionary::new();
@@ -173,13 +173,7 @@ fn add_font(doc: &mut lopdf::Document, subset: Subset) -> ObjectId {
         }
     };
     let program = doc.add_object(program);
-    let (rise, run) = info.caret_slope;
-    // Slant in degrees, counter-clockwise from upright: an italic face is negative.
-    let italic_angle = if rise == 0 {
-        0
-    } else {
-        (-f32::from(run).atan2(f32::from(rise)).to_degrees()).round() as i64
-    };
+    let italic_angle = info.italic_angle.round() as i64;
     const NONSYMBOLIC: i64 = 1 << 5;
     const ITALIC: i64 = 1 << 6;
     let flags = NONSYMBOLIC | if italic_angle == 0 { 0 } else { ITALIC };
@@ -208,7 +202,7 @@ fn add_font(doc: &mut lopdf::Document, subset: Subset) -> ObjectId {
             Object::Array(
                 info.bbox
                     .iter()
-                    .map(|v| Object::Integer(em(f32::from(*v))))
+                    .map(|v| Object::Integer(em(*v)))
                     .collect(),
             ),
         ),

@@ -16,7 +16,6 @@ use allsorts::glyph_position::{GlyphLayout, TextDirection};
 use allsorts::gsub::{FeatureMask, FeatureMaskExt};
 use allsorts::gsub::{GlyphOrigin, RawGlyph, RawGlyphFlags};
 use allsorts::tinyvec::TinyVec;
-use printpdf::ParsedFont;
 use unicode_bidi::{BidiInfo, Level};
 use unicode_script::Script;
 use unicode_script::UnicodeScript;
@@ -81,13 +80,13 @@ pub(crate) struct FaceInfo {
     /// Its PostScript name.
     pub name: String,
     pub units_per_em: u16,
-    pub ascent: f32,
-    pub descent: f32,
-    pub cap_height: Option<f32>,
+    pub ascent: i16,
+    pub descent: i16,
+    pub cap_height: Option<i16>,
     /// x min, y min, x max, y max, in font units.
     pub bbox: [i16; 4],
-    /// The caret's rise and run: an italic face slopes.
-    pub caret_slope: (i16, i16),
+    /// Degrees counter-clockwise from upright (`post`): an italic face is negative.
+    pub italic_angle: f32,
     pub weight: u16,
 }
 
@@ -109,9 +108,11 @@ impl FontKey {
     }
 }
 
-/// A font ready to print: parsed for embedding, and for shaping.
+/// A font ready to print: parsed for measuring and embedding, and for shaping.
 struct Loaded {
-    parsed: ParsedFont,
+    /// Metrics, advances and characters: ttf-parser reads them straight from the
+    /// tables (the cmap by binary search).
+    face: ttf_parser::Face<'static>,
     family: String,
     /// Which file and face it is (the bytes' address: each file is read once per run),
     /// so a face found again for another character is not loaded twice.
@@ -119,10 +120,6 @@ struct Loaded {
     /// The file and the face's index in it, to subset for each document.
     bytes: &'static [u8],
     index: u32,
-    /// The same face for character lookups: ttf-parser searches the cmap by binary
-    /// search, where the parsed face walks it from the start for every character
-    /// (a CJK font's cmap has tens of thousands of entries).
-    cmap: ttf_parser::Face<'static>,
     /// allsorts needs `&mut` to fill its table caches as it shapes.
     shaper: Mutex<allsorts::Font<DynamicFontTableProvider<'static>>>,
 }
@@ -130,7 +127,18 @@ struct Loaded {
 impl Loaded {
     /// The glyph for `c`, if the face has one.
     fn glyph(&self, c: char) -> Option<u16> {
-        self.cmap.glyph_index(c).map(|g| g.0)
+        self.face.glyph_index(c).map(|g| g.0)
+    }
+
+    /// A glyph's advance in font units.
+    fn advance(&self, gid: u16) -> u16 {
+        self.face
+            .glyph_hor_advance(ttf_parser::GlyphId(gid))
+            .unwrap_or(0)
+    }
+
+    fn units_per_em(&self) -> u16 {
+        self.face.units_per_em().max(1)
     }
 }
 
@@ -143,18 +151,16 @@ impl std::fmt::Debug for Loaded {
 }
 
 fn load(bytes: &'static [u8], index: u32, family: String) -> Option<Loaded> {
-    let parsed = ParsedFont::from_bytes(bytes, index as usize, &mut Vec::new())?;
+    let face = ttf_parser::Face::parse(bytes, index).ok()?;
     let data = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
     let provider = data.table_provider(index as usize).ok()?;
     let shaper = allsorts::Font::new(provider).ok()?;
-    let cmap = ttf_parser::Face::parse(bytes, index).ok()?;
     Some(Loaded {
-        parsed,
+        face,
         family,
         source: (bytes.as_ptr() as usize, index),
         bytes,
         index,
-        cmap,
         shaper: Mutex::new(shaper),
     })
 }
@@ -263,22 +269,25 @@ impl Fonts {
     /// What embedding `key`'s face in a document needs.
     pub(crate) fn face_info(&self, key: FontKey) -> FaceInfo {
         let loaded = self.get(key);
-        let font = &loaded.parsed;
-        let m = &font.pdf_font_metrics;
+        let face = &loaded.face;
+        let name = face
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+            .unwrap_or_else(|| loaded.family.replace(' ', ""));
+        let b = face.global_bounding_box();
         FaceInfo {
             bytes: loaded.bytes,
             index: loaded.index,
-            name: font
-                .font_name
-                .clone()
-                .unwrap_or_else(|| loaded.family.replace(' ', "")),
-            units_per_em: font.font_metrics.units_per_em.max(1),
-            ascent: font.font_metrics.ascent,
-            descent: font.font_metrics.descent,
-            cap_height: font.font_metrics.cap_height,
-            bbox: [m.x_min, m.y_min, m.x_max, m.y_max],
-            caret_slope: (m.caret_slope_rise, m.caret_slope_run),
-            weight: m.us_weight_class,
+            name,
+            units_per_em: loaded.units_per_em(),
+            ascent: face.ascender(),
+            descent: face.descender(),
+            cap_height: face.capital_height(),
+            bbox: [b.x_min, b.y_min, b.x_max, b.y_max],
+            italic_angle: face.italic_angle(),
+            weight: face.weight().to_number(),
         }
     }
 
@@ -301,8 +310,7 @@ impl Fonts {
     /// PDF, the width a viewer moves by.
     pub(crate) fn thousandths(&self, key: FontKey, gid: u16) -> u32 {
         let loaded = self.get(key);
-        let per_em = u32::from(loaded.parsed.font_metrics.units_per_em.max(1));
-        u32::from(loaded.parsed.get_horizontal_advance(gid)) * 1000 / per_em
+        u32::from(loaded.advance(gid)) * 1000 / u32::from(loaded.units_per_em())
     }
 
     /// The installed family serving `writing` (and `c`, for scripts without a list of
@@ -449,21 +457,15 @@ impl Fonts {
     }
 
     fn scale(&self, key: FontKey, size: f32) -> f32 {
-        let per_em = f32::from(self.get(key).parsed.font_metrics.units_per_em.max(1));
-        size / per_em
+        size / f32::from(self.get(key).units_per_em())
     }
 
     fn plain_width(&self, key: FontKey, text: &str, size: f32) -> f32 {
         let loaded = self.get(key);
-        let font = &loaded.parsed;
         let units: u32 = text
             .chars()
             .filter(|c| !ignorable(*c))
-            .map(|c| {
-                loaded
-                    .glyph(c)
-                    .map_or(0, |g| u32::from(font.get_horizontal_advance(g)))
-            })
+            .map(|c| loaded.glyph(c).map_or(0, |g| u32::from(loaded.advance(g))))
             .sum();
         units as f32 * self.scale(key, size)
     }
