@@ -199,12 +199,7 @@ fn add_font(doc: &mut lopdf::Document, subset: Subset) -> ObjectId {
         ("StemV", Object::Integer(stem_v)),
         (
             "FontBBox",
-            Object::Array(
-                info.bbox
-                    .iter()
-                    .map(|v| Object::Integer(em(*v)))
-                    .collect(),
-            ),
+            Object::Array(info.bbox.iter().map(|v| Object::Integer(em(*v))).collect()),
         ),
         (file_key, Object::Reference(program)),
     ]);

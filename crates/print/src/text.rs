@@ -166,6 +166,8 @@ fn load(bytes: &'static [u8], index: u32, family: String) -> Option<Loaded> {
 }
 
 type FamilyKey = (Writing, Option<char>);
+/// A character in its script and face, and the font it prints in (and whether any has it).
+type Chosen = HashMap<(char, Script, Face), (FontKey, bool)>;
 type ShapeKey = (FontKey, String, Script, bool);
 
 /// How many shaped pieces [`Fonts`] keeps: a few prescriptions' worth.
@@ -193,6 +195,9 @@ pub struct Fonts {
     /// Text already shaped, in font units: wrapping measures each word and the same
     /// phrases print on every prescription. Emptied when it grows large.
     shaped: Mutex<HashMap<ShapeKey, Arc<[Shaped]>>>,
+    /// Each character's font, by script and face, once chosen: wrapping measures
+    /// every word several times.
+    chosen: Mutex<Chosen>,
 }
 
 /// One glyph after shaping, in font units.
@@ -252,6 +257,7 @@ impl Fonts {
             shaped: Mutex::new(HashMap::new()),
             installed: Installed::scan(source),
             families: Mutex::new(HashMap::new()),
+            chosen: Mutex::new(HashMap::new()),
         })
     }
 
@@ -350,12 +356,31 @@ impl Fonts {
 
     /// The font `c` prints in, and whether it prints (a face has it).
     fn font_for(&self, c: char, script: Script, face: Face) -> (FontKey, bool) {
-        let own = FontKey::embedded(face);
         // Every embedded face has printable ASCII (`fonts/`: the mono face keeps only
         // that): no lookup for most characters.
         if c.is_ascii() && Writing::of(script).is_none() {
-            return (own, true);
+            return (FontKey::embedded(face), true);
         }
+        let key = (c, script, face);
+        if let Some(found) = self.lock_chosen().get(&key) {
+            return *found;
+        }
+        let found = self.choose_font(c, script, face);
+        let mut chosen = self.lock_chosen();
+        // Emptied when it grows large, like the shaped pieces.
+        if chosen.len() >= SHAPED_KEPT {
+            chosen.clear();
+        }
+        chosen.insert(key, found);
+        found
+    }
+
+    fn lock_chosen(&self) -> std::sync::MutexGuard<'_, Chosen> {
+        self.chosen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn choose_font(&self, c: char, script: Script, face: Face) -> (FontKey, bool) {
+        let own = FontKey::embedded(face);
         if self.has(own, c) && Writing::of(script).is_none_or(|w| w == Writing::Other) {
             return (own, true);
         }
