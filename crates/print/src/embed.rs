@@ -54,7 +54,11 @@ enum Program {
 /// Subsets `key`'s face to the glyphs in `used` (glyph 0 is always kept).
 pub(crate) fn subset_face(fonts: &Fonts, key: FontKey, used: &Used) -> Result<Subset, Error> {
     let info = fonts.face_info(key);
-    let failed = |why: String| Error::Embed(info.name.clone(), why);
+    let failed = |why: String| match key {
+        // Waymark's own faces always subset: a failure is a broken build.
+        FontKey::Embedded(_) => Error::Font("DejaVu"),
+        FontKey::Installed(_) => Error::Embed(info.name.clone(), why),
+    };
     let file = ReadScope::new(info.bytes)
         .read::<FontData<'_>>()
         .map_err(|e| failed(e.to_string()))?;
@@ -106,7 +110,7 @@ pub(crate) fn subset_face(fonts: &Fonts, key: FontKey, used: &Used) -> Result<Su
             text.insert(u32::from(code), chars.chars().map(u32::from).collect());
         }
     }
-    let name = format!("{}+{}", tag(&info.name, &ids), info.name.replace(' ', ""));
+    let name = format!("{}+{}", tag(&info.name, &ids), info.name);
     Ok(Subset {
         codes,
         program,
@@ -119,14 +123,27 @@ pub(crate) fn subset_face(fonts: &Fonts, key: FontKey, used: &Used) -> Result<Su
 
 /// Adds `subsets` to `doc` under the resource names given, into the font dictionary
 /// printpdf's pages share.
-pub(crate) fn add_fonts(doc: &mut lopdf::Document, subsets: Vec<(String, Subset)>) {
+pub(crate) fn add_fonts(
+    doc: &mut lopdf::Document,
+    subsets: Vec<(String, Subset)>,
+) -> Result<(), Error> {
+    if subsets.is_empty() {
+        return Ok(());
+    }
+    // An OpenType font program (name-keyed CFF) needs PDF 1.6; printpdf writes 1.3.
+    if subsets
+        .iter()
+        .any(|(_, s)| matches!(s.program, Program::OpenType(_)))
+    {
+        doc.version = "1.6".to_owned();
+    }
     let mut entries = Vec::with_capacity(subsets.len());
     for (resource, subset) in subsets {
         let id = add_font(doc, subset);
         entries.push((resource, Object::Reference(id)));
     }
     // printpdf gives every page the same font dictionary object.
-    let shared: Vec<ObjectId> = doc
+    let mut shared: Vec<ObjectId> = doc
         .get_pages()
         .values()
         .filter_map(|page| {
@@ -139,16 +156,23 @@ pub(crate) fn add_fonts(doc: &mut lopdf::Document, subsets: Vec<(String, Subset)
             resources.get(b"Font").ok()?.as_reference().ok()
         })
         .collect();
-    let mut seen = shared;
-    seen.sort_unstable();
-    seen.dedup();
-    for id in seen {
+    shared.sort_unstable();
+    shared.dedup();
+    if shared.len() != 1 {
+        // A printpdf that laid its pages out otherwise: fail rather than print text
+        // in fonts the pages cannot find.
+        return Err(Error::Assembly(
+            "the pages do not share one font dictionary",
+        ));
+    }
+    for id in shared {
         if let Ok(dict) = doc.get_dictionary_mut(id) {
             for (resource, reference) in &entries {
                 dict.set(resource.as_bytes().to_vec(), reference.clone());
             }
         }
     }
+    Ok(())
 }
 
 fn add_font(doc: &mut lopdf::Document, subset: Subset) -> ObjectId {

@@ -226,9 +226,12 @@ fn usable(face: &ttf_parser::Face<'_>, samples: &[char]) -> bool {
     {
         return false;
     }
-    // Outlines only: colour bitmap faces (emoji) print badly.
+    // Outlines only: colour bitmap faces (emoji) print badly. The subsetter also needs
+    // the `post` table, which a few old faces lack.
     let outlines = face.tables().glyf.is_some() || face.tables().cff.is_some();
-    outlines && samples.iter().all(|c| face.glyph_index(*c).is_some())
+    outlines
+        && face.tables().post.is_some()
+        && samples.iter().all(|c| face.glyph_index(*c).is_some())
 }
 
 impl Installed {
@@ -338,7 +341,7 @@ fn leak_once(path: Option<PathBuf>, index: u32, data: &[u8]) -> &'static [u8] {
 /// digits, punctuation, combining marks) taking the script around them, as UAX #24
 /// suggests for runs.
 pub fn scripts(text: &str) -> Vec<Script> {
-    let raw: Vec<Script> = text
+    let mut raw: Vec<Script> = text
         .chars()
         .map(|c| match c {
             'a'..='z' | 'A'..='Z' => Script::Latin,
@@ -347,6 +350,39 @@ pub fn scripts(text: &str) -> Vec<Script> {
         })
         .collect();
     let shared = |s: Script| matches!(s, Script::Common | Script::Inherited | Script::Unknown);
+    // A shared character written with only some scripts (the ideographic full stop,
+    // the danda) takes the script before it when that is one of its own, else the
+    // nearest of its own in the paragraph: "Garden。" in a Chinese sentence is Han, a
+    // danda after an English name on a Hindi page Devanagari. What follows it (a
+    // space) then follows it.
+    let real = raw.clone();
+    for (i, c) in text.chars().enumerate() {
+        if !shared(real[i]) {
+            continue;
+        }
+        let own = c.script_extension();
+        if own.is_common() || own.is_inherited() {
+            continue;
+        }
+        let before = real[..i].iter().rev().find(|s| !shared(**s));
+        let nearest = || {
+            (1..real.len()).find_map(|d| {
+                [i.checked_sub(d), Some(i + d)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|j| real.get(j))
+                    .find(|s| !shared(**s) && own.contains_script(**s))
+            })
+        };
+        match before {
+            Some(s) if own.contains_script(*s) => {}
+            _ => {
+                if let Some(script) = nearest() {
+                    raw[i] = *script;
+                }
+            }
+        }
+    }
     let mut out = raw.clone();
     let mut last = None;
     for (i, s) in raw.iter().enumerate() {
@@ -379,6 +415,29 @@ mod tests {
         assert_eq!(s[10], Script::Arabic, "the space before Latin");
         assert_eq!(s[11], Script::Latin);
         assert_eq!(scripts("123"), vec![Script::Common; 3]);
+    }
+
+    /// A shared character after another script takes one of its own from the
+    /// paragraph, nearest first; alone, it keeps the script before it.
+    #[test]
+    fn shared_characters_take_one_of_their_own_scripts_from_the_paragraph() {
+        let s = scripts("花园 Garden。 请找");
+        assert_eq!(s[9], Script::Han, "the full stop");
+        assert_eq!(s[10], Script::Han, "the space after it follows it");
+        assert_eq!(s[4], Script::Latin);
+        let s = scripts("नमस्ते Priya Shah। Ali");
+        let danda = "नमस्ते Priya Shah".chars().count();
+        assert_eq!(s[danda], Script::Devanagari);
+        assert_eq!(
+            scripts("Garden。")[6],
+            Script::Latin,
+            "no script of its own near"
+        );
+        assert_eq!(
+            scripts("(مرحبا 12) Ali")[10],
+            Script::Arabic,
+            "a space is everyone's"
+        );
     }
 
     #[test]

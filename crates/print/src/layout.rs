@@ -226,6 +226,10 @@ impl<'f> Writer<'f> {
     fn draws(&mut self, key: FontKey, gid: u16, text: &str) {
         let glyphs = self.used.entry(key).or_default();
         let known = glyphs.entry(gid).or_default();
+        // The missing glyph stands for no one character: it copies out as nothing.
+        if gid == 0 {
+            return;
+        }
         // A glyph drawn for some text and, elsewhere, as part of a cluster (no text of
         // its own) copies out as the text.
         if known.is_empty() {
@@ -424,6 +428,16 @@ impl<'f> Writer<'f> {
     fn text_ops(&mut self, mut x: f32, y: f32, pieces: Vec<Piece>) -> Vec<Op> {
         let mut ops = Vec::new();
         for piece in pieces {
+            // A piece of only characters that draw nothing (a lone variation
+            // selector) names no font: its font would have no glyphs to embed.
+            let empty = match &piece.draw {
+                Draw::Plain(text) => self.fonts.plain_glyphs(piece.font, text).is_empty(),
+                Draw::Glyphs { glyphs, .. } => glyphs.is_empty(),
+            };
+            if empty {
+                x += piece.width;
+                continue;
+            }
             let font = self.font_name(piece.font);
             let at = |x: f32, y: f32| Op::SetTextMatrix {
                 matrix: TextMatrix::Translate(Pt(x), Pt(y)),
@@ -692,8 +706,8 @@ impl<'f> Writer<'f> {
             let Some(used) = self.used.get(key) else {
                 continue;
             };
-            let subset = embed::subset_face(self.fonts, *key, used)?;
-            codes.insert(name.clone().into_bytes(), subset.codes.clone());
+            let mut subset = embed::subset_face(self.fonts, *key, used)?;
+            codes.insert(name.clone().into_bytes(), std::mem::take(&mut subset.codes));
             subsets.push((name.clone(), subset));
         }
         for ops in &mut self.pages {
@@ -716,7 +730,7 @@ impl<'f> Writer<'f> {
             .doc
             .with_pages(pages)
             .to_lopdf_document(&options, &mut Vec::new());
-        embed::add_fonts(&mut doc, subsets);
+        embed::add_fonts(&mut doc, subsets)?;
         compress(&mut doc);
         let mut pdf = Vec::new();
         // Writing into memory cannot fail.
@@ -896,6 +910,37 @@ mod tests {
 
     fn embedded_only() -> Fonts {
         Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap()
+    }
+
+    /// A piece that draws nothing (a lone variation selector) names no font, so no
+    /// page refers to a font without glyphs to embed.
+    #[test]
+    fn a_piece_that_draws_nothing_names_no_font() {
+        let fonts = embedded_only();
+        let mut doc = Writer::new(&fonts, "t", Paper::A4);
+        let piece = |draw| Piece {
+            font: FontKey::Embedded(0),
+            size: 10.0,
+            width: 0.0,
+            draw,
+        };
+        let ops = doc.text_ops(
+            0.0,
+            0.0,
+            vec![
+                piece(Draw::Plain("\u{FE0F}".into())),
+                piece(Draw::Glyphs {
+                    glyphs: Vec::new(),
+                    text: String::new(),
+                    rtl: false,
+                }),
+            ],
+        );
+        assert!(ops.is_empty());
+        assert!(doc.names.is_empty() && doc.used.is_empty());
+        let ops = doc.text_ops(0.0, 0.0, vec![piece(Draw::Plain("a".into()))]);
+        assert!(!ops.is_empty());
+        assert_eq!(doc.names.len(), 1);
     }
 
     /// Glyph ids become each font's own codes, by the font the `Tf` before them sets.

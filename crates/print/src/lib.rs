@@ -25,6 +25,10 @@ pub enum Error {
     /// A font shipped with Waymark could not be read: a broken build, never user input.
     #[error("the embedded font {0} could not be read")]
     Font(&'static str),
+    /// printpdf laid the document out in a way Waymark does not expect: a broken
+    /// build (a dependency update), never user input.
+    #[error("the PDF could not be put together: {0}")]
+    Assembly(&'static str),
     /// A font on this computer could not be subset into the document.
     #[error("The font {0} on this computer could not be put in the document ({1}). Print in another language, or ask IT to reinstall that font.")]
     Embed(String, String),
