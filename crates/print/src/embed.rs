@@ -375,12 +375,7 @@ fn cmap_table(mapped: &BTreeMap<char, u16>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fallback::FontSource;
     use crate::text::Face;
-
-    fn embedded_only() -> Fonts {
-        Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap()
-    }
 
     #[test]
     fn the_drawn_characters_cmap_maps_them_and_nothing_else() {
@@ -435,7 +430,7 @@ mod tests {
     /// ToUnicode has each glyph's text.
     #[test]
     fn a_subset_keeps_each_glyph_at_its_code_with_its_width() {
-        let fonts = embedded_only();
+        let fonts = Fonts::embedded_only();
         let key = FontKey::Embedded(0);
         let mut used = Used::new();
         for c in "Zoë walks".chars() {
@@ -487,7 +482,7 @@ mod tests {
     /// Both faces a page uses are in the font dictionary its resources name.
     #[test]
     fn the_fonts_join_the_pages_font_dictionary() {
-        let fonts = embedded_only();
+        let fonts = Fonts::embedded_only();
         let mut doc = crate::layout::Writer::new(&fonts, "t", crate::Paper::A4);
         doc.paragraph("Plain and", crate::layout::Style::new(Face::Regular, 10.0));
         doc.paragraph("bold", crate::layout::Style::new(Face::Bold, 10.0));

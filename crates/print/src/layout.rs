@@ -906,17 +906,12 @@ fn segments(paragraph: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fallback::FontSource;
-
-    fn embedded_only() -> Fonts {
-        Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap()
-    }
 
     /// A piece that draws nothing (a lone variation selector) names no font, so no
     /// page refers to a font without glyphs to embed.
     #[test]
     fn a_piece_that_draws_nothing_names_no_font() {
-        let fonts = embedded_only();
+        let fonts = Fonts::embedded_only();
         let mut doc = Writer::new(&fonts, "t", Paper::A4);
         let piece = |draw| Piece {
             font: FontKey::Embedded(0),
@@ -1022,7 +1017,7 @@ mod tests {
     /// Each paragraph takes its own direction from its first letter.
     #[test]
     fn each_paragraph_has_its_own_direction() {
-        let fonts = embedded_only();
+        let fonts = Fonts::embedded_only();
         let doc = Writer::new(&fonts, "t", Paper::A4);
         let lines = doc.wrap("Call us.\nاتصل بنا.\n2026", Style::new(Face::Regular, 10.0));
         let directions: Vec<bool> = lines.iter().map(|l| l.rtl).collect();
@@ -1041,7 +1036,7 @@ mod tests {
     /// or accent, and loses nothing.
     #[test]
     fn a_long_word_never_starts_a_line_with_a_mark() {
-        let fonts = embedded_only();
+        let fonts = Fonts::embedded_only();
         let doc = Writer::new(&fonts, "t", Paper::A4);
         for word in ["কি".repeat(150), "e\u{301}".repeat(200), "ไม่".repeat(100)] {
             let lines = doc.wrap(&word, Style::new(Face::Regular, 12.0));

@@ -244,6 +244,13 @@ impl Fonts {
         Self::load_from(&FontSource::System)
     }
 
+    /// The embedded faces alone: what a computer without fonts for other scripts has.
+    #[cfg(test)]
+    #[allow(clippy::unwrap_used)] // a test helper: a panic is the report
+    pub(crate) fn embedded_only() -> Self {
+        Self::load_from(&FontSource::Folders(Vec::new())).unwrap()
+    }
+
     /// The embedded faces and the fonts in `source` only.
     pub fn load_from(source: &FontSource) -> Result<Self, Error> {
         let face = |face: Face, name: &'static str| -> Result<Arc<Loaded>, Error> {
@@ -900,7 +907,7 @@ mod tests {
     /// printable ASCII character is in the cut-down face.
     #[test]
     fn the_mono_face_has_every_printable_ascii_character() {
-        let fonts = Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap();
+        let fonts = Fonts::embedded_only();
         let mono = FontKey::embedded(Face::MonoBold);
         for c in ' '..='~' {
             assert!(fonts.has(mono, c), "{c:?}");
@@ -957,7 +964,7 @@ mod font_choice {
     /// Variation selectors and joiners draw nothing and are never reported missing.
     #[test]
     fn invisible_characters_are_not_missing() {
-        let fonts = Fonts::load_from(&FontSource::Folders(Vec::new())).unwrap();
+        let fonts = Fonts::embedded_only();
         assert_eq!(fonts.missing("Zoë\u{FE0F}\u{200D}", Face::Regular), vec![]);
     }
 }
