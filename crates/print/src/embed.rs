@@ -158,19 +158,18 @@ pub(crate) fn add_fonts(
         .collect();
     shared.sort_unstable();
     shared.dedup();
-    if shared.len() != 1 {
+    let [id] = shared[..] else {
         // A printpdf that laid its pages out otherwise: fail rather than print text
         // in fonts the pages cannot find.
         return Err(Error::Assembly(
             "the pages do not share one font dictionary",
         ));
-    }
-    for id in shared {
-        if let Ok(dict) = doc.get_dictionary_mut(id) {
-            for (resource, reference) in &entries {
-                dict.set(resource.as_bytes().to_vec(), reference.clone());
-            }
-        }
+    };
+    let dict = doc
+        .get_dictionary_mut(id)
+        .map_err(|_| Error::Assembly("the pages' font dictionary is not a dictionary"))?;
+    for (resource, reference) in entries {
+        dict.set(resource.into_bytes(), reference);
     }
     Ok(())
 }

@@ -428,10 +428,14 @@ impl<'f> Writer<'f> {
     fn text_ops(&mut self, mut x: f32, y: f32, pieces: Vec<Piece>) -> Vec<Op> {
         let mut ops = Vec::new();
         for piece in pieces {
+            let plain = match &piece.draw {
+                Draw::Plain(text) => self.fonts.plain_glyphs(piece.font, text),
+                Draw::Glyphs { .. } => Vec::new(),
+            };
             // A piece of only characters that draw nothing (a lone variation
             // selector) names no font: its font would have no glyphs to embed.
             let empty = match &piece.draw {
-                Draw::Plain(text) => self.fonts.plain_glyphs(piece.font, text).is_empty(),
+                Draw::Plain(_) => plain.is_empty(),
                 Draw::Glyphs { glyphs, .. } => glyphs.is_empty(),
             };
             if empty {
@@ -456,10 +460,9 @@ impl<'f> Writer<'f> {
                 at(x, y),
             ];
             match piece.draw {
-                Draw::Plain(text) => {
-                    let glyphs = self.fonts.plain_glyphs(piece.font, &text);
-                    let mut data = Vec::with_capacity(glyphs.len() * 2);
-                    for (gid, c) in glyphs {
+                Draw::Plain(_) => {
+                    let mut data = Vec::with_capacity(plain.len() * 2);
+                    for (gid, c) in plain {
                         self.draws(piece.font, gid, c.encode_utf8(&mut [0; 4]));
                         data.extend(gid.to_be_bytes());
                     }

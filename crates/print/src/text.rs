@@ -114,10 +114,9 @@ struct Loaded {
     /// tables (the cmap by binary search).
     face: ttf_parser::Face<'static>,
     family: String,
-    /// Which file and face it is (the bytes' address: each file is read once per run),
-    /// so a face found again for another character is not loaded twice.
-    source: (usize, u32),
-    /// The file and the face's index in it, to subset for each document.
+    /// The file and the face's index in it, to subset for each document. Each file
+    /// is read once per run, so its address also tells a face found again for
+    /// another character from a new one.
     bytes: &'static [u8],
     index: u32,
     /// allsorts needs `&mut` to fill its table caches as it shapes.
@@ -158,7 +157,6 @@ fn load(bytes: &'static [u8], index: u32, family: String) -> Option<Loaded> {
     Some(Loaded {
         face,
         family,
-        source: (bytes.as_ptr() as usize, index),
         bytes,
         index,
         shaper: Mutex::new(shaper),
@@ -350,8 +348,10 @@ impl Fonts {
             let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
             let mut add = |f: fallback::Found| {
                 // One key per face, so runs in it join and shape together.
-                let source = (f.bytes.as_ptr() as usize, f.index);
-                if let Some(i) = loaded.iter().position(|l| l.source == source) {
+                let same = |l: &Arc<Loaded>| {
+                    std::ptr::eq(l.bytes.as_ptr(), f.bytes.as_ptr()) && l.index == f.index
+                };
+                if let Some(i) = loaded.iter().position(same) {
                     return Some(i);
                 }
                 let font = load(f.bytes, f.index, f.family)?;
@@ -367,10 +367,7 @@ impl Fonts {
     }
 
     fn has(&self, key: FontKey, c: char) -> bool {
-        match key {
-            FontKey::Embedded(i) => self.embedded[usize::from(i) % 3].glyph(c).is_some(),
-            FontKey::Installed(_) => self.get(key).glyph(c).is_some(),
-        }
+        self.glyph_in(key, c).is_some()
     }
 
     /// The font `c` prints in, and whether it prints (a face has it).
