@@ -184,7 +184,46 @@ fn wine_prefix(root: &Path) -> Result<PathBuf> {
         bail!("the Wine prefix has no system32 at {}", system32.display());
     }
     std::fs::copy(&stub, system32.join("bcryptprimitives.dll"))?;
+    seed_credential_manager(&prefix)?;
     Ok(prefix)
+}
+
+/// Wine's Credential Manager makes its registry encryption key on first use, with no
+/// lock: test processes starting together on a fresh prefix each write their own, and
+/// one then reads its just-saved entry back under another's key ("the key could not be
+/// read back after saving"). Windows' Credential Manager is a service with no such
+/// race, so the prefix gets its key here, once, before any test runs.
+fn seed_credential_manager(prefix: &Path) -> Result<()> {
+    let mut key = [0u8; 8];
+    std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom")?, &mut key)?;
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    step(
+        "Give the Wine prefix its Credential Manager key",
+        Command::new("wine")
+            .args([
+                "reg",
+                "add",
+                r"HKCU\Software\Wine\Credential Manager",
+                "/v",
+                "EncryptionKey",
+                "/t",
+                "REG_BINARY",
+                "/d",
+                &hex,
+                "/f",
+            ])
+            .env("WINEPREFIX", prefix)
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", WINE_DLL_OVERRIDES)
+            .env_remove("DISPLAY")
+            .stdout(Stdio::null()),
+    )?;
+    // reg.exe returns before the server has written the hive.
+    let _ = Command::new("wineserver")
+        .arg("-w")
+        .env("WINEPREFIX", prefix)
+        .status();
+    Ok(())
 }
 
 /// `cc`, `ar` and `ranlib` for the macOS target, through Zig. The cc crate adds `--target=`,
