@@ -74,6 +74,25 @@ mirror_enum!(ReferralStatus {
     Closed
 });
 mirror_enum!(Role { Admin, LinkWorker });
+mirror_enum!(Gender {
+    Male,
+    Female,
+    Other,
+    NotKnown
+});
+mirror_enum!(ConsentHow { Verbal, Written });
+mirror_enum!(
+    /// How an episode ended.
+    ClosureOutcome {
+        Completed,
+        Declined,
+        NotContactable,
+        StoppedTakingPart,
+        ReferredElsewhere,
+        MovedAway,
+        Other,
+    }
+);
 mirror_enum!(Country { Uk, Us });
 mirror_enum!(
     /// What a typed date is for, which decides the range it may fall in.
@@ -144,6 +163,10 @@ pub struct Session {
     pub idle_minutes: u32,
     /// Weeks from a baseline outcome measure to its follow-up.
     pub follow_up_weeks: u32,
+    /// People a year the practice can safely support (the caseload counter's 100%).
+    pub safe_caseload: u32,
+    /// The practice's country: which ethnicity categories and paper it uses.
+    pub country: Country,
     /// How dates are typed at this practice, for the date fields' labels: "dd/mm/yyyy"
     /// in the UK, "mm/dd/yyyy" in the US.
     pub date_pattern: String,
@@ -300,6 +323,23 @@ pub struct PatientInput {
     pub consent_store: bool,
     pub consent_contact: bool,
     pub consent_share: bool,
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    /// Codes from `ethnic_categories`.
+    #[serde(default)]
+    pub ethnicity: Vec<String>,
+    #[serde(default)]
+    pub communication_needs: String,
+    #[serde(default)]
+    pub consent_how: Option<ConsentHow>,
+    /// Who gave consent when not the person ("" for the person).
+    #[serde(default)]
+    pub consent_given_by: String,
+    /// "": today, or as first recorded.
+    #[serde(default)]
+    pub consent_date: String,
+    #[serde(default)]
+    pub consent_withdrawn_date: String,
 }
 
 impl From<PatientInput> for domain::PatientInput {
@@ -325,6 +365,13 @@ impl From<PatientInput> for domain::PatientInput {
             consent_store: p.consent_store,
             consent_contact: p.consent_contact,
             consent_share: p.consent_share,
+            gender: p.gender.map(Into::into),
+            ethnicity: p.ethnicity,
+            communication_needs: p.communication_needs,
+            consent_how: p.consent_how.map(Into::into),
+            consent_given_by: p.consent_given_by,
+            consent_date: p.consent_date,
+            consent_withdrawn_date: p.consent_withdrawn_date,
         }
     }
 }
@@ -357,6 +404,14 @@ pub struct Patient {
     pub consent_store_date: Option<String>,
     pub consent_contact_date: Option<String>,
     pub consent_share_date: Option<String>,
+    pub gender: Option<Gender>,
+    pub ethnicity: Vec<String>,
+    /// The categories in words.
+    pub ethnicity_label: Option<String>,
+    pub communication_needs: Option<String>,
+    pub consent_how: Option<ConsentHow>,
+    pub consent_given_by: Option<String>,
+    pub consent_withdrawn_date: Option<String>,
     pub status: PatientStatus,
     pub created_at: String,
     pub updated_at: String,
@@ -392,6 +447,13 @@ impl From<store::Patient> for Patient {
             consent_store_date: p.consent_store_date.map(iso),
             consent_contact_date: p.consent_contact_date.map(iso),
             consent_share_date: p.consent_share_date.map(iso),
+            ethnicity_label: domain::demographics::ethnicity_label(&f.ethnicity),
+            gender: f.gender.map(Into::into),
+            ethnicity: f.ethnicity,
+            communication_needs: f.communication_needs,
+            consent_how: f.consent_how.map(Into::into),
+            consent_given_by: f.consent_given_by,
+            consent_withdrawn_date: f.consent_withdrawn_date.map(iso),
             status: p.status.into(),
             created_at: p.created_at,
             updated_at: p.updated_at,
@@ -471,6 +533,8 @@ pub enum EpisodeFilter {
     Active,
     Closed,
     None,
+    /// A closed episode whose message back to the GP has not been sent.
+    ClosedUnsent,
 }
 
 impl From<PatientQuery> for store::PatientQuery {
@@ -482,6 +546,7 @@ impl From<PatientQuery> for store::PatientQuery {
             EpisodeFilter::Active => store::EpisodeFilter::Status(S::Active),
             EpisodeFilter::Closed => store::EpisodeFilter::Status(S::Closed),
             EpisodeFilter::None => store::EpisodeFilter::NoReferral,
+            EpisodeFilter::ClosedUnsent => store::EpisodeFilter::ClosedWithoutMessage,
         });
         Self {
             text: q.text,
@@ -525,6 +590,13 @@ pub struct ReferralInput {
     pub source: ReferralSource,
     pub reasons: Vec<ReferralReason>,
     pub conditions: String,
+    #[serde(default)]
+    pub referrer_phone: String,
+    #[serde(default)]
+    pub referrer_email: String,
+    /// The referring organisation's ODS code.
+    #[serde(default)]
+    pub referrer_ods_code: String,
 }
 
 impl From<ReferralInput> for domain::ReferralInput {
@@ -537,8 +609,69 @@ impl From<ReferralInput> for domain::ReferralInput {
             source: r.source.into(),
             reasons: r.reasons.into_iter().map(Into::into).collect(),
             conditions: r.conditions,
+            referrer_phone: r.referrer_phone,
+            referrer_email: r.referrer_email,
+            referrer_ods_code: r.referrer_ods_code,
         }
     }
+}
+
+/// GP appointments counted over six months, and the day they were counted.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Counted {
+    pub appointments: u32,
+    pub counted: String,
+}
+
+impl From<domain::Counted> for Counted {
+    fn from(c: domain::Counted) -> Self {
+        Self {
+            appointments: c.appointments,
+            counted: iso(c.counted),
+        }
+    }
+}
+
+/// The GP-appointment counts as typed.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GpAppointmentsInput {
+    pub before: String,
+    pub before_counted: String,
+    pub after: String,
+    pub after_counted: String,
+}
+
+impl From<GpAppointmentsInput> for domain::GpAppointmentsInput {
+    fn from(g: GpAppointmentsInput) -> Self {
+        Self {
+            before: g.before,
+            before_counted: g.before_counted,
+            after: g.after,
+            after_counted: g.after_counted,
+        }
+    }
+}
+
+/// How the message back left Waymark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SentAs {
+    Letter,
+    Text,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MessageSent {
+    pub date: String,
+    pub how: SentAs,
+    pub staff_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -558,6 +691,18 @@ pub struct Referral {
     pub closure_reason: Option<String>,
     pub closed_date: Option<String>,
     pub what_matters: Option<String>,
+    pub referrer_phone: Option<String>,
+    pub referrer_email: Option<String>,
+    pub referrer_ods_code: Option<String>,
+    /// How a closed episode ended, when recorded.
+    pub outcome: Option<ClosureOutcome>,
+    pub gp_appointments_before: Option<Counted>,
+    pub gp_appointments_after: Option<Counted>,
+    /// The first day the six months after the referral can be counted.
+    pub gp_appointments_after_from: String,
+    pub next_steps: Option<String>,
+    /// When the message back to the GP last left Waymark; `null`: not sent.
+    pub message_sent: Option<MessageSent>,
     /// Each move of its status, oldest first.
     pub history: Vec<StatusEvent>,
     pub created_at: String,
@@ -610,6 +755,22 @@ impl From<store::Referral> for Referral {
             closure_reason: r.closure_reason,
             closed_date: r.closed_date.map(iso),
             what_matters: r.what_matters,
+            referrer_phone: f.referrer_phone,
+            referrer_email: f.referrer_email,
+            referrer_ods_code: f.referrer_ods_code,
+            outcome: r.outcome.map(Into::into),
+            gp_appointments_before: r.gp_appointments.before.map(Into::into),
+            gp_appointments_after: r.gp_appointments.after.map(Into::into),
+            gp_appointments_after_from: iso(domain::referral::six_months_after(f.received_date)),
+            next_steps: r.next_steps,
+            message_sent: r.message_sent.map(|m| MessageSent {
+                date: iso(m.date),
+                how: match m.how {
+                    store::referrals::SentAs::Letter => SentAs::Letter,
+                    store::referrals::SentAs::Text => SentAs::Text,
+                },
+                staff_name: m.staff_name,
+            }),
             history: r.history.into_iter().map(Into::into).collect(),
             created_at: r.created_at,
             updated_at: r.updated_at,

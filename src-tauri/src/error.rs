@@ -110,7 +110,9 @@ impl From<StoreError> for ApiError {
             StoreError::CaseloadInUse { .. } => ErrorCode::CaseloadInUse,
             StoreError::ImportInvalid(_) => ErrorCode::ImportInvalid,
             StoreError::SignInFailed => ErrorCode::SignInFailed,
-            StoreError::ConsentToStoreMissing => ErrorCode::ConsentMissing,
+            StoreError::ConsentToStoreMissing | StoreError::ConsentWithdrawn { .. } => {
+                ErrorCode::ConsentMissing
+            }
             StoreError::ConsentToShareNeeded => ErrorCode::ShareConsentNeeded,
             StoreError::AlreadySetUp | StoreError::LastAdmin => ErrorCode::Forbidden,
             StoreError::NoCaseload { .. } => ErrorCode::DatabaseMissing,

@@ -50,8 +50,10 @@ pub struct UnknownValue {
 pub mod audit;
 pub mod contact;
 pub mod dates;
+pub mod demographics;
 pub mod directory;
 pub mod hsds;
+pub mod message_back;
 pub mod nhs;
 pub mod outcomes;
 pub mod patient;
@@ -69,7 +71,9 @@ pub mod validation;
 pub use audit::AuditAction;
 pub use contact::{ContactFields, ContactInput, ContactKind};
 pub use dates::{read_date, DateError, DateUse};
+pub use demographics::{EthnicCategory, Gender};
 pub use directory::{CostBand, JoinMethod, ServiceFields, ServiceInput, ServiceStatus, Weekday};
+pub use message_back::MessageBack;
 pub use nhs::{NhsNumber, NhsNumberError};
 pub use outcomes::{Band, Instrument, MeasureFields, MeasureInput, Scale, ScaleScore, Timepoint};
 pub use patient::{ConsentHow, PatientFields, PatientInput, PatientStatus, PreferredContact};
@@ -80,8 +84,8 @@ pub use prescription::{
     PrescriptionItemInput,
 };
 pub use referral::{
-    status_after, ReferralFields, ReferralInput, ReferralReason, ReferralSource, ReferralStatus,
-    StatusCause, StatusChange,
+    status_after, ClosureOutcome, Counted, GpAppointments, GpAppointmentsInput, ReferralFields,
+    ReferralInput, ReferralReason, ReferralSource, ReferralStatus, StatusCause, StatusChange,
 };
 pub use report::{Period, ReportTable};
 pub use sheet::{PrescriptionSheet, SheetGoal, SheetItem};

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use crate::demographics::{check_ethnicity, Gender};
 use crate::nhs::NhsNumber;
 use crate::validation::{
     optional_email, optional_name, optional_phone, optional_text, past_date, required_name,
@@ -74,6 +75,19 @@ pub struct PatientInput {
     pub consent_store: bool,
     pub consent_contact: bool,
     pub consent_share: bool,
+    pub gender: Option<Gender>,
+    /// Codes of `demographics::NHS_ETHNIC_CATEGORIES` or `US_RACE_ETHNICITY`.
+    pub ethnicity: Vec<String>,
+    /// Needs beyond the printed-material ones: "BSL interpreter", "hearing loop".
+    pub communication_needs: String,
+    /// How consent to social prescribing (`consent_store`) was given.
+    pub consent_how: Option<ConsentHow>,
+    /// Who gave it when not the person: a name and relationship ("" for the person).
+    pub consent_given_by: String,
+    /// The day it was given ("": today, or as first recorded).
+    pub consent_date: String,
+    /// The day the person withdrew it ("": not withdrawn).
+    pub consent_withdrawn_date: String,
 }
 
 /// A patient's fields after every rule has passed.
@@ -100,6 +114,14 @@ pub struct PatientFields {
     pub consent_store: bool,
     pub consent_contact: bool,
     pub consent_share: bool,
+    pub gender: Option<Gender>,
+    pub ethnicity: Vec<String>,
+    pub communication_needs: Option<String>,
+    pub consent_how: Option<ConsentHow>,
+    pub consent_given_by: Option<String>,
+    /// `None` with `consent_store`: today, or the date first recorded.
+    pub consent_date: Option<NaiveDate>,
+    pub consent_withdrawn_date: Option<NaiveDate>,
 }
 
 pub const NAME_MAX: usize = 100;
@@ -201,6 +223,65 @@ impl PatientInput {
                 "Add a phone number, or choose another way to contact them.",
             );
         }
+        let ethnicity = match check_ethnicity(&self.ethnicity) {
+            Ok(codes) => codes.into_iter().map(str::to_owned).collect(),
+            Err(message) => {
+                e.push("ethnicity", message);
+                Vec::new()
+            }
+        };
+        let communication_needs = optional_text(
+            &mut e,
+            "communicationNeeds",
+            "Communication needs",
+            &self.communication_needs,
+            500,
+            true,
+        );
+        let consent_given_by = optional_name(
+            &mut e,
+            "consentGivenBy",
+            "Who gave consent",
+            &self.consent_given_by,
+            200,
+        );
+        let consent_date = optional_past_date(
+            &mut e,
+            "consentDate",
+            "Date consent was given",
+            &self.consent_date,
+            today,
+        );
+        let consent_withdrawn_date = optional_past_date(
+            &mut e,
+            "consentWithdrawnDate",
+            "Date consent was withdrawn",
+            &self.consent_withdrawn_date,
+            today,
+        );
+        if !self.consent_store {
+            if consent_date.is_some() {
+                e.push(
+                    "consentDate",
+                    "Tick consent to social prescribing, or clear the date it was given.",
+                );
+            }
+            if consent_withdrawn_date.is_some() {
+                e.push(
+                    "consentWithdrawnDate",
+                    "A withdrawal is recorded against consent that was given: keep consent ticked with the date it was given.",
+                );
+            }
+        }
+        if let (Some(given), Some(withdrawn)) = (consent_date, consent_withdrawn_date) {
+            if withdrawn < given {
+                e.push(
+                    "consentWithdrawnDate",
+                    "Consent cannot be withdrawn before the day it was given.",
+                );
+            }
+        }
+        let given = self.consent_store;
         let fields = PatientFields {
             given_name,
             family_name,
@@ -223,8 +304,30 @@ impl PatientInput {
             consent_store: self.consent_store,
             consent_contact: self.consent_contact,
             consent_share: self.consent_share,
+            gender: self.gender,
+            ethnicity,
+            communication_needs,
+            consent_how: self.consent_how.filter(|_| given),
+            consent_given_by: consent_given_by.filter(|_| given),
+            consent_date,
+            consent_withdrawn_date,
         };
         e.into_result(fields)
+    }
+}
+
+/// An optional date on or before `today`; empty is `None`.
+fn optional_past_date(
+    e: &mut ValidationErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    if value.trim().is_empty() {
+        None
+    } else {
+        past_date(e, field, label, value, today)
     }
 }
 
@@ -322,6 +425,81 @@ mod tests {
         };
         let e = input.validate(today()).unwrap_err();
         assert!(e.message_for("email").is_some());
+    }
+
+    #[test]
+    fn the_standards_fields_are_checked() {
+        let input = PatientInput {
+            gender: Some(Gender::Female),
+            ethnicity: vec!["M".into()],
+            communication_needs: "  BSL interpreter\nhearing loop ".into(),
+            consent_store: true,
+            consent_how: Some(ConsentHow::Written),
+            consent_given_by: "Sam O'Brien (daughter, lasting power of attorney)".into(),
+            consent_date: "2026-11-02".into(),
+            consent_withdrawn_date: "2026-11-20".into(),
+            ..zoe()
+        };
+        let f = input.validate(today()).unwrap();
+        assert_eq!(f.gender, Some(Gender::Female));
+        assert_eq!(f.ethnicity, ["M"]);
+        assert_eq!(
+            f.communication_needs.as_deref(),
+            Some("BSL interpreter\nhearing loop")
+        );
+        assert_eq!(f.consent_how, Some(ConsentHow::Written));
+        assert_eq!(f.consent_date, NaiveDate::from_ymd_opt(2026, 11, 2));
+        assert_eq!(
+            f.consent_withdrawn_date,
+            NaiveDate::from_ymd_opt(2026, 11, 20)
+        );
+
+        let field = |i: PatientInput, name: &str| {
+            i.validate(today())
+                .unwrap_err()
+                .message_for(name)
+                .map(str::to_owned)
+        };
+        let early = PatientInput {
+            consent_withdrawn_date: "2026-11-01".into(),
+            ..input.clone()
+        };
+        assert!(field(early, "consentWithdrawnDate").is_some());
+        let future = PatientInput {
+            consent_date: "2026-12-01".into(),
+            ..input.clone()
+        };
+        assert!(field(future, "consentDate").is_some());
+        let not_given = PatientInput {
+            consent_store: false,
+            ..input.clone()
+        };
+        let e = not_given.validate(today()).unwrap_err();
+        assert!(e.message_for("consentDate").is_some());
+        assert!(e.message_for("consentWithdrawnDate").is_some());
+        let two = PatientInput {
+            ethnicity: vec!["A".into(), "B".into()],
+            ..input.clone()
+        };
+        assert!(field(two, "ethnicity").is_some());
+        let long = PatientInput {
+            communication_needs: "x".repeat(501),
+            ..input.clone()
+        };
+        assert!(field(long, "communicationNeeds").is_some());
+        let spoofed = PatientInput {
+            consent_given_by: "\u{202e}evil".into(),
+            ..input
+        };
+        assert!(field(spoofed, "consentGivenBy").is_some());
+        // How and by whom mean nothing without consent, and are not kept.
+        let unticked = PatientInput {
+            consent_how: Some(ConsentHow::Verbal),
+            consent_given_by: "Sam".into(),
+            ..zoe()
+        };
+        let f = unticked.validate(today()).unwrap();
+        assert_eq!((f.consent_how, f.consent_given_by), (None, None));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 
-use crate::validation::{optional_name, optional_text, past_date, ValidationErrors};
+use crate::validation::{
+    optional_email, optional_name, optional_phone, optional_text, past_date, ValidationErrors,
+};
 
 /// Who made the referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +114,11 @@ pub struct ReferralInput {
     pub source: ReferralSource,
     pub reasons: Vec<ReferralReason>,
     pub conditions: String,
+    pub referrer_phone: String,
+    pub referrer_email: String,
+    /// The referring organisation's ODS code (a GP practice's is a letter and five
+    /// digits, "B86012"); "" when not known.
+    pub referrer_ods_code: String,
 }
 
 /// A referral's fields after every rule has passed; reasons are sorted and unique.
@@ -124,6 +131,10 @@ pub struct ReferralFields {
     pub source: ReferralSource,
     pub reasons: Vec<ReferralReason>,
     pub conditions: Option<String>,
+    pub referrer_phone: Option<String>,
+    pub referrer_email: Option<String>,
+    /// Upper case.
+    pub referrer_ods_code: Option<String>,
 }
 
 impl ReferralInput {
@@ -166,6 +177,9 @@ impl ReferralInput {
             4000,
             true,
         );
+        let referrer_phone = optional_phone(&mut e, "referrerPhone", &self.referrer_phone);
+        let referrer_email = optional_email(&mut e, "referrerEmail", &self.referrer_email);
+        let referrer_ods_code = ods_code(&mut e, &self.referrer_ods_code);
         let mut reasons = self.reasons.clone();
         reasons.sort();
         reasons.dedup();
@@ -181,8 +195,182 @@ impl ReferralInput {
             source: self.source,
             reasons,
             conditions,
+            referrer_phone,
+            referrer_email,
+            referrer_ods_code,
         };
         e.into_result(fields)
+    }
+}
+
+/// An Organisation Data Service code: 3 to 10 letters and digits (a GP practice's is a
+/// letter and five digits, a trust's three characters).
+fn ods_code(e: &mut ValidationErrors, value: &str) -> Option<String> {
+    let code = value.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return None;
+    }
+    if !(3..=10).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        e.push(
+            "referrerOdsCode",
+            "An ODS code has 3 to 10 letters and digits, such as B86012.",
+        );
+        return None;
+    }
+    Some(code)
+}
+
+/// How an episode ended, for the message back and its codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosureOutcome {
+    /// The person is connected to what helps and needs no more support.
+    Completed,
+    /// The person declined social prescribing.
+    Declined,
+    NotContactable,
+    StoppedTakingPart,
+    ReferredElsewhere,
+    MovedAway,
+    Other,
+}
+
+crate::string_enum!(ClosureOutcome {
+    Completed => "completed",
+    Declined => "declined",
+    NotContactable => "not_contactable",
+    StoppedTakingPart => "stopped_taking_part",
+    ReferredElsewhere => "referred_elsewhere",
+    MovedAway => "moved_away",
+    Other => "other",
+});
+
+impl ClosureOutcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            ClosureOutcome::Completed => "Support completed",
+            ClosureOutcome::Declined => "Declined social prescribing",
+            ClosureOutcome::NotContactable => "Could not be contacted",
+            ClosureOutcome::StoppedTakingPart => "Stopped taking part",
+            ClosureOutcome::ReferredElsewhere => "Referred to another service",
+            ClosureOutcome::MovedAway => "Moved away",
+            ClosureOutcome::Other => "Other",
+        }
+    }
+}
+
+/// The GP appointments counted for an episode's evidence, as typed: the six months
+/// before the referral and the six months after it, each with the day it was counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GpAppointmentsInput {
+    pub before: String,
+    pub before_counted: String,
+    pub after: String,
+    pub after_counted: String,
+}
+
+/// One count and the day it was read from the GP system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub appointments: u32,
+    pub counted: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GpAppointments {
+    pub before: Option<Counted>,
+    pub after: Option<Counted>,
+}
+
+/// More than this in six months is a typing slip (it is more than one a working day).
+pub const GP_APPOINTMENTS_MAX: u32 = 200;
+
+/// The months each count covers, either side of the referral.
+pub const GP_APPOINTMENT_MONTHS: u32 = 6;
+
+/// The day the six months after a referral received on `received` are over.
+pub fn six_months_after(received: NaiveDate) -> NaiveDate {
+    received
+        .checked_add_months(chrono::Months::new(GP_APPOINTMENT_MONTHS))
+        .unwrap_or(received)
+}
+
+impl GpAppointmentsInput {
+    /// Checks the counts for a referral received on `received`. A count may be left
+    /// out; one given needs the day it was counted (today when empty). The months
+    /// before are complete on the day the referral arrived, the months after six
+    /// months later: a count made earlier would miss appointments, so it is refused.
+    pub fn validate(
+        &self,
+        received: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<GpAppointments, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let mut one = |count_field: &'static str,
+                       date_field: &'static str,
+                       count: &str,
+                       counted: &str,
+                       complete_on: NaiveDate,
+                       which: &str| {
+            let count = count.trim();
+            if count.is_empty() {
+                if !counted.trim().is_empty() {
+                    e.push(
+                        count_field,
+                        format!("Enter the number of appointments {which}, or clear the date."),
+                    );
+                }
+                return None;
+            }
+            let appointments = match count.parse::<u32>() {
+                Ok(n) if n <= GP_APPOINTMENTS_MAX => Some(n),
+                _ => {
+                    e.push(
+                        count_field,
+                        format!(
+                            "Enter a whole number of appointments from 0 to {GP_APPOINTMENTS_MAX}."
+                        ),
+                    );
+                    None
+                }
+            };
+            let day = if counted.trim().is_empty() {
+                Some(today)
+            } else {
+                past_date(&mut e, date_field, "Date counted", counted, today)
+            };
+            if let Some(d) = day {
+                if d < complete_on {
+                    e.push(
+                        date_field,
+                        format!(
+                            "The months {which} are complete on {complete_on}: count them on or after that day."
+                        ),
+                    );
+                    return None;
+                }
+            }
+            Some(Counted {
+                appointments: appointments?,
+                counted: day?,
+            })
+        };
+        let before = one(
+            "before",
+            "beforeCounted",
+            &self.before,
+            &self.before_counted,
+            received,
+            "before the referral",
+        );
+        let after = one(
+            "after",
+            "afterCounted",
+            &self.after,
+            &self.after_counted,
+            six_months_after(received),
+            "after the referral",
+        );
+        e.into_result(GpAppointments { before, after })
     }
 }
 
@@ -192,6 +380,8 @@ pub struct StatusChange {
     pub status: ReferralStatus,
     /// Present exactly when the status is `Closed`.
     pub closure_reason: Option<String>,
+    /// How a closed episode ended; never present on another status.
+    pub outcome: Option<ClosureOutcome>,
 }
 
 impl StatusChange {
@@ -220,7 +410,14 @@ impl StatusChange {
         e.into_result(Self {
             status,
             closure_reason,
+            outcome: None,
         })
+    }
+
+    /// The same change with how the episode ended (kept only when closing).
+    pub fn with_outcome(mut self, outcome: Option<ClosureOutcome>) -> Self {
+        self.outcome = outcome.filter(|_| self.status == ReferralStatus::Closed);
+        self
     }
 }
 
@@ -263,6 +460,127 @@ mod tests {
                 ReferralReason::PhysicalActivity,
             ],
             conditions: "Multiple sclerosis".into(),
+            referrer_phone: "0161 496 0000 ext. 12".into(),
+            referrer_email: "a.okafor@example.nhs.uk".into(),
+            referrer_ods_code: " p84001 ".into(),
+        }
+    }
+
+    #[test]
+    fn referrer_details_are_checked() {
+        let f = input().validate(today()).unwrap();
+        assert_eq!(f.referrer_ods_code.as_deref(), Some("P84001"));
+        assert_eq!(f.referrer_email.as_deref(), Some("a.okafor@example.nhs.uk"));
+        let e = ReferralInput {
+            referrer_phone: "ring the surgery".into(),
+            referrer_email: "nobody".into(),
+            referrer_ods_code: "P8-4001".into(),
+            ..input()
+        }
+        .validate(today())
+        .unwrap_err();
+        for field in ["referrerPhone", "referrerEmail", "referrerOdsCode"] {
+            assert!(e.message_for(field).is_some(), "{field}: {e:?}");
+        }
+        for bad in ["AB", "ABCDEFGHIJK"] {
+            let e = ReferralInput {
+                referrer_ods_code: bad.into(),
+                ..input()
+            }
+            .validate(today())
+            .unwrap_err();
+            assert!(e.message_for("referrerOdsCode").is_some());
+        }
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn gp_appointments_are_counted_once_their_months_are_over() {
+        let received = date("2026-03-10");
+        let today = date("2026-11-24");
+        let ok = GpAppointmentsInput {
+            before: "7".into(),
+            before_counted: "2026-03-12".into(),
+            after: " 3 ".into(),
+            after_counted: "".into(),
+        }
+        .validate(received, today)
+        .unwrap();
+        assert_eq!(
+            ok.before,
+            Some(Counted {
+                appointments: 7,
+                counted: date("2026-03-12")
+            })
+        );
+        assert_eq!(
+            ok.after,
+            Some(Counted {
+                appointments: 3,
+                counted: today
+            })
+        );
+        assert_eq!(
+            GpAppointmentsInput::default().validate(received, today),
+            Ok(GpAppointments::default())
+        );
+        let field = |i: GpAppointmentsInput, f: &str| {
+            i.validate(received, today)
+                .unwrap_err()
+                .message_for(f)
+                .map(str::to_owned)
+        };
+        let early_after = GpAppointmentsInput {
+            after: "2".into(),
+            after_counted: "2026-09-09".into(),
+            ..Default::default()
+        };
+        assert!(field(early_after, "afterCounted")
+            .unwrap()
+            .contains("2026-09-10"));
+        let early_before = GpAppointmentsInput {
+            before: "2".into(),
+            before_counted: "2026-03-09".into(),
+            ..Default::default()
+        };
+        assert!(field(early_before, "beforeCounted").is_some());
+        for bad in ["-1", "2.5", "many", "201"] {
+            let i = GpAppointmentsInput {
+                before: bad.into(),
+                ..Default::default()
+            };
+            assert!(field(i, "before").is_some(), "{bad}");
+        }
+        let date_only = GpAppointmentsInput {
+            after_counted: "2026-10-01".into(),
+            ..Default::default()
+        };
+        assert!(field(date_only, "after").is_some());
+        let future = GpAppointmentsInput {
+            before: "1".into(),
+            before_counted: "2026-12-01".into(),
+            ..Default::default()
+        };
+        assert!(field(future, "beforeCounted").is_some());
+        // The months after a referral on 31 August end on the last day of February.
+        assert_eq!(six_months_after(date("2025-08-31")), date("2026-02-28"));
+    }
+
+    #[test]
+    fn an_outcome_is_kept_only_when_closing() {
+        let c = StatusChange::new(ReferralStatus::Closed, Some("Declined"))
+            .unwrap()
+            .with_outcome(Some(ClosureOutcome::Declined));
+        assert_eq!(c.outcome, Some(ClosureOutcome::Declined));
+        let a = StatusChange::new(ReferralStatus::Active, None)
+            .unwrap()
+            .with_outcome(Some(ClosureOutcome::Declined));
+        assert_eq!(a.outcome, None);
+        for o in ClosureOutcome::ALL {
+            assert_eq!(o.as_str().parse::<ClosureOutcome>().as_ref(), Ok(o));
         }
     }
 

@@ -64,6 +64,8 @@ pub enum ReportTable {
     ItemFunnel,
     Barriers,
     Outcomes,
+    Referrers,
+    GpAppointments,
 }
 
 crate::string_enum!(ReportTable {
@@ -74,6 +76,8 @@ crate::string_enum!(ReportTable {
     ItemFunnel => "item_funnel",
     Barriers => "barriers",
     Outcomes => "outcomes",
+    Referrers => "referrers",
+    GpAppointments => "gp_appointments",
 });
 
 /// Counts under this are shown as "<5" in exported tables, so a report cannot single

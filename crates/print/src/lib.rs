@@ -9,6 +9,7 @@ mod embed;
 mod fallback;
 pub mod languages;
 mod layout;
+pub mod message_back;
 pub mod prescription;
 pub mod recovery_kit;
 mod text;
@@ -16,6 +17,7 @@ pub mod wording;
 
 pub use fallback::{FontSource, Writing};
 pub use layout::{Fonts, Paper};
+pub use message_back::message_back_pdf;
 pub use prescription::{prescription_pdf, PrintOptions};
 pub use recovery_kit::{recovery_kit_pdf, RecoveryKit};
 

@@ -81,6 +81,23 @@ const LARGE: Sizes = Sizes {
 const LOGO_HEIGHT: f32 = 62.0;
 const LOGO_MAX_WIDTH: f32 = 170.0;
 
+/// The practice's logo decoded for printing; a logo that cannot be decoded is an
+/// error the user can act on, rather than a letterhead printed without it.
+pub(crate) fn practice_logo(png: Option<&[u8]>) -> Result<Option<Picture>, Error> {
+    png.map(|bytes| Picture::from_png(bytes).map_err(Error::Logo))
+        .transpose()
+}
+
+/// Draws `logo` with its top at `top`, against the right edge of the text column, at
+/// most `column` points wide; returns the height it takes.
+pub(crate) fn draw_logo(doc: &mut Writer<'_>, logo: &Picture, top: f32, column: f32) -> f32 {
+    let width = (LOGO_HEIGHT * logo.aspect())
+        .min(LOGO_MAX_WIDTH)
+        .min(column);
+    doc.picture(logo, doc.left() + doc.text_width() - width, top, width);
+    width / logo.aspect()
+}
+
 /// Renders `sheet` as a PDF.
 pub fn prescription_pdf(
     fonts: &Fonts,
@@ -94,10 +111,7 @@ pub fn prescription_pdf(
         Country::Us => DATES_EN_US,
     };
     let english = language.code == "en";
-    let logo = match &sheet.practice.logo_png {
-        Some(bytes) => Some(Picture::from_png(bytes).map_err(Error::Logo)?),
-        None => None,
-    };
+    let logo = practice_logo(sheet.practice.logo_png.as_deref())?;
     let s = if options.large_print { LARGE } else { NORMAL };
     let title = format!("{} {}", wording.title, sheet.reference_code);
     let mut doc = Writer::with_margin(fonts, &title, options.paper, s.margin_mm);
@@ -172,7 +186,7 @@ pub fn prescription_pdf(
 /// The footer's left part (practice and reference) and its page-number words, when
 /// they fit side by side in `room` points: a long practice name is shortened to make
 /// room, and `None` means even its first letter does not fit beside them.
-fn footer_parts(
+pub(crate) fn footer_parts(
     practice: &str,
     (reference, page_words): (String, String),
     room: f32,
@@ -318,11 +332,8 @@ impl Page<'_> {
             .indent(split + 12.0)
             .align_right();
         if let Some(logo) = logo {
-            let width = (LOGO_HEIGHT * logo.aspect())
-                .min(LOGO_MAX_WIDTH)
-                .min(column);
-            doc.picture(logo, doc.left() + doc.text_width() - width, top, width);
-            doc.space(width / logo.aspect() + 6.0);
+            let height = draw_logo(doc, logo, top, column);
+            doc.space(height + 6.0);
         }
         doc.paragraph(
             &printable(&p.name),

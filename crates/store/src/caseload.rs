@@ -56,6 +56,69 @@ pub(crate) fn refresh(conn: &Connection, patient_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The practice's safe caseload when it has set none: NHS England's guidance is 200 to
+/// 250 people a year for a full-time link worker.
+pub const DEFAULT_SAFE_CASELOAD: u32 = 250;
+const SAFE_CASELOAD_KEY: &str = "safe_caseload";
+
+/// People supported in the last twelve months against the practice's safe caseload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseloadCounter {
+    pub supported: u64,
+    pub safe: u32,
+    /// The first day of the twelve months counted.
+    pub since: chrono::NaiveDate,
+}
+
+impl crate::db::Database {
+    /// Distinct people with an episode open at any time in the twelve months up to
+    /// `today`: received on or before today and not closed before the period began.
+    pub fn caseload_counter(&self, today: chrono::NaiveDate) -> Result<CaseloadCounter> {
+        let since = today
+            .checked_sub_months(chrono::Months::new(12))
+            .and_then(|d| d.succ_opt())
+            .unwrap_or(today);
+        let supported: i64 = self.conn.query_row(
+            "SELECT count(DISTINCT patient_id) FROM referrals
+             WHERE received_date <= ?2 AND (closed_date IS NULL OR closed_date >= ?1)",
+            params![crate::date_text(since), crate::date_text(today)],
+            |r| r.get(0),
+        )?;
+        Ok(CaseloadCounter {
+            supported: u64::try_from(supported).unwrap_or_default(),
+            safe: self.safe_caseload()?,
+            since,
+        })
+    }
+
+    pub fn safe_caseload(&self) -> Result<u32> {
+        Ok(crate::practice::setting(&self.conn, SAFE_CASELOAD_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_SAFE_CASELOAD))
+    }
+
+    /// Sets the safe caseload (1 to 2000 people a year); an admin action, audited.
+    pub fn set_safe_caseload(&self, people: u32) -> Result<()> {
+        if !(1..=2000).contains(&people) {
+            let mut e = waymark_domain::ValidationErrors::default();
+            e.push("safeCaseload", "Choose between 1 and 2000 people a year.");
+            return Err(e.into());
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        crate::practice::put_setting(&tx, SAFE_CASELOAD_KEY, Some(&people.to_string()))?;
+        crate::audit::record(
+            &tx,
+            self.actor,
+            crate::audit::AuditAction::Admin,
+            "settings",
+            None,
+            None,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
 /// Everything the patient page shows, read in one transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatientRecord {

@@ -90,6 +90,12 @@ pub enum Error {
     ConsentToStoreMissing,
 
     #[error(
+        "This patient withdrew their consent to social prescribing on {date}, so their \
+         prescription cannot be printed or saved."
+    )]
+    ConsentWithdrawn { date: String },
+
+    #[error(
         "This prescription's referral slips give the patient's name to the provider, and \
          the patient has not agreed to share their details with providers. Print without \
          the slips, or record their consent now if they give it."
@@ -164,7 +170,7 @@ impl Error {
             Error::BackupCancelled => "backup_cancelled",
             Error::ImportInvalid(_) => "import_invalid",
             Error::SignInFailed => "sign_in_failed",
-            Error::ConsentToStoreMissing => "consent_missing",
+            Error::ConsentToStoreMissing | Error::ConsentWithdrawn { .. } => "consent_missing",
             Error::ConsentToShareNeeded => "share_consent_needed",
             Error::AlreadySetUp | Error::LastAdmin => "forbidden",
             Error::NoCaseload { .. } => "database_missing",

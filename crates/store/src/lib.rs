@@ -26,6 +26,7 @@ pub mod export;
 pub mod key;
 pub mod keycheck;
 pub mod lock;
+pub mod message_back;
 pub mod migrations;
 pub mod outcomes;
 pub mod paths;

@@ -62,6 +62,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0008_print_language.sql"),
         then: None,
     },
+    Migration {
+        version: 9,
+        name: "message back",
+        sql: include_str!("../migrations/0009_message_back.sql"),
+        then: None,
+    },
 ];
 
 /// The newest schema this build knows.

@@ -115,6 +115,16 @@ pub(crate) fn of_patient(conn: &Connection, patient_id: i64) -> Result<Vec<Measu
     select(conn, "m.patient_id = ?1", patient_id)
 }
 
+/// The measures filed under one episode, oldest first.
+pub(crate) fn of_referral(conn: &Connection, referral_id: i64) -> Result<Vec<Measure>> {
+    // Through the patient's own rows (indexed), not a scan of every measure.
+    select(
+        conn,
+        "m.patient_id = (SELECT patient_id FROM referrals WHERE id = ?1) AND m.referral_id = ?1",
+        referral_id,
+    )
+}
+
 /// The measures matching `clause` (one `?1` parameter), oldest first.
 fn select(conn: &Connection, clause: &str, param: i64) -> Result<Vec<Measure>> {
     let mut stmt = conn.prepare_cached(&format!(

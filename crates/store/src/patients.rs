@@ -53,6 +53,8 @@ pub struct PatientSummary {
 pub enum EpisodeFilter {
     Status(ReferralStatus),
     NoReferral,
+    /// Patients with a closed episode whose message back has not been sent.
+    ClosedWithoutMessage,
 }
 
 /// What to list: free text matching any part of a name, an NHS number (with or without
@@ -86,7 +88,9 @@ pub const MAX_PAGE: u32 = 500;
 const COLUMNS: &str = "id, given_name, family_name, preferred_name, date_of_birth, nhs_number, mrn,
     pronouns, address, phone, email, preferred_contact, language, needs_large_print,
     needs_easy_read, needs_interpreter, registered_gp, consent_store_date,
-    consent_contact_date, consent_share_date, status, created_at, updated_at, print_language";
+    consent_contact_date, consent_share_date, status, created_at, updated_at, print_language,
+    gender, ethnicity, communication_needs, consent_store_how, consent_store_by,
+    consent_withdrawn_date";
 
 /// Handle for the patients table.
 #[derive(Debug)]
@@ -110,7 +114,8 @@ impl Patients<'_> {
         let mut values = field_values(
             &f,
             [
-                consent(f.consent_store),
+                f.consent_store
+                    .then(|| date_text(f.consent_date.unwrap_or(today))),
                 consent(f.consent_contact),
                 consent(f.consent_share),
             ],
@@ -154,7 +159,10 @@ impl Patients<'_> {
         let mut values = field_values(
             &f,
             [
-                keep(f.consent_store, before.consent_store_date),
+                keep(
+                    f.consent_store,
+                    f.consent_date.or(before.consent_store_date),
+                ),
                 keep(f.consent_contact, before.consent_contact_date),
                 keep(f.consent_share, before.consent_share_date),
             ],
@@ -255,6 +263,12 @@ impl Patients<'_> {
                 clauses.push(format!("episode_status = ?{}", args.len()));
             }
             Some(EpisodeFilter::NoReferral) => clauses.push("episode_status IS NULL".to_owned()),
+            // Answered by the partial index of such episodes (schema 9).
+            Some(EpisodeFilter::ClosedWithoutMessage) => clauses.push(
+                "patients.id IN (SELECT patient_id FROM referrals INDEXED BY referrals_unsent
+                    WHERE status = 'closed' AND message_sent_date IS NULL)"
+                    .to_owned(),
+            ),
             None => {}
         }
         let today_text = date_text(today);
@@ -356,14 +370,19 @@ impl Patients<'_> {
     }
 
     pub(crate) fn read(&self, conn: &rusqlite::Connection, id: i64) -> Result<Patient> {
-        conn.query_row(
-            &format!("SELECT {COLUMNS} FROM patients WHERE id = ?1"),
-            [id],
-            |r| Ok(row_to_patient(r)),
-        )
-        .optional()?
-        .ok_or(Error::NotFound { entity: ENTITY, id })?
+        read_row(conn, id)
     }
+}
+
+/// One patient, unaudited: for callers that audit what they read it for.
+pub(crate) fn read_row(conn: &rusqlite::Connection, id: i64) -> Result<Patient> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM patients WHERE id = ?1"),
+        [id],
+        |r| Ok(row_to_patient(r)),
+    )
+    .optional()?
+    .ok_or(Error::NotFound { entity: ENTITY, id })?
 }
 
 const SUMMARY: &str = "id, given_name, family_name, preferred_name, date_of_birth, nhs_number,
@@ -484,6 +503,21 @@ fn field_values(
         ("consent_store_date", text(&store)),
         ("consent_contact_date", text(&contact)),
         ("consent_share_date", text(&share)),
+        ("gender", text(&f.gender.map(|g| g.as_str().to_owned()))),
+        (
+            "ethnicity",
+            text(&(!f.ethnicity.is_empty()).then(|| f.ethnicity.join(","))),
+        ),
+        ("communication_needs", text(&f.communication_needs)),
+        (
+            "consent_store_how",
+            text(&f.consent_how.map(|h| h.as_str().to_owned())),
+        ),
+        ("consent_store_by", text(&f.consent_given_by)),
+        (
+            "consent_withdrawn_date",
+            text(&f.consent_withdrawn_date.map(date_text)),
+        ),
         ("search_text", Value::Text(search_text(f))),
         (
             "sort_key",
@@ -648,6 +682,22 @@ fn row_to_patient(r: &Row<'_>) -> Result<Patient> {
         consent_store: r.get::<_, Option<String>>(17)?.is_some(),
         consent_contact: r.get::<_, Option<String>>(18)?.is_some(),
         consent_share: r.get::<_, Option<String>>(19)?.is_some(),
+        gender: r
+            .get::<_, Option<String>>(24)?
+            .map(|g| g.parse())
+            .transpose()?,
+        ethnicity: r
+            .get::<_, Option<String>>(25)?
+            .map(|e| e.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
+        communication_needs: r.get(26)?,
+        consent_how: r
+            .get::<_, Option<String>>(27)?
+            .map(|h| h.parse())
+            .transpose()?,
+        consent_given_by: r.get(28)?,
+        consent_date: parse_optional_date(r.get(17)?)?,
+        consent_withdrawn_date: parse_optional_date(r.get(29)?)?,
     };
     Ok(Patient {
         id: r.get(0)?,

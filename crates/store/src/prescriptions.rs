@@ -275,13 +275,18 @@ fn consent(
     sheet: &PrescriptionSheet,
     slips: SlipConsent,
 ) -> Result<Slips> {
-    let (store, share): (Option<String>, Option<String>) = conn.query_row(
-        "SELECT consent_store_date, consent_share_date FROM patients WHERE id = ?1",
-        [patient_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (store, share, withdrawn): (Option<String>, Option<String>, Option<String>) = conn
+        .query_row(
+            "SELECT consent_store_date, consent_share_date, consent_withdrawn_date
+             FROM patients WHERE id = ?1",
+            [patient_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
     if store.is_none() {
         return Err(Error::ConsentToStoreMissing);
+    }
+    if let Some(date) = withdrawn {
+        return Err(Error::ConsentWithdrawn { date });
     }
     if share.is_some() || !sheet.has_slips() {
         return Ok(Slips::AsTheyAre);
@@ -413,6 +418,11 @@ fn read(conn: &Connection, id: i64) -> Result<Prescription> {
 /// A patient's prescriptions, newest first, with their items in order.
 pub(crate) fn of_patient(conn: &Connection, patient_id: i64) -> Result<Vec<Prescription>> {
     prescriptions_where(conn, "p.patient_id = ?1", patient_id)
+}
+
+/// An episode's prescriptions, newest first, with their items in order.
+pub(crate) fn of_referral(conn: &Connection, referral_id: i64) -> Result<Vec<Prescription>> {
+    prescriptions_where(conn, "p.referral_id = ?1", referral_id)
 }
 
 /// `filter` is one of this module's fixed conditions on `p`, with one parameter.

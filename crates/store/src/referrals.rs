@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use waymark_domain::{
-    status_after, ReferralFields, ReferralInput, ReferralReason, ReferralStatus, StatusCause,
-    StatusChange,
+    status_after, ClosureOutcome, Counted, GpAppointments, GpAppointmentsInput, ReferralFields,
+    ReferralInput, ReferralReason, ReferralStatus, StatusCause, StatusChange,
 };
 
 use crate::audit::{self, AuditAction};
@@ -28,10 +28,38 @@ pub struct Referral {
     pub closed_date: Option<NaiveDate>,
     /// The support plan's "what matters to you" (set through `plans()`).
     pub what_matters: Option<String>,
+    /// How a closed episode ended, when recorded.
+    pub outcome: Option<ClosureOutcome>,
+    pub gp_appointments: GpAppointments,
+    /// What happens next, as written for the message back.
+    pub next_steps: Option<String>,
+    /// When the message back last left Waymark.
+    pub message_sent: Option<MessageSent>,
     /// Each move of its status, oldest first (recorded from schema 7 on).
     pub history: Vec<StatusEvent>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// How the message back left Waymark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentAs {
+    /// Saved as a letter (PDF).
+    Letter,
+    /// Copied as text for pasting into the GP system.
+    Text,
+}
+
+waymark_domain::string_enum!(SentAs {
+    Letter => "letter",
+    Text => "text",
+});
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageSent {
+    pub date: NaiveDate,
+    pub how: SentAs,
+    pub staff_name: Option<String>,
 }
 
 /// One move of an episode's status, and what made it.
@@ -71,8 +99,9 @@ impl Referrals<'_> {
         let ts = now();
         tx.execute(
             "INSERT INTO referrals (patient_id, received_date, referrer_name, referrer_role,
-                referrer_organisation, source, conditions, status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', ?8, ?8)",
+                referrer_organisation, source, conditions, status, created_at, updated_at,
+                referrer_phone, referrer_email, referrer_ods_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', ?8, ?8, ?9, ?10, ?11)",
             params![
                 patient_id,
                 date_text(f.received_date),
@@ -82,6 +111,9 @@ impl Referrals<'_> {
                 f.source.as_str(),
                 f.conditions,
                 ts,
+                f.referrer_phone,
+                f.referrer_email,
+                f.referrer_ods_code,
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -107,7 +139,8 @@ impl Referrals<'_> {
         let before = read(&tx, id)?;
         tx.execute(
             "UPDATE referrals SET received_date = ?2, referrer_name = ?3, referrer_role = ?4,
-                referrer_organisation = ?5, source = ?6, conditions = ?7, updated_at = ?8
+                referrer_organisation = ?5, source = ?6, conditions = ?7, updated_at = ?8,
+                referrer_phone = ?9, referrer_email = ?10, referrer_ods_code = ?11
              WHERE id = ?1",
             params![
                 id,
@@ -118,6 +151,9 @@ impl Referrals<'_> {
                 f.source.as_str(),
                 f.conditions,
                 now(),
+                f.referrer_phone,
+                f.referrer_email,
+                f.referrer_ods_code,
             ],
         )?;
         tx.execute("DELETE FROM referral_reasons WHERE referral_id = ?1", [id])?;
@@ -143,13 +179,14 @@ impl Referrals<'_> {
         let closed_date = (change.status == ReferralStatus::Closed).then(|| date_text(today));
         tx.execute(
             "UPDATE referrals SET status = ?2, closure_reason = ?3, closed_date = ?4,
-                updated_at = ?5 WHERE id = ?1",
+                updated_at = ?5, closure_outcome = ?6 WHERE id = ?1",
             params![
                 id,
                 change.status.as_str(),
                 change.closure_reason,
                 closed_date,
-                now()
+                now(),
+                change.outcome.map(ClosureOutcome::as_str),
             ],
         )?;
         if before.status != change.status {
@@ -178,6 +215,44 @@ impl Referrals<'_> {
     }
 
     /// Reads one referral (audited as a view of its patient's record).
+    /// Records the GP appointments counted before and after the referral (either may
+    /// be left out); checked against the referral's received date.
+    pub fn set_gp_appointments(
+        &self,
+        id: i64,
+        input: &GpAppointmentsInput,
+        today: NaiveDate,
+    ) -> Result<Referral> {
+        let tx = self.db.conn.unchecked_transaction()?;
+        let before = read(&tx, id)?;
+        let counts = input.validate(before.fields.received_date, today)?;
+        let n = |c: Option<Counted>| c.map(|c| c.appointments);
+        let d = |c: Option<Counted>| c.map(|c| date_text(c.counted));
+        tx.execute(
+            "UPDATE referrals SET gp_appts_before = ?2, gp_appts_before_date = ?3,
+                gp_appts_after = ?4, gp_appts_after_date = ?5, updated_at = ?6 WHERE id = ?1",
+            params![
+                id,
+                n(counts.before),
+                d(counts.before),
+                n(counts.after),
+                d(counts.after),
+                now()
+            ],
+        )?;
+        audit::record(
+            &tx,
+            self.db.actor,
+            AuditAction::Update,
+            ENTITY,
+            Some(id),
+            Some(before.patient_id),
+        )?;
+        let referral = read(&tx, id)?;
+        tx.commit()?;
+        Ok(referral)
+    }
+
     pub fn get(&self, id: i64) -> Result<Referral> {
         let tx = self.db.conn.unchecked_transaction()?;
         let referral = read(&tx, id)?;
@@ -373,7 +448,7 @@ fn write_reasons(conn: &Connection, id: i64, reasons: &[ReferralReason]) -> Resu
     Ok(())
 }
 
-fn read(conn: &Connection, id: i64) -> Result<Referral> {
+pub(crate) fn read(conn: &Connection, id: i64) -> Result<Referral> {
     let row = conn
         .query_row(
             "SELECT patient_id, received_date, referrer_name, referrer_role, referrer_organisation,
@@ -422,6 +497,7 @@ fn read(conn: &Connection, id: i64) -> Result<Referral> {
         .map(|r| Ok(r?.parse::<ReferralReason>()?))
         .collect::<Result<Vec<_>>>()?;
     reasons.sort();
+    let extra = read_standard(conn, id)?;
     Ok(Referral {
         id,
         patient_id,
@@ -433,13 +509,87 @@ fn read(conn: &Connection, id: i64) -> Result<Referral> {
             source: source.parse()?,
             reasons,
             conditions,
+            referrer_phone: extra.referrer_phone,
+            referrer_email: extra.referrer_email,
+            referrer_ods_code: extra.referrer_ods_code,
         },
         status: status.parse()?,
         closure_reason: reason,
         closed_date: parse_optional_date(closed)?,
         what_matters,
+        outcome: extra.outcome,
+        gp_appointments: extra.gp_appointments,
+        next_steps: extra.next_steps,
+        message_sent: extra.message_sent,
         history: history(conn, id)?,
         created_at: created,
         updated_at: updated,
+    })
+}
+
+/// The columns schema 9 added for the social prescribing standard.
+struct Standard {
+    referrer_phone: Option<String>,
+    referrer_email: Option<String>,
+    referrer_ods_code: Option<String>,
+    outcome: Option<ClosureOutcome>,
+    gp_appointments: GpAppointments,
+    next_steps: Option<String>,
+    message_sent: Option<MessageSent>,
+}
+
+fn read_standard(conn: &Connection, id: i64) -> Result<Standard> {
+    type Row = (
+        [Option<String>; 4],
+        [Option<u32>; 2],
+        [Option<String>; 5],
+        Option<String>,
+    );
+    let (texts, counts, more, staff): Row = conn.query_row(
+        "SELECT r.referrer_phone, r.referrer_email, r.referrer_ods_code, r.closure_outcome,
+            r.gp_appts_before, r.gp_appts_after, r.gp_appts_before_date, r.gp_appts_after_date,
+            r.next_steps, r.message_sent_date, r.message_sent_how, s.display_name
+         FROM referrals r LEFT JOIN staff s ON s.id = r.message_sent_by WHERE r.id = ?1",
+        [id],
+        |r| {
+            Ok((
+                [r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?],
+                [r.get(4)?, r.get(5)?],
+                [r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?],
+                r.get(11)?,
+            ))
+        },
+    )?;
+    let [referrer_phone, referrer_email, referrer_ods_code, outcome] = texts;
+    let [before, after] = counts;
+    let [before_date, after_date, next_steps, sent_date, sent_how] = more;
+    let counted = |n: Option<u32>, d: Option<String>| -> Result<Option<Counted>> {
+        Ok(match (n, parse_optional_date(d)?) {
+            (Some(appointments), Some(counted)) => Some(Counted {
+                appointments,
+                counted,
+            }),
+            _ => None,
+        })
+    };
+    let message_sent = match (parse_optional_date(sent_date)?, sent_how) {
+        (Some(date), Some(how)) => Some(MessageSent {
+            date,
+            how: how.parse()?,
+            staff_name: staff,
+        }),
+        _ => None,
+    };
+    Ok(Standard {
+        referrer_phone,
+        referrer_email,
+        referrer_ods_code,
+        outcome: outcome.map(|o| o.parse()).transpose()?,
+        gp_appointments: GpAppointments {
+            before: counted(before, before_date)?,
+            after: counted(after, after_date)?,
+        },
+        next_steps,
+        message_sent,
     })
 }

@@ -50,6 +50,23 @@ pub struct OutcomeChange {
     pub share_improved: Option<f64>,
 }
 
+/// GP appointments in the six months before and after the referrals received in the
+/// period, for the people with both counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GpAppointmentChange {
+    pub people: u64,
+    pub before: u64,
+    pub after: u64,
+}
+
+impl GpAppointmentChange {
+    /// After less before: negative when people needed their GP less.
+    pub fn change(&self) -> i64 {
+        i64::try_from(self.after).unwrap_or(i64::MAX)
+            - i64::try_from(self.before).unwrap_or(i64::MAX)
+    }
+}
+
 /// Everything the reports screen shows for one period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeriodReport {
@@ -72,6 +89,10 @@ pub struct PeriodReport {
     pub barriers: Vec<Count>,
     /// One row per scale, in `Scale::ALL` order.
     pub outcomes: Vec<OutcomeChange>,
+    /// Referrals received by referring practice or agency (its name as first typed;
+    /// "" for none given), most first.
+    pub referrers: Vec<Count>,
+    pub gp_appointments: GpAppointmentChange,
 }
 
 #[derive(Debug)]
@@ -189,6 +210,51 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
         funnel,
         barriers: ranked(barriers),
         outcomes: paired_change(conn, &from, &to)?,
+        referrers: referrers(conn, &from, &to)?,
+        gp_appointments: gp_appointments(conn, &from, &to)?,
+    })
+}
+
+/// Referrals received in the period by referring organisation. Names are grouped
+/// whatever their case and spacing ("Hollinsford  surgery" is "Hollinsford Surgery"),
+/// under the spelling met first.
+fn referrers(conn: &Connection, from: &str, to: &str) -> Result<Vec<Count>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT referrer_organisation FROM referrals INDEXED BY referrals_received
+         WHERE received_date BETWEEN ?1 AND ?2 ORDER BY received_date, id",
+    )?;
+    let mut rows = stmt.query(params![from, to])?;
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let name: Option<String> = r.get(0)?;
+        let name = name
+            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+        let shown = names
+            .entry(waymark_domain::search::fold(&name))
+            .or_insert(name)
+            .clone();
+        *counts.entry(shown).or_default() += 1;
+    }
+    Ok(ranked(counts))
+}
+
+/// The paired GP-appointment counts of the episodes received in the period.
+fn gp_appointments(conn: &Connection, from: &str, to: &str) -> Result<GpAppointmentChange> {
+    let (people, before, after): (i64, Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT count(*), sum(gp_appts_before), sum(gp_appts_after)
+         FROM referrals INDEXED BY referrals_received
+         WHERE received_date BETWEEN ?1 AND ?2
+           AND gp_appts_before IS NOT NULL AND gp_appts_after IS NOT NULL",
+        params![from, to],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let count = |v: i64| u64::try_from(v).unwrap_or_default();
+    Ok(GpAppointmentChange {
+        people: count(people),
+        before: count(before.unwrap_or_default()),
+        after: count(after.unwrap_or_default()),
     })
 }
 
@@ -301,6 +367,8 @@ fn audit_entity(table: ReportTable) -> &'static str {
         ReportTable::ItemFunnel => "report_item_funnel",
         ReportTable::Barriers => "report_barriers",
         ReportTable::Outcomes => "report_outcomes",
+        ReportTable::Referrers => "report_referrers",
+        ReportTable::GpAppointments => "report_gp_appointments",
     }
 }
 
@@ -320,6 +388,13 @@ fn header(table: ReportTable) -> &'static [&'static str] {
             "Mean change",
             "Improved",
             "Share improved",
+        ],
+        ReportTable::Referrers => &["Referring practice or agency", "Referrals"],
+        ReportTable::GpAppointments => &[
+            "People with both counts",
+            "GP appointments in the 6 months before",
+            "GP appointments in the 6 months after",
+            "Change",
         ],
     }
 }
@@ -402,6 +477,25 @@ fn table_rows(r: &PeriodReport, table: ReportTable) -> Vec<Vec<String>> {
                 ]
             })
             .collect(),
+        ReportTable::Referrers => labelled(&r.referrers, &|k| {
+            if k.is_empty() {
+                "Not recorded".to_owned()
+            } else {
+                k.to_owned()
+            }
+        }),
+        ReportTable::GpAppointments => {
+            // Totals of fewer than five people could be one person's record.
+            let g = r.gp_appointments;
+            let shown = g.people >= report::SUPPRESS_BELOW;
+            let total = |v: String| if shown { v } else { String::new() };
+            vec![vec![
+                report::suppressed(g.people),
+                total(g.before.to_string()),
+                total(g.after.to_string()),
+                total(format!("{:+}", g.change())),
+            ]]
+        }
     }
 }
 

@@ -29,6 +29,8 @@ pub(crate) fn session_dto(db: &Database, s: &state::Session) -> Result<Session, 
         locked: s.locked,
         idle_minutes: db.idle_minutes()?,
         follow_up_weeks: db.follow_up_weeks()?,
+        safe_caseload: db.safe_caseload()?,
+        country: practice_country(db)?.into(),
         date_pattern: practice_country(db)?.date_pattern().to_owned(),
         backup_reminder,
     })

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backup;
 pub mod casework;
 pub mod directory;
+pub mod message_back;
 pub mod outcomes;
 pub mod patients;
 pub mod print;

@@ -208,7 +208,7 @@ fn render(
 
 /// The warning for characters no font on this computer has: which they are, their
 /// script, and what to install.
-fn missing_glyphs_message(missing: &[char]) -> String {
+pub(super) fn missing_glyphs_message(missing: &[char]) -> String {
     let chars: Vec<String> = missing.iter().map(char::to_string).collect();
     let mut writings: Vec<Writing> = missing.iter().map(|c| Writing::of_char(*c)).collect();
     writings.sort();

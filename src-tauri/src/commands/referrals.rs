@@ -2,7 +2,7 @@ use tauri::State;
 use waymark_domain::StatusChange;
 
 use crate::commands::today;
-use crate::dto::{Referral, ReferralInput, ReferralStatus};
+use crate::dto::{ClosureOutcome, GpAppointmentsInput, Referral, ReferralInput, ReferralStatus};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -44,9 +44,27 @@ pub fn referral_set_status(
     id: i64,
     status: ReferralStatus,
     closure_reason: Option<String>,
+    outcome: Option<ClosureOutcome>,
 ) -> Result<Referral, ApiError> {
-    let change = StatusChange::new(status.into(), closure_reason.as_deref())?;
+    let change = StatusChange::new(status.into(), closure_reason.as_deref())?
+        .with_outcome(outcome.map(Into::into));
     state
         .with_staff_db(|db| db.referrals().set_status(id, &change, today()))
+        .map(Into::into)
+}
+
+/// Records the GP appointments counted in the six months before and after the
+/// referral.
+#[tauri::command(async)]
+pub fn referral_set_gp_appointments(
+    state: State<'_, AppState>,
+    id: i64,
+    input: GpAppointmentsInput,
+) -> Result<Referral, ApiError> {
+    state
+        .with_staff_db(|db| {
+            db.referrals()
+                .set_gp_appointments(id, &input.into(), today())
+        })
         .map(Into::into)
 }

@@ -75,6 +75,17 @@ pub fn settings_set_follow_up_weeks(
     current_session(&state)
 }
 
+/// Sets the safe caseload: people a year (1 to 2000) the caseload counter measures
+/// against.
+#[tauri::command(async)]
+pub fn settings_set_safe_caseload(
+    state: State<'_, AppState>,
+    people: u32,
+) -> Result<Session, ApiError> {
+    state.with_admin_db(|db| db.set_safe_caseload(people))?;
+    current_session(&state)
+}
+
 /// The session after a settings change, so the UI picks up the new values.
 fn current_session(state: &AppState) -> Result<Session, ApiError> {
     state.with_db(|db, session| match session {

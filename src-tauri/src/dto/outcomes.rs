@@ -35,7 +35,9 @@ mirror_enum!(ReportTable {
     ServiceCategories,
     ItemFunnel,
     Barriers,
-    Outcomes
+    Outcomes,
+    Referrers,
+    GpAppointments
 });
 
 /// A measure as the form sends it: `null` is a question left unanswered.
@@ -168,6 +170,21 @@ pub struct PeriodReport {
     pub funnel: Funnel,
     pub barriers: Vec<Count>,
     pub outcomes: Vec<OutcomeChange>,
+    /// Referrals by referring practice or agency ("" for none given), most first.
+    pub referrers: Vec<Count>,
+    pub gp_appointments: GpAppointmentChange,
+}
+
+/// GP appointments six months either side of the period's referrals, for the people
+/// with both counts; `change` is after less before.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GpAppointmentChange {
+    pub people: u64,
+    pub before: u64,
+    pub after: u64,
+    pub change: i64,
 }
 
 fn counts(c: Vec<store::reports::Count>) -> Vec<Count> {
@@ -202,6 +219,13 @@ impl From<store::reports::PeriodReport> for PeriodReport {
                 did_not_attend: f.did_not_attend,
             },
             barriers: counts(r.barriers),
+            referrers: counts(r.referrers),
+            gp_appointments: GpAppointmentChange {
+                people: r.gp_appointments.people,
+                before: r.gp_appointments.before,
+                after: r.gp_appointments.after,
+                change: r.gp_appointments.change(),
+            },
             outcomes: r
                 .outcomes
                 .into_iter()

@@ -1,65 +1,11 @@
 use waymark_domain::{
-    Barrier, ContactInput, ContactKind, Country, GoalInput, GoalStatus, ItemStatus,
-    ItemStatusChange, PracticeInput, PrescriptionInput, PrescriptionItemInput, ReferralStatus,
-    Role, StaffInput, StatusChange, StepInput,
+    Barrier, ContactInput, ContactKind, GoalInput, GoalStatus, ItemStatus, ItemStatusChange,
+    PrescriptionInput, PrescriptionItemInput, ReferralStatus, StatusChange, StepInput,
 };
-use waymark_store::directory::ServiceQuery;
 use waymark_store::prescriptions::SlipConsent;
 use waymark_store::{AuditAction, EpisodeFilter, Error, PatientQuery};
 
 use crate::common::*;
-
-fn with_directory() -> (tempfile::TempDir, waymark_store::Database) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = open(dir.path(), &mock_vault());
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/directory.hsds.json"
-    ))
-    .unwrap();
-    db.directory().import_hsds(&text, today()).unwrap();
-    (dir, db)
-}
-
-/// The example directory, and the practice set up with Amara Okafor signed in as its
-/// admin (printing needs the practice; prints are audited as her).
-fn with_practice() -> (tempfile::TempDir, waymark_store::Database) {
-    let (dir, mut db) = with_directory();
-    db.complete_setup(
-        &PracticeInput {
-            name: "Hollinsford Surgery".into(),
-            address: "1 High Street, Hollinsford HF1 1AA".into(),
-            phone: "01632 960000".into(),
-            email: String::new(),
-            country: Country::Uk,
-            logo_png: None,
-        },
-        &StaffInput {
-            display_name: "Amara Okafor".into(),
-            username: "amara".into(),
-            role: Role::Admin,
-        },
-        "kettle violet harbour",
-    )
-    .unwrap();
-    (dir, db)
-}
-
-fn service(db: &waymark_store::Database, text: &str) -> i64 {
-    let page = db
-        .directory()
-        .list(
-            &ServiceQuery {
-                text: text.into(),
-                limit: 5,
-                ..Default::default()
-            },
-            today(),
-        )
-        .unwrap();
-    assert_eq!(page.total, 1, "{text}");
-    page.items[0].id
-}
 
 /// A prescription of one service with no note or message.
 fn art_class(referral: i64, date: &str, checkin: &str, service_id: i64) -> PrescriptionInput {

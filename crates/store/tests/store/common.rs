@@ -1,7 +1,11 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use waymark_domain::{PatientInput, ReferralInput, ReferralReason, ReferralSource};
+use waymark_domain::{
+    Country, PatientInput, PracticeInput, ReferralInput, ReferralReason, ReferralSource, Role,
+    StaffInput,
+};
+use waymark_store::directory::ServiceQuery;
 use waymark_store::{CredentialVault, Database, PatientPage, PatientQuery};
 
 pub fn today() -> NaiveDate {
@@ -64,6 +68,9 @@ pub fn referral() -> ReferralInput {
             ReferralReason::PhysicalActivity,
         ],
         conditions: "Multiple sclerosis: muscle weakness and coordination".into(),
+        referrer_phone: String::new(),
+        referrer_email: String::new(),
+        referrer_ods_code: String::new(),
     }
 }
 
@@ -83,4 +90,56 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     }
     out.sort();
     out
+}
+
+pub fn with_directory() -> (tempfile::TempDir, waymark_store::Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), &mock_vault());
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/directory.hsds.json"
+    ))
+    .unwrap();
+    db.directory().import_hsds(&text, today()).unwrap();
+    (dir, db)
+}
+
+/// The example directory, and the practice set up with Amara Okafor signed in as its
+/// admin (printing needs the practice; prints are audited as her).
+pub fn with_practice() -> (tempfile::TempDir, waymark_store::Database) {
+    let (dir, mut db) = with_directory();
+    db.complete_setup(
+        &PracticeInput {
+            name: "Hollinsford Surgery".into(),
+            address: "1 High Street, Hollinsford HF1 1AA".into(),
+            phone: "01632 960000".into(),
+            email: String::new(),
+            country: Country::Uk,
+            logo_png: None,
+        },
+        &StaffInput {
+            display_name: "Amara Okafor".into(),
+            username: "amara".into(),
+            role: Role::Admin,
+        },
+        "kettle violet harbour",
+    )
+    .unwrap();
+    (dir, db)
+}
+
+pub fn service(db: &waymark_store::Database, text: &str) -> i64 {
+    let page = db
+        .directory()
+        .list(
+            &ServiceQuery {
+                text: text.into(),
+                limit: 5,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    assert_eq!(page.total, 1, "{text}");
+    page.items[0].id
 }

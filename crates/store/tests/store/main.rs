@@ -15,6 +15,9 @@ mod directory;
 /// back into a new caseload unchanged.
 mod export;
 mod feeds;
+/// England's social prescribing standard: demographics, consent, the message back to
+/// the GP, GP-appointment evidence, the referrer report and the caseload counter.
+mod message_back;
 /// Opening: fresh, reopen, and the failures that must be told apart and change nothing.
 mod open;
 /// Outcome measures, their due dates on the caseload, and the period report.

@@ -223,6 +223,7 @@ fn follow_up_measures_come_due_on_the_caseload() {
             &StatusChange {
                 status: ReferralStatus::Closed,
                 closure_reason: Some("Moved away".into()),
+                outcome: None,
             },
             today(),
         )

@@ -5,4 +5,8 @@ import type { ReferralSource } from "./ReferralSource";
 /**
  * The referral form as typed.
  */
-export type ReferralInput = { receivedDate: string, referrerName: string, referrerRole: string, referrerOrganisation: string, source: ReferralSource, reasons: Array<ReferralReason>, conditions: string, };
+export type ReferralInput = { receivedDate: string, referrerName: string, referrerRole: string, referrerOrganisation: string, source: ReferralSource, reasons: Array<ReferralReason>, conditions: string, referrerPhone: string, referrerEmail: string, 
+/**
+ * The referring organisation's ODS code.
+ */
+referrerOdsCode: string, };
