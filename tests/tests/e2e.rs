@@ -1427,6 +1427,142 @@ async fn workflow_one_referral_to_prescription_with_the_discount_note() -> Resul
     .await
 }
 
+/// The names shown on the caseload's rows.
+async fn caseload_rows(c: &Client) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for row in c
+        .find_all(Locator::Css("[data-testid=patient-row]"))
+        .await?
+    {
+        out.push(row.text().await?);
+    }
+    Ok(out)
+}
+
+#[tokio::test]
+#[ignore = "needs the real app window: run by `cargo xtask test`"]
+async fn workflow_four_closes_and_sends_the_message_back_to_the_gp() -> Result<()> {
+    with_app("workflow-4-message-back", |c| async move {
+        enter(&c).await?;
+        register(
+            &c,
+            "Tomás",
+            "Ó Súilleabháin",
+            "",
+            "1968-02-11",
+            "943 476 5919",
+        )
+        .await?;
+        wait_text(&c, "[data-testid=patient-name]", "Tomás Ó Súilleabháin").await?;
+        refer(
+            &c,
+            &["Finance or debt", "Employment"],
+            "Job loss and money worries affecting appetite and digestion.",
+        )
+        .await?;
+
+        // The GP appointments in the six months before, read from the GP record.
+        click(&c, ".record-gp").await?;
+        type_into(&c, "[id^=gp-before-]:not([id*=counted])", "9").await?;
+        click(&c, "[id^=save-gp-]").await?;
+        wait_text(&c, "[data-testid=gp-before]", "9 (counted").await?;
+
+        // Closed as completed: the message back is owed, and the caseload says so.
+        set_value(&c, "[data-testid=referral] select[id^=status-]", "closed").await?;
+        set_value(&c, "#closureOutcome", "completed").await?;
+        type_into(&c, "#closureReason", "Back in work part time").await?;
+        click(&c, ".update-status").await?;
+        wait_text(&c, "[data-testid=message-sent]", "Not sent yet").await?;
+        let draft = wait_text(&c, "[data-testid=message-text]", "WHY THEY WERE REFERRED").await?;
+        let text = draft.text().await?;
+        for expected in [
+            "Name: Tomás Ó Súilleabháin",
+            "NHS number 943 476 5919",
+            "Reasons: Finance or debt, Employment",
+            "GP appointments in the 6 months before the referral: 9",
+            "support completed",
+            "871731000000106 Referral to social prescribing service",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+        }
+        click_button(&c, "Back to caseload").await?;
+        set_value(&c, "#caseload-episode", "closed_unsent").await?;
+        wait_text(&c, "[data-testid=patient-row]", "Tomás Ó Súilleabháin").await?;
+        open_row(&c, "Tomás Ó Súilleabháin").await?;
+
+        // What happens next, then copied for the GP system. WebKitGTK under Xvfb may
+        // refuse the clipboard; the app then leaves the text selected to copy by hand.
+        // Either way the message has left Waymark and the episode says so.
+        type_into(
+            &c,
+            "[id^=next-steps-]",
+            "No further support needed; he knows how to refer himself again.",
+        )
+        .await?;
+        click(&c, "[data-testid=message-copy]").await?;
+        let status = wait_css(&c, "[data-testid=message-status]").await?;
+        let start = Instant::now();
+        let said = loop {
+            let said = status.text().await?;
+            if said.contains("Copied") || said.contains("copy it with your keyboard") {
+                break said;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                bail!("the copy said nothing: {said:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        eprintln!("message back copy: {said}");
+        wait_text(&c, "[data-testid=message-sent]", "copied as text").await?;
+        shot(&c, "w4-01-message-back-sent").await?;
+
+        // The letter: the same facts, printed through the PDF viewer.
+        let list = PathBuf::from(env("WAYMARK_E2E_OPENED")?);
+        let opened = || std::fs::read_to_string(&list).unwrap_or_default();
+        let before = opened().lines().count();
+        click(&c, "[data-testid=message-print]").await?;
+        wait_text(
+            &c,
+            "[data-testid=message-status]",
+            "Opened in your PDF viewer",
+        )
+        .await?;
+        let start = Instant::now();
+        let pdf = loop {
+            if let Some(new) = opened().lines().nth(before) {
+                break PathBuf::from(new);
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                bail!("nothing was opened in the PDF viewer");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let letter = pdf_text(&pdf)?;
+        for expected in [
+            "Tomás Ó Súilleabháin",
+            "Why they were referred",
+            "No further support needed",
+            "871731000000106",
+        ] {
+            assert!(letter.contains(expected), "{expected:?} not in:\n{letter}");
+        }
+        wait_text(&c, "[data-testid=message-sent]", "as a letter").await?;
+
+        // No closed episode owes a message now.
+        click_button(&c, "Back to caseload").await?;
+        set_value(&c, "#caseload-episode", "closed_unsent").await?;
+        let start = Instant::now();
+        while !caseload_rows(&c).await?.is_empty() {
+            if start.elapsed() > Duration::from_secs(10) {
+                bail!("still listed: {:?}", caseload_rows(&c).await?);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test]
 #[ignore = "needs the real app window: run by `cargo xtask test`"]
 async fn workflow_two_and_five_prescribe_then_follow_up_with_barriers() -> Result<()> {

@@ -1,10 +1,10 @@
-// The caseload home's filters and summary columns, and the duplicate guard when
-// registering a patient.
+// The caseload home's filters, summary columns and caseload counter, and the duplicate
+// guard when registering a patient.
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ReferralStatus } from "./api/bindings/ReferralStatus";
 import { emptyServiceInput } from "./lib/directoryLabels";
-import { JOSE, SIOBHAN, ZOE, seed } from "./test/fixtures";
+import { JOSE, SIOBHAN, ZOE, refer, seed } from "./test/fixtures";
 import { byId, startApp } from "./test/dom";
 import { signedIn, type TestApi } from "./test/host";
 
@@ -30,6 +30,9 @@ async function caseload(): Promise<TestApi> {
       source: "gp",
       reasons: ["loneliness"],
       conditions: "",
+      referrerPhone: "",
+      referrerEmail: "",
+      referrerOdsCode: "",
     });
     if (status !== "new") await api.referralSetStatus(r.id, status, null);
     return r;
@@ -112,6 +115,120 @@ describe("caseload home", () => {
     await user.click(await screen.findByRole("button", { name: "Back to caseload" }));
     await waitFor(async () => expect(await shownNames()).toEqual(["Zoë O'Brien (Zo)"]));
     expect(byId<HTMLInputElement>("caseload-overdue").checked).toBe(true);
+  });
+});
+
+describe("caseload counter", () => {
+  /** The counter's sentence, its spaces as read. */
+  const counterText = () => (screen.getByTestId("caseload-counter-text").textContent ?? "").replace(/\s+/g, " ").trim();
+
+  it("counts the people supported in the last 12 months and turns amber above 90% of the safe caseload", async () => {
+    const api = await caseload();
+    const user = await startApp(api);
+    const counter = await screen.findByTestId("caseload-counter");
+    // Zoë and Siobhán have episodes; José has none yet.
+    expect(counterText()).toBe("2 people supported in the last 12 months (since 25 Nov 2025) of a safe caseload of 250");
+    expect(counter.dataset.level).toBe("ok");
+    const meter = within(counter).getByRole("meter");
+    expect(meter.getAttribute("aria-valuenow")).toBe("2");
+    expect(meter.getAttribute("aria-valuemin")).toBe("0");
+    expect(meter.getAttribute("aria-valuemax")).toBe("250");
+    expect(meter.getAttribute("aria-valuetext")).toBe("2 of 250 (1%)");
+    expect(screen.queryByTestId("caseload-counter-warning")).toBeNull();
+
+    // José is referred too; the admin sets a safe caseload of 4 (75%: still fine), then 3.
+    const jose = (await api.allPatients()).find((p) => p.givenName === "José")!;
+    await refer(api, jose.id, { receivedDate: "2026-11-01" });
+    await user.click(byId("nav-staff"));
+    const safe = await screen.findByLabelText<HTMLInputElement>("Safe caseload (people a year)");
+    expect(safe.id).toBe("safeCaseload");
+    expect(safe.value).toBe("250");
+    expect(screen.getByText("NHS England's guidance is 200 to 250 a year for a full-time link worker.")).toBeTruthy();
+    await user.clear(safe);
+    await user.type(safe, "4");
+    await user.click(byId("save-safe-caseload"));
+    await waitFor(() => expect(screen.getByTestId("staff-notice").textContent).toBe("The safe caseload is now 4 people a year."));
+    await user.click(byId("nav-caseload"));
+    await screen.findByTestId("caseload-counter");
+    expect(counterText()).toBe("3 people supported in the last 12 months (since 25 Nov 2025) of a safe caseload of 4");
+    expect(screen.getByTestId("caseload-counter").dataset.level).toBe("ok");
+
+    await user.click(byId("nav-staff"));
+    const again = await screen.findByLabelText<HTMLInputElement>("Safe caseload (people a year)");
+    expect(again.value).toBe("4");
+    await user.clear(again);
+    await user.type(again, "3");
+    await user.click(byId("save-safe-caseload"));
+    await waitFor(() => expect(screen.getByTestId("staff-notice").textContent).toBe("The safe caseload is now 3 people a year."));
+    await user.click(byId("nav-caseload"));
+    await screen.findByTestId("caseload-counter");
+    expect(counterText()).toBe(
+      "3 people supported in the last 12 months (since 25 Nov 2025) of a safe caseload of 3 Close to the safe caseload.",
+    );
+    expect(screen.getByTestId("caseload-counter").dataset.level).toBe("amber");
+    expect(screen.getByRole("meter").getAttribute("aria-valuetext")).toBe("3 of 3 (100%)");
+
+    // Over the safe caseload: still amber, the bar full, the true number said.
+    await api.settingsSetSafeCaseload(2);
+    await user.click(byId("nav-staff"));
+    await user.click(byId("nav-caseload"));
+    await waitFor(() => expect(counterText()).toContain("of a safe caseload of 2 Over the safe caseload."));
+    const over = screen.getByTestId("caseload-counter");
+    expect(over.dataset.level).toBe("amber");
+    expect(counterText()).toMatch(/^3 people supported/);
+    const bar = within(over).getByRole("meter");
+    expect(bar.getAttribute("aria-valuenow")).toBe("2");
+    expect(bar.getAttribute("aria-valuetext")).toBe("3 of 2 (150%)");
+    expect((bar.firstElementChild as HTMLElement).style.width).toBe("100%");
+  });
+
+  it("refuses a safe caseload outside 1 to 2000 under the field", async () => {
+    const api = await caseload();
+    const user = await startApp(api);
+    await user.click(byId("nav-staff"));
+    const safe = await screen.findByLabelText<HTMLInputElement>("Safe caseload (people a year)");
+    await user.clear(safe);
+    await user.type(safe, "2001");
+    await user.click(byId("save-safe-caseload"));
+    await waitFor(() => expect(byId("safeCaseload-error").textContent).toContain("Choose between 1 and 2000 people a year."));
+    expect(safe.getAttribute("aria-invalid")).toBe("true");
+    expect((await api.caseloadCounter()).safe).toBe(250);
+  });
+
+  it("shows nothing, and the caseload as usual, when the counter cannot be loaded", async () => {
+    const api = await caseload();
+    vi.spyOn(api, "caseloadCounter").mockRejectedValue({ code: "storage", message: "The database is busy.", fields: [] });
+    await startApp(api);
+    expect(await screen.findAllByTestId("patient-row")).toHaveLength(3);
+    expect(screen.queryByTestId("caseload-counter")).toBeNull();
+  });
+});
+
+describe("closed episodes without a message back", () => {
+  it("lists a patient whose episode closed until the message to the GP is sent", async () => {
+    const api = await caseload();
+    const zoe = (await api.allPatients()).find((p) => p.givenName === "Zoë")!;
+    const [episode] = await api.referralsOf(zoe.id);
+    await api.referralSetStatus(episode.id, "closed", "Done", "completed");
+    const user = await startApp(api);
+
+    const option = within(byId("caseload-episode")).getByRole<HTMLOptionElement>("option", {
+      name: "Closed, message to GP not sent",
+    });
+    expect(option.value).toBe("closed_unsent");
+    await user.selectOptions(byId("caseload-episode"), "closed_unsent");
+    await waitFor(async () => expect(await shownNames()).toEqual(["Zoë O'Brien (Zo)"]));
+    expect(api.calls.filter((c) => c.command === "patient_list").at(-1)?.args).toMatchObject({
+      query: { episode: "closed_unsent" },
+    });
+
+    // Once the message is copied to send, she is no longer listed.
+    await api.messageBackCopy(episode.id, "");
+    await user.selectOptions(byId("caseload-episode"), "closed");
+    await waitFor(async () => expect(await shownNames()).toEqual(["Zoë O'Brien (Zo)"]));
+    await user.selectOptions(byId("caseload-episode"), "closed_unsent");
+    expect(await screen.findByTestId("caseload-empty")).toBeTruthy();
+    expect(screen.getByTestId("caseload-empty").textContent).toContain("No patients match these filters");
   });
 });
 

@@ -1,14 +1,15 @@
 /// <reference types="node" />
 // The Reports screen against the real backend: the period presets (on a fixed today,
 // the backend's and the UI clock's), each table's numbers for a hand-built October, the
-// CSV exports, and user text in a report shown as text.
+// referring organisations and GP appointments of a hand-built spring, the CSV exports,
+// and user text in a report shown as text.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ReportTable } from "./api/bindings/ReportTable";
 import { presetPeriod } from "./lib/reports";
-import { HOSTILE_CATEGORY, octoberScenario, REPORT_TODAY } from "./test/fixtures";
+import { HOSTILE_CATEGORY, JOSE, LI, octoberScenario, REPORT_TODAY, seed, SIOBHAN, ZOE } from "./test/fixtures";
 import { byId, startApp, type User } from "./test/dom";
 import { signedIn, TEST_LINK_WORKER, tempFolder, type TestApi } from "./test/host";
 
@@ -217,6 +218,118 @@ describe("reports screen", () => {
       "save: Export a report table (waymark-outcomes-2026-10-01-to-2026-10-31.csv)",
     ]);
     expect(readdirSync(dir).sort()).toEqual(["activity.csv", "barriers.csv"]);
+  });
+
+  /** A spring of referrals from two organisations, one typed twice with different case
+   * and spacing, and one from no organisation, with their GP appointments counted. */
+  const AGENCY = "<b>Age UK</b> Hollinsford";
+  async function springReferrals(): Promise<{ api: TestApi; user: User }> {
+    const api = await signedIn({ today: REPORT_TODAY, as: TEST_LINK_WORKER });
+    const [zoe, siobhan, jose, li] = await seed(api, ZOE, SIOBHAN, JOSE, LI);
+    const refer = async (patientId: number, receivedDate: string, referrerOrganisation: string) =>
+      (
+        await api.referralCreate(patientId, {
+          receivedDate,
+          referrerName: "",
+          referrerRole: "",
+          referrerOrganisation,
+          source: "gp",
+          reasons: ["loneliness"],
+          conditions: "",
+          referrerPhone: "",
+          referrerEmail: "",
+          referrerOdsCode: "",
+        })
+      ).id;
+    const gp = (id: number, before: string, after: string, afterCounted = "") =>
+      api.referralSetGpAppointments(id, { before, beforeCounted: "", after, afterCounted });
+    // The months after a referral are complete six months on: all three are by 24 Nov.
+    await gp(await refer(zoe.id, "2026-03-10", "Hollinsford Surgery"), "7", "3", "2026-09-10");
+    await gp(await refer(siobhan.id, "2026-04-02", "  hollinsford   SURGERY "), "4", "5");
+    await gp(await refer(jose.id, "2026-05-01", AGENCY), "6", "2", "2026-11-20");
+    // Only the months before are counted for Li: not one of the people with both counts.
+    await gp(await refer(li.id, "2026-05-20", ""), "2", "");
+    api.calls.length = 0;
+    const user = await startApp(api);
+    await user.click(byId("nav-reports"));
+    await screen.findByRole("heading", { level: 1, name: "Reports" });
+    await waitFor(() => expect(screen.getByTestId("report-period").textContent).toContain("25 Nov 2025 to 24 Nov 2026"));
+    return { api, user };
+  }
+
+  it("counts referrals by referring organisation, grouped whatever the case and spacing, as text", async () => {
+    await springReferrals();
+    const region = screen.getByRole("region", { name: "Referrals by referring practice or agency" });
+    expect(region.textContent).toContain("Names are grouped whatever their case and spacing");
+    // Most first, ties in order of name ("" first): the spelling met first is shown.
+    expect(cells("report-table-referrers")).toEqual([
+      ["Hollinsford Surgery", "2"],
+      ["Not recorded", "1"],
+      [AGENCY, "1"],
+    ]);
+    expect(within(region).getByRole("img").getAttribute("aria-label")).toBe(
+      `Referrals by referring practice or agency: Hollinsford Surgery, 2; Not recorded, 1; ${AGENCY}, 1`,
+    );
+    // The organisation's name is shown as typed, never as markup.
+    expect(within(region).getAllByText(AGENCY).length).toBe(2);
+    expect(region.querySelector("b")).toBeNull();
+  });
+
+  it("shows the GP appointments before and after referral for the people with both counts", async () => {
+    const { user } = await springReferrals();
+    const region = screen.getByRole("region", { name: "GP appointments before and after referral" });
+    expect(region.textContent).toContain("Exported files leave the totals out when fewer than 5 people have both counts.");
+    // Zoë 7 → 3, Siobhán 4 → 5, José 6 → 2; Li has no count after: 3 people, 17 → 10.
+    expect(cells("report-table-gp_appointments")).toEqual([["3", "17", "10", "\u22127 (7 fewer)"]]);
+    const chart = within(region).getByRole("img");
+    expect(chart.getAttribute("aria-label")).toBe(
+      "GP appointments before and after referral: In the 6 months before, 17; In the 6 months after, 10",
+    );
+
+    // No referral received this month: no one to count, so no totals.
+    await user.selectOptions(byId("report-preset"), "This month");
+    await user.click(byId("report-run"));
+    await waitFor(() => expect(screen.getByTestId("report-period").textContent).toContain("1 Nov 2026 to 24 Nov 2026"));
+    expect(cells("report-table-gp_appointments")).toEqual([["0", "\u2014", "\u2014", "\u2014"]]);
+    expect(screen.getByTestId("report-empty-referrers").textContent).toBe("No referrals received in this period.");
+    expect(screen.queryByTestId("report-table-referrers")).toBeNull();
+  });
+
+  it("exports the referrers and GP appointments tables with small numbers suppressed", async () => {
+    const { api, user } = await springReferrals();
+    const dir = tempFolder();
+    const status = screen.getByTestId("report-export-status");
+    const lines = (path: string) => readFileSync(path, "utf8").replace(/^\uFEFF/, "").trimEnd().split(/\r?\n/);
+
+    const referrers = join(dir, "referrers.csv");
+    await api.desk({ saveTo: referrers });
+    await user.click(screen.getByTestId("report-export-referrers"));
+    await waitFor(() => expect(status.textContent).toBe(`Saved 3 rows to ${referrers}`));
+    expect(api.calls.at(-1)).toMatchObject({
+      command: "report_export",
+      args: { table: "referrers", from: "2025-11-25", to: "2026-11-24" },
+    });
+    expect(lines(referrers)).toEqual([
+      "Referring practice or agency,Referrals",
+      "Hollinsford Surgery,<5",
+      "Not recorded,<5",
+      `${AGENCY},<5`,
+    ]);
+
+    const gp = join(dir, "gp.csv");
+    await api.desk({ saveTo: gp });
+    await user.click(screen.getByTestId("report-export-gp_appointments"));
+    await waitFor(() => expect(status.textContent).toBe(`Saved 1 row to ${gp}`));
+    // Three people: their count is "<5" and their totals are left out.
+    expect(lines(gp)).toEqual([
+      "People with both counts,GP appointments in the 6 months before,GP appointments in the 6 months after,Change",
+      "<5,,,",
+    ]);
+    expect((await api.deskLog()).asked).toEqual([
+      "save: Export a report table (waymark-referrers-2025-11-25-to-2026-11-24.csv)",
+      "save: Export a report table (waymark-gp-appointments-2025-11-25-to-2026-11-24.csv)",
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(["gp.csv", "referrers.csv"]);
   });
 
   it("refuses a period that ends before it starts", async () => {

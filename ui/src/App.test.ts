@@ -308,6 +308,9 @@ describe("patient page", () => {
       source: "gp",
       reasons: ["loneliness"],
       conditions: "",
+      referrerPhone: "",
+      referrerEmail: "",
+      referrerOdsCode: "",
     });
     const user = await startApp(api);
     await openPatient(user, /Zoë/);
@@ -327,6 +330,8 @@ describe("labels", () => {
     const user = await startApp(api);
     await user.click(byId("register-patient"));
     await screen.findByRole("heading", { level: 1, name: "Register patient" });
+    // Consent's details show once it is given.
+    await user.click(byId("consentStore"));
     const keys = Object.keys(emptyPatientInput());
     for (const key of keys) {
       const el = byId(key);

@@ -259,20 +259,6 @@ impl PatientInput {
             &self.consent_withdrawn_date,
             today,
         );
-        if !self.consent_store {
-            if consent_date.is_some() {
-                e.push(
-                    "consentDate",
-                    "Tick consent to social prescribing, or clear the date it was given.",
-                );
-            }
-            if consent_withdrawn_date.is_some() {
-                e.push(
-                    "consentWithdrawnDate",
-                    "A withdrawal is recorded against consent that was given: keep consent ticked with the date it was given.",
-                );
-            }
-        }
         if let (Some(given), Some(withdrawn)) = (consent_date, consent_withdrawn_date) {
             if withdrawn < given {
                 e.push(
@@ -309,8 +295,10 @@ impl PatientInput {
             communication_needs,
             consent_how: self.consent_how.filter(|_| given),
             consent_given_by: consent_given_by.filter(|_| given),
-            consent_date,
-            consent_withdrawn_date,
+            // Consent not given has no date, manner, giver or withdrawal to keep: unticking
+            // it removes the record of it.
+            consent_date: consent_date.filter(|_| given),
+            consent_withdrawn_date: consent_withdrawn_date.filter(|_| given),
         };
         e.into_result(fields)
     }
@@ -470,13 +458,14 @@ mod tests {
             ..input.clone()
         };
         assert!(field(future, "consentDate").is_some());
+        // Unticked, consent keeps none of its details.
         let not_given = PatientInput {
             consent_store: false,
             ..input.clone()
         };
-        let e = not_given.validate(today()).unwrap_err();
-        assert!(e.message_for("consentDate").is_some());
-        assert!(e.message_for("consentWithdrawnDate").is_some());
+        let f = not_given.validate(today()).unwrap();
+        assert_eq!((f.consent_date, f.consent_withdrawn_date), (None, None));
+        assert_eq!((f.consent_how, f.consent_given_by), (None, None));
         let two = PatientInput {
             ethnicity: vec!["A".into(), "B".into()],
             ..input.clone()
@@ -492,14 +481,6 @@ mod tests {
             ..input
         };
         assert!(field(spoofed, "consentGivenBy").is_some());
-        // How and by whom mean nothing without consent, and are not kept.
-        let unticked = PatientInput {
-            consent_how: Some(ConsentHow::Verbal),
-            consent_given_by: "Sam".into(),
-            ..zoe()
-        };
-        let f = unticked.validate(today()).unwrap();
-        assert_eq!((f.consent_how, f.consent_given_by), (None, None));
     }
 
     #[test]

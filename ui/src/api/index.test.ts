@@ -15,7 +15,19 @@ describe("tauriApi", () => {
     await tauriApi.referralList(7);
     expect(invoke).toHaveBeenLastCalledWith("referral_list", { patientId: 7 });
     await tauriApi.referralSetStatus(3, "closed", "Moved away");
-    expect(invoke).toHaveBeenLastCalledWith("referral_set_status", { id: 3, status: "closed", closureReason: "Moved away" });
+    expect(invoke).toHaveBeenLastCalledWith("referral_set_status", {
+      id: 3,
+      status: "closed",
+      closureReason: "Moved away",
+      outcome: null,
+    });
+    await tauriApi.referralSetStatus(3, "closed", "Moved away", "moved_away");
+    expect(invoke).toHaveBeenLastCalledWith("referral_set_status", {
+      id: 3,
+      status: "closed",
+      closureReason: "Moved away",
+      outcome: "moved_away",
+    });
     await tauriApi.patientList({ text: "zo", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, measuresDue: false, limit: 50, offset: 0 });
     expect(invoke).toHaveBeenLastCalledWith("patient_list", {
       query: { text: "zo", includeArchived: false, episode: null, overdue: false, noContactWeeks: null, measuresDue: false, limit: 50, offset: 0 },

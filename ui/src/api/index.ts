@@ -52,6 +52,12 @@ import type { SetupInput } from "./bindings/SetupInput";
 import type { SetupResult } from "./bindings/SetupResult";
 import type { StaffInput } from "./bindings/StaffInput";
 import type { StaffMember } from "./bindings/StaffMember";
+import type { CaseloadCounter } from "./bindings/CaseloadCounter";
+import type { ClosureOutcome } from "./bindings/ClosureOutcome";
+import type { EthnicCategoryInfo } from "./bindings/EthnicCategoryInfo";
+import type { GpAppointmentsInput } from "./bindings/GpAppointmentsInput";
+import type { MessageBackDraft } from "./bindings/MessageBackDraft";
+import type { PaperSize } from "./bindings/PaperSize";
 
 export interface Api {
   appStatus(): Promise<AppStatus>;
@@ -111,7 +117,29 @@ export interface Api {
   referralList(patientId: number): Promise<Referral[]>;
   referralCreate(patientId: number, input: ReferralInput): Promise<Referral>;
   referralUpdate(id: number, input: ReferralInput): Promise<Referral>;
-  referralSetStatus(id: number, status: ReferralStatus, closureReason: string | null): Promise<Referral>;
+  /** `outcome` says how a closed episode ended (ignored for other statuses). */
+  referralSetStatus(
+    id: number,
+    status: ReferralStatus,
+    closureReason: string | null,
+    outcome?: ClosureOutcome | null,
+  ): Promise<Referral>;
+  /** The GP appointments counted six months before and after the referral. */
+  referralSetGpAppointments(id: number, input: GpAppointmentsInput): Promise<Referral>;
+  /** The message back to the GP and referrer as it stands (text and codes). */
+  messageBackDraft(referralId: number): Promise<MessageBackDraft>;
+  /** Saves "what happens next", marks the message sent as text, and returns the text to copy. */
+  messageBackCopy(referralId: number, nextSteps: string): Promise<MessageBackDraft>;
+  /** Opens the message back as a letter in the PDF viewer and marks it sent; the file's path. */
+  messageBackPrint(referralId: number, nextSteps: string, paper: PaperSize | null): Promise<string>;
+  /** Asks where to save the letter, saves it and marks it sent; `null` if cancelled. */
+  messageBackSavePdf(referralId: number, nextSteps: string, paper: PaperSize | null): Promise<string | null>;
+  /** People supported in the last twelve months against the practice's safe caseload. */
+  caseloadCounter(): Promise<CaseloadCounter>;
+  /** The ethnic categories of the practice's country (NHS list, or US categories). */
+  ethnicCategories(): Promise<EthnicCategoryInfo[]>;
+  /** People a year the practice can safely support (1–2000). */
+  settingsSetSafeCaseload(people: number): Promise<Session>;
   /** Everything the patient page shows: details, referrals, goals, the newest contacts
    * and every prescription. */
   patientRecord(id: number): Promise<PatientRecord>;
@@ -282,8 +310,18 @@ export const tauriApi: Api = {
   referralList: (patientId) => call("referral_list", { patientId }),
   referralCreate: (patientId, input) => call("referral_create", { patientId, input }),
   referralUpdate: (id, input) => call("referral_update", { id, input }),
-  referralSetStatus: (id, status, closureReason) =>
-    call("referral_set_status", { id, status, closureReason }),
+  referralSetStatus: (id, status, closureReason, outcome = null) =>
+    call("referral_set_status", { id, status, closureReason, outcome }),
+  referralSetGpAppointments: (id, input) => call("referral_set_gp_appointments", { id, input }),
+  messageBackDraft: (referralId) => call("message_back_draft", { referralId }),
+  messageBackCopy: (referralId, nextSteps) => call("message_back_copy", { referralId, nextSteps }),
+  messageBackPrint: (referralId, nextSteps, paper) =>
+    call("message_back_print", { referralId, nextSteps, paper }),
+  messageBackSavePdf: (referralId, nextSteps, paper) =>
+    call("message_back_save_pdf", { referralId, nextSteps, paper }),
+  caseloadCounter: () => call("caseload_counter", {}),
+  ethnicCategories: () => call("ethnic_categories", {}),
+  settingsSetSafeCaseload: (people) => call("settings_set_safe_caseload", { people }),
   patientRecord: (id) => call("patient_record", { id }),
   patientDuplicates: (input, excludeId) => call("patient_duplicates", { input, excludeId }),
   contactCreate: (patientId, input) => call("contact_create", { patientId, input }),

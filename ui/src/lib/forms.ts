@@ -43,6 +43,13 @@ export function emptyPatientInput(): PatientInput {
     consentStore: false,
     consentContact: false,
     consentShare: false,
+    gender: null,
+    ethnicity: [],
+    communicationNeeds: "",
+    consentHow: null,
+    consentGivenBy: "",
+    consentDate: "",
+    consentWithdrawnDate: "",
   };
 }
 
@@ -68,6 +75,13 @@ export function patientToInput(p: Patient): PatientInput {
     consentStore: p.consentStoreDate !== null,
     consentContact: p.consentContactDate !== null,
     consentShare: p.consentShareDate !== null,
+    gender: p.gender,
+    ethnicity: [...p.ethnicity],
+    communicationNeeds: p.communicationNeeds ?? "",
+    consentHow: p.consentHow,
+    consentGivenBy: p.consentGivenBy ?? "",
+    consentDate: p.consentStoreDate ?? "",
+    consentWithdrawnDate: p.consentWithdrawnDate ?? "",
   };
 }
 
@@ -80,6 +94,9 @@ export function emptyReferralInput(today = todayIso()): ReferralInput {
     source: "gp",
     reasons: [],
     conditions: "",
+    referrerPhone: "",
+    referrerEmail: "",
+    referrerOdsCode: "",
   };
 }
 
@@ -92,5 +109,8 @@ export function referralToInput(r: Referral): ReferralInput {
     source: r.source,
     reasons: [...r.reasons],
     conditions: r.conditions ?? "",
+    referrerPhone: r.referrerPhone ?? "",
+    referrerEmail: r.referrerEmail ?? "",
+    referrerOdsCode: r.referrerOdsCode ?? "",
   };
 }

@@ -16,6 +16,9 @@ import type { StatusCause } from "../api/bindings/StatusCause";
 import type { Role } from "../api/bindings/Role";
 import type { Timepoint } from "../api/bindings/Timepoint";
 import type { PrintLanguageInfo } from "../api/bindings/PrintLanguageInfo";
+import type { ClosureOutcome } from "../api/bindings/ClosureOutcome";
+import type { ConsentHow } from "../api/bindings/ConsentHow";
+import type { Gender } from "../api/bindings/Gender";
 
 /** The print-language list before the app has sent it: English alone. */
 export const ENGLISH_ONLY: PrintLanguageInfo = {
@@ -82,6 +85,29 @@ export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {
   contacted: "Contacted",
   active: "Active",
   closed: "Closed",
+};
+
+export const GENDER_LABELS: Record<Gender, string> = {
+  male: "Male",
+  female: "Female",
+  other: "Another gender",
+  not_known: "Not known or not stated",
+};
+
+export const CONSENT_HOW_LABELS: Record<ConsentHow, string> = {
+  verbal: "Verbally",
+  written: "In writing",
+};
+
+/** How an episode ended, as the closing form offers it. */
+export const CLOSURE_OUTCOME_LABELS: Record<ClosureOutcome, string> = {
+  completed: "Support completed",
+  declined: "Declined social prescribing",
+  not_contactable: "Could not be contacted",
+  stopped_taking_part: "Stopped taking part",
+  referred_elsewhere: "Referred to another service",
+  moved_away: "Moved away",
+  other: "Other",
 };
 
 /** What moved a referral's status, as its timeline says it. */

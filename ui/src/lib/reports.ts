@@ -66,7 +66,12 @@ export const REPORT_TITLES: Record<ReportTable, string> = {
   item_funnel: "How far prescribed activities got",
   barriers: "Barriers (unmet needs)",
   outcomes: "Outcome change",
+  referrers: "Referrals by referring practice or agency",
+  gp_appointments: "GP appointments before and after referral",
 };
+
+/** The tables that are a list of counts (all but the two paired changes). */
+export type CountTable = Exclude<ReportTable, "outcomes" | "gp_appointments">;
 
 /** A line of a report table: what is counted and how many. */
 export type ReportRow = { key: string; label: string; count: number };
@@ -75,8 +80,8 @@ function counted(counts: Count[], labels: Record<string, string>): ReportRow[] {
   return counts.map((c) => ({ key: c.key, label: labels[c.key] ?? c.key, count: c.count }));
 }
 
-/** The rows of every table that is a list of counts (all but `outcomes`). */
-export function countRows(table: Exclude<ReportTable, "outcomes">, r: PeriodReport): ReportRow[] {
+/** The rows of every table that is a list of counts. */
+export function countRows(table: CountTable, r: PeriodReport): ReportRow[] {
   switch (table) {
     case "referral_sources":
       return counted(r.referralSources, REFERRAL_SOURCE_LABELS);
@@ -103,5 +108,7 @@ export function countRows(table: Exclude<ReportTable, "outcomes">, r: PeriodRepo
       ];
     case "barriers":
       return counted(r.barriers, BARRIER_LABELS);
+    case "referrers":
+      return r.referrers.map((c) => ({ key: c.key, label: c.key === "" ? "Not recorded" : c.key, count: c.count }));
   }
 }

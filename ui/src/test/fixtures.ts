@@ -96,6 +96,9 @@ export async function octoberScenario(api: TestApi): Promise<void> {
       source,
       reasons,
       conditions: "",
+      referrerPhone: "",
+      referrerEmail: "",
+      referrerOdsCode: "",
     });
   await refer(jose, "2026-09-15", "gp", ["finance"]);
   await refer(zoe, "2026-10-05", "gp", ["loneliness", "mental_wellbeing"]);
@@ -163,6 +166,9 @@ export async function refer(
     source: "gp",
     reasons: ["mental_wellbeing", "loneliness"],
     conditions: "",
+    referrerPhone: "",
+    referrerEmail: "",
+    referrerOdsCode: "",
     ...over,
   });
   api.calls.length = 0;
