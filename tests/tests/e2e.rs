@@ -1463,11 +1463,13 @@ async fn workflow_four_closes_and_sends_the_message_back_to_the_gp() -> Result<(
 
         // The GP appointments in the six months before, read from the GP record.
         click(&c, ".record-gp").await?;
-        type_into(&c, "[id^=gp-before-]:not([id*=counted])", "9").await?;
+        type_into(&c, "input[id^=gp-before-]:not([id*=counted])", "9").await?;
         click(&c, "[id^=save-gp-]").await?;
         wait_text(&c, "[data-testid=gp-before]", "9 (counted").await?;
 
         // Closed as completed: the message back is owed, and the caseload says so.
+        // Closing through the status list as a person does. (This step found the
+        // status list putting "New" back in the app's webview: see ReferralItem.svelte.)
         set_value(&c, "[data-testid=referral] select[id^=status-]", "closed").await?;
         set_value(&c, "#closureOutcome", "completed").await?;
         type_into(&c, "#closureReason", "Back in work part time").await?;
@@ -1495,7 +1497,7 @@ async fn workflow_four_closes_and_sends_the_message_back_to_the_gp() -> Result<(
         // Either way the message has left Waymark and the episode says so.
         type_into(
             &c,
-            "[id^=next-steps-]",
+            "textarea[id^=next-steps-]",
             "No further support needed; he knows how to refer himself again.",
         )
         .await?;

@@ -281,10 +281,15 @@ describe("patient page", () => {
     expect(within(item).getByTestId("referral-status").textContent).toBe("New");
     expect((await api.referralsOf(zoe.id))[0]).toMatchObject({ source: "other_clinician", reasons: ["long_term_condition", "physical_activity"] });
 
-    // Close without a reason: the field error, and nothing changes.
+    // Close without saying how it ended, then without a reason: each a field error, and
+    // nothing changes.
     const status = within(item).getByLabelText("Change status");
     await user.selectOptions(status, "Closed");
     expect(byId("closureReason")).toBeTruthy();
+    await user.click(within(item).getByRole("button", { name: "Update status" }));
+    expect((await screen.findByText("Choose how it ended.")).id).toBe("closureOutcome-error");
+    expect(byId("closureOutcome").getAttribute("aria-invalid")).toBe("true");
+    await user.selectOptions(byId("closureOutcome"), "completed");
     await user.click(within(item).getByRole("button", { name: "Update status" }));
     expect((await screen.findByText("Say why the referral is being closed.")).id).toBe("closureReason-error");
     expect(byId("closureReason").getAttribute("aria-invalid")).toBe("true");
@@ -294,7 +299,11 @@ describe("patient page", () => {
     await user.click(within(item).getByRole("button", { name: "Update status" }));
     await waitFor(() => expect(within(screen.getByTestId("referral")).getByTestId("referral-status").textContent).toBe("Closed"));
     expect(screen.getByTestId("closure-reason").textContent).toBe("Goals met: joined the yoga class");
-    expect((await api.referralsOf(zoe.id))[0]).toMatchObject({ status: "closed", closureReason: "Goals met: joined the yoga class" });
+    expect((await api.referralsOf(zoe.id))[0]).toMatchObject({
+      status: "closed",
+      closureReason: "Goals met: joined the yoga class",
+      outcome: "completed",
+    });
   });
 
   it("edits a referral", async () => {

@@ -112,7 +112,19 @@ impl MessageBack {
     pub fn codes(&self) -> Vec<Code> {
         let code = |(id, term): (&'static str, &'static str)| Code { id, term };
         let mut codes = vec![code(SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING)];
-        if self.referral.outcome == Some(ClosureOutcome::Declined) {
+        let r = &self.referral;
+        // Episodes closed before how they ended was recorded go by their reason, as the
+        // referral's codes panel does.
+        let declined = match r.outcome {
+            Some(o) => o == ClosureOutcome::Declined,
+            None => {
+                r.status == ReferralStatus::Closed
+                    && r.closure_reason
+                        .as_deref()
+                        .is_some_and(|why| why.to_lowercase().contains("declin"))
+            }
+        };
+        if declined {
             codes.push(code(SNOMED_SOCIAL_PRESCRIBING_DECLINED));
         }
         codes
@@ -290,6 +302,31 @@ impl MessageBack {
         out
     }
 
+    /// The sender's contact lines under its name, as both versions carry them.
+    pub fn letterhead(&self) -> Vec<String> {
+        let p = &self.practice;
+        let mut out = Vec::new();
+        if let Some(a) = &p.address {
+            let lines: Vec<String> = printable(a)
+                .lines()
+                .map(one_line)
+                .filter(|l| !l.is_empty())
+                .collect();
+            out.push(lines.join(", "));
+        }
+        out.extend(
+            p.phone
+                .as_deref()
+                .map(|v| format!("Phone: {}", printable(v))),
+        );
+        out.extend(
+            p.email
+                .as_deref()
+                .map(|v| format!("Email: {}", printable(v))),
+        );
+        out
+    }
+
     /// The title both versions carry.
     pub fn title(&self) -> &'static str {
         "Social prescribing: message back to GP and referrer"
@@ -298,12 +335,13 @@ impl MessageBack {
     /// The message as plain text, for pasting into a GP system: a title, then each
     /// section's heading in capitals and its lines.
     pub fn plain_text(&self) -> String {
-        let mut out = format!(
-            "{}\n{}, {}\n",
-            self.title(),
-            printable(&self.practice.name),
-            self.practice.country.long_date(self.date)
-        );
+        let p = &self.practice;
+        let mut out = format!("{}\n{}\n", self.title(), printable(&p.name));
+        for line in self.letterhead() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push_str(&format!("Date: {}\n", p.country.long_date(self.date)));
         for (heading, lines) in self.sections() {
             out.push('\n');
             out.push_str(&heading.to_uppercase());
@@ -350,5 +388,101 @@ fn number(v: f64) -> String {
         format!("{v:.0}")
     } else {
         format!("{v:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Country, PracticeFields};
+
+    fn message(outcome: Option<ClosureOutcome>, reason: &str) -> MessageBack {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        MessageBack {
+            practice: PracticeFields {
+                name: "Hollinsford Surgery".into(),
+                address: Some("1 High Street\nHollinsford".into()),
+                phone: Some("01632 960000".into()),
+                email: None,
+                country: Country::Uk,
+                logo_png: None,
+            },
+            date: day,
+            person: Person {
+                name: "Zoë O'Brien".into(),
+                date_of_birth: NaiveDate::from_ymd_opt(1987, 3, 14).unwrap(),
+                identifier: None,
+                address: None,
+                registered_gp: None,
+            },
+            referral: ReferralSummary {
+                received_date: day,
+                referrer: None,
+                reasons: vec![],
+                conditions: None,
+                status: ReferralStatus::Closed,
+                closed_date: Some(day),
+                closure_reason: Some(reason.into()),
+                outcome,
+            },
+            what_matters: None,
+            goals: vec![],
+            taken_up: vec![],
+            not_taken_up: vec![],
+            suggested: vec![],
+            wellbeing: vec![WellbeingLine {
+                scale: Scale::Swemwbs,
+                baseline: 19.25,
+                baseline_date: day,
+                latest: 19.27,
+                latest_date: day,
+            }],
+            gp_appointments: GpAppointments::default(),
+            next_steps: None,
+            link_worker: LinkWorker {
+                name: None,
+                phone: None,
+                email: None,
+            },
+        }
+    }
+
+    fn ids(m: &MessageBack) -> Vec<&'static str> {
+        m.codes().iter().map(|c| c.id).collect()
+    }
+
+    #[test]
+    fn the_declined_code_follows_the_outcome_or_an_older_episodes_reason() {
+        let referral = "871731000000106";
+        let declined = "871711000000103";
+        assert_eq!(
+            ids(&message(Some(ClosureOutcome::Declined), "")),
+            [referral, declined]
+        );
+        assert_eq!(
+            ids(&message(Some(ClosureOutcome::Completed), "declined")),
+            [referral]
+        );
+        assert_eq!(
+            ids(&message(None, "Patient Declined for now")),
+            [referral, declined]
+        );
+        assert_eq!(ids(&message(None, "Goals met")), [referral]);
+    }
+
+    #[test]
+    fn the_text_carries_the_letterhead_and_rounds_as_it_compares() {
+        let text = message(None, "Goals met").plain_text();
+        assert!(text.starts_with(
+            "Social prescribing: message back to GP and referrer\nHollinsford Surgery\n\
+             1 High Street, Hollinsford\nPhone: 01632 960000\nDate: 24 November 2026\n"
+        ));
+        // 19.25 and 19.27 both print as 19.3: no change, never "+0, better".
+        assert!(
+            text.contains("19.3 on 24 November 2026, 19.3 on 24 November 2026 (+0, no change)"),
+            "{text}"
+        );
+        let empty = message(None, "Goals met");
+        assert!(empty.plain_text().contains("None declined or missed."));
     }
 }

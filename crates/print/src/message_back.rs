@@ -50,11 +50,8 @@ pub fn message_back_pdf(
         Style::new(Face::Bold, PRACTICE).right(beside).after(2.0),
     );
     let letterhead = Style::new(Face::Regular, SMALL).right(beside);
-    for line in [&practice.address, &practice.phone, &practice.email]
-        .into_iter()
-        .flatten()
-    {
-        doc.paragraph(&printable(line).replace('\n', ", "), letterhead);
+    for line in message.letterhead() {
+        doc.paragraph(&line, letterhead);
     }
     doc.set_y(doc.y().min(logo_bottom));
     doc.rule(6.0);

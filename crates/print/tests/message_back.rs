@@ -293,14 +293,22 @@ fn assert_plain_text_in_order(message: &MessageBack, pdf_text: &str) {
     let letter = squeeze(pdf_text);
     let headings: Vec<&str> = message.sections().iter().map(|(h, _)| *h).collect();
     let mut lines = plain.lines().filter(|l| !l.trim().is_empty());
-    // The first two lines are the title, then the practice and the date: the letter has
-    // them as its letterhead, title and date line.
+    // The text opens with the title, the practice, its contact lines and the date; the
+    // letter has the practice and its contact lines as its letterhead, then the title
+    // and the date line.
     assert_eq!(lines.next(), Some(message.title()));
-    let sender = lines.next().unwrap();
-    let date = message.practice.country.long_date(message.date);
-    assert_eq!(sender, format!("{}, {date}", message.practice.name));
+    assert_eq!(lines.next(), Some(message.practice.name.as_str()));
+    let letterhead = message.letterhead();
+    for line in &letterhead {
+        assert_eq!(lines.next(), Some(line.as_str()));
+    }
+    let date = format!("Date: {}", message.practice.country.long_date(message.date));
+    assert_eq!(lines.next(), Some(date.as_str()));
     let mut at = 0;
-    for expected in [message.practice.name.as_str(), message.title(), &date] {
+    let mut top: Vec<&str> = vec![message.practice.name.as_str()];
+    top.extend(letterhead.iter().map(String::as_str));
+    top.extend([message.title(), date.as_str()]);
+    for expected in top {
         let found = letter[at..]
             .find(&squeeze(expected))
             .unwrap_or_else(|| panic!("{expected:?} not in order in:\n{pdf_text}"));

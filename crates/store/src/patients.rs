@@ -108,6 +108,7 @@ impl Patients<'_> {
     /// Registers a patient. Consents given now are dated `today`.
     pub fn create(&self, input: &PatientInput, today: NaiveDate) -> Result<Patient> {
         let f = input.validate(today)?;
+        withdrawn_after_given(&f, f.consent_date.unwrap_or(today))?;
         let tx = self.db.conn.unchecked_transaction()?;
         refuse_taken_nhs_number(&tx, &f, None)?;
         let consent = |given: bool| given.then(|| date_text(today));
@@ -153,6 +154,12 @@ impl Patients<'_> {
         let f = input.validate(today)?;
         let tx = self.db.conn.unchecked_transaction()?;
         let before = self.read(&tx, id)?;
+        withdrawn_after_given(
+            &f,
+            f.consent_date
+                .or(before.consent_store_date)
+                .unwrap_or(today),
+        )?;
         refuse_taken_nhs_number(&tx, &f, Some(id))?;
         let keep =
             |given: bool, was: Option<NaiveDate>| given.then(|| date_text(was.unwrap_or(today)));
@@ -464,6 +471,22 @@ fn refuse_taken_nhs_number(
         return Err(e.into());
     }
     Ok(())
+}
+
+/// Refuses a withdrawal dated before the consent it withdraws, `given` being the day
+/// consent is recorded as given (typed, kept from before, or today).
+fn withdrawn_after_given(f: &PatientFields, given: NaiveDate) -> Result<()> {
+    match f.consent_withdrawn_date {
+        Some(w) if f.consent_store && w < given => {
+            let mut e = waymark_domain::ValidationErrors::default();
+            e.push(
+                "consentWithdrawnDate",
+                "Consent cannot be withdrawn before the day it was given.",
+            );
+            Err(e.into())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The stored columns of a patient's fields, with the consents' dates as decided by the

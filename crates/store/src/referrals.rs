@@ -137,6 +137,29 @@ impl Referrals<'_> {
         let f = input.validate(today)?;
         let tx = self.db.conn.unchecked_transaction()?;
         let before = read(&tx, id)?;
+        // GP appointments counted for the old date must still be whole for the new one.
+        let stored = &before.gp_appointments;
+        let text = |c: Option<Counted>| {
+            c.map_or((String::new(), String::new()), |c| {
+                (c.appointments.to_string(), date_text(c.counted))
+            })
+        };
+        let ((b, bd), (a, ad)) = (text(stored.before), text(stored.after));
+        let counts = GpAppointmentsInput {
+            before: b,
+            before_counted: bd,
+            after: a,
+            after_counted: ad,
+        };
+        if counts.validate(f.received_date, today).is_err() {
+            let mut e = waymark_domain::ValidationErrors::default();
+            e.push(
+                "receivedDate",
+                "The GP appointments recorded for this referral were counted before their six \
+                 months were over for this date. Correct them first, then the date.",
+            );
+            return Err(e.into());
+        }
         tx.execute(
             "UPDATE referrals SET received_date = ?2, referrer_name = ?3, referrer_role = ?4,
                 referrer_organisation = ?5, source = ?6, conditions = ?7, updated_at = ?8,
@@ -178,8 +201,17 @@ impl Referrals<'_> {
         let before = read(&tx, id)?;
         let closed_date = (change.status == ReferralStatus::Closed).then(|| date_text(today));
         tx.execute(
+            // Closing from another status owes a new message back: one sent earlier
+            // (an interim one, or before a reopening) no longer says how it ended.
             "UPDATE referrals SET status = ?2, closure_reason = ?3, closed_date = ?4,
-                updated_at = ?5, closure_outcome = ?6 WHERE id = ?1",
+                updated_at = ?5, closure_outcome = ?6,
+                message_sent_date = CASE WHEN ?2 = 'closed' AND status <> 'closed'
+                    THEN NULL ELSE message_sent_date END,
+                message_sent_how = CASE WHEN ?2 = 'closed' AND status <> 'closed'
+                    THEN NULL ELSE message_sent_how END,
+                message_sent_by = CASE WHEN ?2 = 'closed' AND status <> 'closed'
+                    THEN NULL ELSE message_sent_by END
+             WHERE id = ?1",
             params![
                 id,
                 change.status.as_str(),

@@ -217,33 +217,45 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
 
 /// Referrals received in the period by referring organisation. Names are grouped
 /// whatever their case and spacing ("Hollinsford  surgery" is "Hollinsford Surgery"),
-/// under the spelling met first.
+/// under the spelling used most (the first recorded, on a tie). SQL counts each exact
+/// spelling, so only the distinct names are folded here, not every referral.
 fn referrers(conn: &Connection, from: &str, to: &str) -> Result<Vec<Count>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT referrer_organisation FROM referrals INDEXED BY referrals_received
-         WHERE received_date BETWEEN ?1 AND ?2 ORDER BY received_date, id",
+        "SELECT referrer_organisation, count(*), min(received_date || printf('%020d', id))
+         FROM referrals INDEXED BY referrals_received
+         WHERE received_date BETWEEN ?1 AND ?2 GROUP BY referrer_organisation",
     )?;
     let mut rows = stmt.query(params![from, to])?;
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut counts: HashMap<String, u64> = HashMap::new();
+    // Folded name → (total, the shown spelling's count and first use, the spelling).
+    let mut groups: HashMap<String, (u64, u64, String, String)> = HashMap::new();
     while let Some(r) = rows.next()? {
         let name: Option<String> = r.get(0)?;
+        let n = u64::try_from(r.get::<_, i64>(1)?).unwrap_or_default();
+        let first: String = r.get(2)?;
         let name = name
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_default();
-        let shown = names
+        let g = groups
             .entry(waymark_domain::search::fold(&name))
-            .or_insert(name)
-            .clone();
-        *counts.entry(shown).or_default() += 1;
+            .or_insert_with(|| (0, 0, first.clone(), name.clone()));
+        g.0 += n;
+        if n > g.1 || (n == g.1 && first < g.2) {
+            (g.1, g.2, g.3) = (n, first, name);
+        }
     }
-    Ok(ranked(counts))
+    Ok(ranked(
+        groups
+            .into_values()
+            .map(|(total, _, _, name)| (name, total))
+            .collect(),
+    ))
 }
 
-/// The paired GP-appointment counts of the episodes received in the period.
+/// The paired GP-appointment counts of the episodes received in the period: the people
+/// they belong to, and the totals over their episodes.
 fn gp_appointments(conn: &Connection, from: &str, to: &str) -> Result<GpAppointmentChange> {
     let (people, before, after): (i64, Option<i64>, Option<i64>) = conn.query_row(
-        "SELECT count(*), sum(gp_appts_before), sum(gp_appts_after)
+        "SELECT count(DISTINCT patient_id), sum(gp_appts_before), sum(gp_appts_after)
          FROM referrals INDEXED BY referrals_received
          WHERE received_date BETWEEN ?1 AND ?2
            AND gp_appts_before IS NOT NULL AND gp_appts_after IS NOT NULL",

@@ -50,18 +50,30 @@ fn draft_of(m: &MessageBack) -> MessageBackDraft {
     }
 }
 
+/// The message as it stands; with `next_steps`, as it would read with them (nothing is
+/// saved), so the text on screen is the text a copy will put on the clipboard.
 #[tauri::command(async)]
 pub fn message_back_draft(
     state: State<'_, AppState>,
     referral_id: i64,
+    next_steps: Option<String>,
 ) -> Result<MessageBackDraft, ApiError> {
+    let next_steps = next_steps
+        .map(|n| waymark_domain::message_back::validate_next_steps(&n))
+        .transpose()?;
     state
         .with_staff_db(|db| db.message_back().draft(referral_id, today()))
-        .map(|m| draft_of(&m))
+        .map(|mut m| {
+            if let Some(n) = next_steps {
+                m.next_steps = n;
+            }
+            draft_of(&m)
+        })
 }
 
 /// Saves "what happens next", records the message as sent as text, and returns the
-/// text for the UI to put on the clipboard.
+/// text. The UI puts the draft's text on the clipboard first, within the click (a
+/// webview may refuse the clipboard after an awaited call), and calls this once it has.
 #[tauri::command(async)]
 pub fn message_back_copy(
     state: State<'_, AppState>,
@@ -160,7 +172,8 @@ pub fn message_back_save_pdf(
     else {
         return Ok(None);
     };
-    let path = state.with_staff_db(|db| {
+    let mut written = false;
+    let sent = state.with_staff_db(|db| {
         db.message_back()
             .send(referral_id, &next_steps, SentAs::Letter, today(), |m| {
                 let pdf = render(m, paper)?;
@@ -170,9 +183,17 @@ pub fn message_back_save_pdf(
                         format!("The PDF could not be saved there: {e}"),
                     )
                 })?;
-                Ok::<_, ApiError>(path)
+                written = true;
+                Ok::<_, ApiError>(())
             })
-    })?;
+    });
+    if let Err(e) = sent {
+        // Not recorded as sent, so no letter should be left behind as if it had been.
+        if written {
+            let _ = std::fs::remove_file(&path);
+        }
+        return Err(e);
+    }
     Ok(Some(path.display().to_string()))
 }
 

@@ -126,8 +126,9 @@ export interface Api {
   ): Promise<Referral>;
   /** The GP appointments counted six months before and after the referral. */
   referralSetGpAppointments(id: number, input: GpAppointmentsInput): Promise<Referral>;
-  /** The message back to the GP and referrer as it stands (text and codes). */
-  messageBackDraft(referralId: number): Promise<MessageBackDraft>;
+  /** The message back to the GP and referrer as it stands (text and codes); with
+   * `nextSteps`, as it would read with them (nothing saved). */
+  messageBackDraft(referralId: number, nextSteps?: string | null): Promise<MessageBackDraft>;
   /** Saves "what happens next", marks the message sent as text, and returns the text to copy. */
   messageBackCopy(referralId: number, nextSteps: string): Promise<MessageBackDraft>;
   /** Opens the message back as a letter in the PDF viewer and marks it sent; the file's path. */
@@ -313,7 +314,7 @@ export const tauriApi: Api = {
   referralSetStatus: (id, status, closureReason, outcome = null) =>
     call("referral_set_status", { id, status, closureReason, outcome }),
   referralSetGpAppointments: (id, input) => call("referral_set_gp_appointments", { id, input }),
-  messageBackDraft: (referralId) => call("message_back_draft", { referralId }),
+  messageBackDraft: (referralId, nextSteps = null) => call("message_back_draft", { referralId, nextSteps }),
   messageBackCopy: (referralId, nextSteps) => call("message_back_copy", { referralId, nextSteps }),
   messageBackPrint: (referralId, nextSteps, paper) =>
     call("message_back_print", { referralId, nextSteps, paper }),

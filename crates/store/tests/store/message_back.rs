@@ -118,7 +118,7 @@ fn withdrawn_consent_stops_printing() {
         .update(
             p.id,
             &PatientInput {
-                consent_withdrawn_date: "2026-11-23".into(),
+                consent_withdrawn_date: "2026-11-24".into(),
                 ..zoe()
             },
             today(),
@@ -128,7 +128,7 @@ fn withdrawn_consent_stops_printing() {
         .prescriptions()
         .print(rx.id, today(), Default::default(), |_| Ok::<_, Error>(()));
     assert!(
-        matches!(&printed, Err(Error::ConsentWithdrawn { date }) if date == "2026-11-23"),
+        matches!(&printed, Err(Error::ConsentWithdrawn { date }) if date == "2026-11-24"),
         "{printed:?}"
     );
 }
@@ -396,6 +396,106 @@ fn the_message_back_gathers_the_episode_and_is_marked_sent_once_produced() {
         )
         .unwrap();
     assert_eq!(reopened.outcome, None);
+    // Closed again, it owes a new message: the one sent before no longer says how it ended.
+    let again = db
+        .referrals()
+        .set_status(
+            referral,
+            &StatusChange::new(ReferralStatus::Closed, Some("Goals met"))
+                .unwrap()
+                .with_outcome(Some(ClosureOutcome::Completed)),
+            today(),
+        )
+        .unwrap();
+    assert_eq!(again.message_sent, None);
+    assert_eq!(unsent(&db), [patient]);
+}
+
+#[test]
+fn a_withdrawal_cannot_come_before_the_consent_and_a_referral_date_must_fit_its_counts() {
+    let (_dir, db) = with_practice();
+    let p = db
+        .patients()
+        .create(
+            &PatientInput {
+                consent_date: "2026-11-10".into(),
+                ..zoe()
+            },
+            today(),
+        )
+        .unwrap();
+    // The form left the date empty: the date kept (10 November) still counts.
+    let early = db.patients().update(
+        p.id,
+        &PatientInput {
+            consent_withdrawn_date: "2026-11-05".into(),
+            ..zoe()
+        },
+        today(),
+    );
+    match early {
+        Err(Error::Validation(e)) => assert!(e.message_for("consentWithdrawnDate").is_some()),
+        other => panic!("{other:?}"),
+    }
+    // A new patient whose consent is dated today cannot have withdrawn it yesterday.
+    let new = db.patients().create(
+        &PatientInput {
+            consent_withdrawn_date: "2026-11-23".into(),
+            ..patient("Ana", "Lima", "1990-05-01", "")
+        }
+        .clone(),
+        today(),
+    );
+    assert!(new.is_ok(), "no consent, nothing withdrawn: {new:?}");
+    let refused = db.patients().create(
+        &PatientInput {
+            consent_store: true,
+            consent_withdrawn_date: "2026-11-23".into(),
+            ..patient("Ana", "Lima", "1990-05-02", "")
+        },
+        today(),
+    );
+    assert!(matches!(refused, Err(Error::Validation(_))), "{refused:?}");
+
+    let r = db
+        .referrals()
+        .create(
+            p.id,
+            &ReferralInput {
+                received_date: "2026-03-10".into(),
+                ..referral()
+            },
+            today(),
+        )
+        .unwrap();
+    db.referrals()
+        .set_gp_appointments(
+            r.id,
+            &GpAppointmentsInput {
+                after: "3".into(),
+                after_counted: "2026-09-12".into(),
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    // Moved to April, the months after would not have been over when they were counted.
+    let moved = db.referrals().update(
+        r.id,
+        &ReferralInput {
+            received_date: "2026-04-10".into(),
+            ..referral()
+        },
+        today(),
+    );
+    match moved {
+        Err(Error::Validation(e)) => assert!(e.message_for("receivedDate").is_some()),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        db.referrals().get(r.id).unwrap().fields.received_date,
+        date("2026-03-10")
+    );
 }
 
 #[test]
