@@ -153,6 +153,23 @@ const CATEGORIES: &[&str] = &[
     "Peer support",
     "Carers",
 ];
+/// Referring organisations as link workers type them: a few spellings of one, and
+/// none given.
+const REFERRERS: &[&str] = &[
+    "Hollinsford Surgery",
+    "Hollinsford Surgery",
+    "hollinsford surgery",
+    "Mill Lane Medical Practice",
+    "Mill Lane Medical Practice",
+    "Riverside Health Centre",
+    "Citizens Advice Hollinsford",
+    "Jobcentre Plus",
+    "Hollinsford Community Mental Health Team",
+    "Age Well Hollinsford",
+    "",
+    "",
+];
+
 const SOURCES: &[&str] = &[
     "gp",
     "gp",
@@ -233,8 +250,9 @@ impl Database {
             )?;
             let mut referral = tx.prepare(
                 "INSERT INTO referrals (patient_id, received_date, source, status, closure_reason,
-                    created_at, updated_at)
-                 VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?5)",
+                    created_at, updated_at, referrer_organisation, gp_appts_before,
+                    gp_appts_before_date, gp_appts_after, gp_appts_after_date)
+                 VALUES (?1, ?2, ?6, ?3, ?4, ?5, ?5, ?7, ?8, ?9, ?10, ?11)",
             )?;
             let mut reason = tx.prepare(
                 "INSERT OR IGNORE INTO referral_reasons (referral_id, reason) VALUES (?1, ?2)",
@@ -275,6 +293,13 @@ impl Database {
                     consent_store: false,
                     consent_contact: false,
                     consent_share: false,
+                    gender: None,
+                    ethnicity: Vec::new(),
+                    communication_needs: None,
+                    consent_how: None,
+                    consent_given_by: None,
+                    consent_date: None,
+                    consent_withdrawn_date: None,
                 };
                 let search = crate::patients::search_text(&fields);
                 patient.execute(params![
@@ -291,13 +316,25 @@ impl Database {
                 let status = ["new", "contacted", "active", "active", "closed"]
                     [usize::try_from(rng.below(5)).unwrap_or(0)];
                 let received = today - Duration::days(i64::try_from(rng.below(700)).unwrap_or(0));
+                // Referrers as typed, spellings varying; GP appointments counted for
+                // most referrals, the months after once they are over.
+                let org = pick(&mut rng, REFERRERS);
+                let counted = rng.below(10) < 7;
+                let before = counted.then(|| rng.below(15) as i64);
+                let after_on = waymark_domain::referral::six_months_after(received);
+                let after = (counted && after_on <= today).then(|| rng.below(12) as i64);
                 referral.execute(params![
                     pid,
                     date_text(received),
                     status,
                     (status == "closed").then_some("Goals met"),
                     ts,
-                    pick(&mut rng, SOURCES)
+                    pick(&mut rng, SOURCES),
+                    (!org.is_empty()).then_some(org),
+                    before,
+                    before.map(|_| date_text(received)),
+                    after,
+                    after.map(|_| date_text(after_on)),
                 ])?;
                 let rid = tx.last_insert_rowid();
                 for _ in 0..1 + rng.below(2) {

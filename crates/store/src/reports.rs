@@ -197,6 +197,7 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
         did_not_attend: at(ItemStatus::DidNotAttend),
     };
 
+    let (referrers, gp_appointments) = referrers_and_gp(conn, &from, &to)?;
     Ok(PeriodReport {
         period,
         referrals: sources.values().sum(),
@@ -210,64 +211,82 @@ fn build(conn: &Connection, period: Period) -> Result<PeriodReport> {
         funnel,
         barriers: ranked(barriers),
         outcomes: paired_change(conn, &from, &to)?,
-        referrers: referrers(conn, &from, &to)?,
-        gp_appointments: gp_appointments(conn, &from, &to)?,
+        referrers,
+        gp_appointments,
     })
 }
 
-/// Referrals received in the period by referring organisation. Names are grouped
-/// whatever their case and spacing ("Hollinsford  surgery" is "Hollinsford Surgery"),
-/// under the spelling used most (the first recorded, on a tie). SQL counts each exact
-/// spelling, so only the distinct names are folded here, not every referral.
-fn referrers(conn: &Connection, from: &str, to: &str) -> Result<Vec<Count>> {
+/// Referrals received in the period by referring organisation, and the paired
+/// GP-appointment counts of those referrals, from one pass over the reports' covering
+/// index of referrals (schema 9): no table page is read.
+///
+/// Names are grouped whatever their case and spacing ("Hollinsford  surgery" is
+/// "Hollinsford Surgery"), under the spelling used most (the first met, on a tie). The
+/// GP figures count the people with both counts and total their referrals' counts.
+fn referrers_and_gp(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> Result<(Vec<Count>, GpAppointmentChange)> {
     let mut stmt = conn.prepare_cached(
-        "SELECT referrer_organisation, count(*), min(received_date || printf('%020d', id))
-         FROM referrals INDEXED BY referrals_received
-         WHERE received_date BETWEEN ?1 AND ?2 GROUP BY referrer_organisation",
+        "SELECT referrer_organisation, patient_id, gp_appts_before, gp_appts_after
+         FROM referrals INDEXED BY referrals_report WHERE received_date BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query(params![from, to])?;
-    // Folded name → (total, the shown spelling's count and first use, the spelling).
-    let mut groups: HashMap<String, (u64, u64, String, String)> = HashMap::new();
+    // Each exact spelling's count, in the order first met ("" for none given).
+    let mut spellings: Vec<(String, u64)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut gp = GpAppointmentChange::default();
+    let mut people: Vec<u64> = Vec::new();
     while let Some(r) = rows.next()? {
-        let name: Option<String> = r.get(0)?;
-        let n = u64::try_from(r.get::<_, i64>(1)?).unwrap_or_default();
-        let first: String = r.get(2)?;
-        let name = name
-            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+        let name = r
+            .get_ref(0)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?
             .unwrap_or_default();
-        let g = groups
-            .entry(waymark_domain::search::fold(&name))
-            .or_insert_with(|| (0, 0, first.clone(), name.clone()));
-        g.0 += n;
-        if n > g.1 || (n == g.1 && first < g.2) {
-            (g.1, g.2, g.3) = (n, first, name);
+        // Looked up by the borrowed text: a name is copied once, when first met.
+        match index.get(name) {
+            Some(&i) => spellings[i].1 += 1,
+            None => {
+                index.insert(name.to_owned(), spellings.len());
+                spellings.push((name.to_owned(), 1));
+            }
+        }
+        let (before, after): (Option<i64>, Option<i64>) = (r.get(2)?, r.get(3)?);
+        if let (Some(b), Some(a)) = (before, after) {
+            gp.before += u64::try_from(b).unwrap_or_default();
+            gp.after += u64::try_from(a).unwrap_or_default();
+            // A bit per patient, as for people seen.
+            if let Ok(id) = usize::try_from(r.get::<_, i64>(1)?) {
+                let (word, bit) = (id / 64, id % 64);
+                if word >= people.len() {
+                    people.resize(word + 1, 0);
+                }
+                people[word] |= 1 << bit;
+            }
         }
     }
-    Ok(ranked(
+    gp.people = people.iter().map(|w| u64::from(w.count_ones())).sum();
+    // Folded name → (total, the shown spelling's count, the spelling).
+    let mut groups: HashMap<String, (u64, u64, String)> = HashMap::new();
+    for (name, n) in spellings {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let g = groups
+            .entry(waymark_domain::search::fold(&name))
+            .or_insert_with(|| (0, 0, name.clone()));
+        g.0 += n;
+        // Strictly more: on a tie the spelling met first stays.
+        if n > g.1 {
+            (g.1, g.2) = (n, name);
+        }
+    }
+    let referrers = ranked(
         groups
             .into_values()
-            .map(|(total, _, _, name)| (name, total))
+            .map(|(total, _, name)| (name, total))
             .collect(),
-    ))
-}
-
-/// The paired GP-appointment counts of the episodes received in the period: the people
-/// they belong to, and the totals over their episodes.
-fn gp_appointments(conn: &Connection, from: &str, to: &str) -> Result<GpAppointmentChange> {
-    let (people, before, after): (i64, Option<i64>, Option<i64>) = conn.query_row(
-        "SELECT count(DISTINCT patient_id), sum(gp_appts_before), sum(gp_appts_after)
-         FROM referrals INDEXED BY referrals_received
-         WHERE received_date BETWEEN ?1 AND ?2
-           AND gp_appts_before IS NOT NULL AND gp_appts_after IS NOT NULL",
-        params![from, to],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    let count = |v: i64| u64::try_from(v).unwrap_or_default();
-    Ok(GpAppointmentChange {
-        people: count(people),
-        before: count(before.unwrap_or_default()),
-        after: count(after.unwrap_or_default()),
-    })
+    );
+    Ok((referrers, gp))
 }
 
 /// Distinct patients with a conversation in the period, read off the date index into a
