@@ -678,8 +678,18 @@ impl<'f> Writer<'f> {
     /// Finishes the document; `footer(page, pages)` gives each page's footer (left and
     /// right text, pages counted from 1) now that the page count is known.
     pub fn finish_with_footer(
-        mut self,
+        self,
         footer: impl Fn(usize, usize) -> Option<(String, String, Style)>,
+    ) -> Result<Rendered, crate::Error> {
+        self.finish_pages(&footer)
+    }
+
+    // One copy of the document's assembly for every kind of footer, not one per closure
+    // (the app's size budget).
+    #[inline(never)]
+    fn finish_pages(
+        mut self,
+        footer: &dyn Fn(usize, usize) -> Option<(String, String, Style)>,
     ) -> Result<Rendered, crate::Error> {
         let count = self.pages.len();
         for n in 0..count {

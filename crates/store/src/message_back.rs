@@ -97,7 +97,9 @@ impl MessageBacks<'_> {
 }
 
 /// Everything the message says, read from the episode, its patient, its plan, its
-/// prescriptions and measures, and the staff member writing it.
+/// prescriptions and measures, and the staff member writing it. Not inlined into each
+/// `send` (one per kind of output): the app's size budget.
+#[inline(never)]
 pub(crate) fn gather(
     conn: &Connection,
     actor: Option<i64>,

@@ -50,14 +50,28 @@ fn draft_of(m: &MessageBack) -> MessageBackDraft {
     }
 }
 
-/// The message as it stands; with `next_steps`, as it would read with them (nothing is
-/// saved), so the text on screen is the text a copy will put on the clipboard.
+/// The message back as text. Without `send`: as it stands, or with `next_steps` as it
+/// would read with them (nothing is saved), so the text on screen is the text a copy
+/// puts on the clipboard. With `send`: saves what happens next, records the message as
+/// sent as text, and returns it; the UI has put the shown text on the clipboard first,
+/// within the click (a webview may refuse the clipboard after an awaited call). One
+/// command for both: each command's IPC glue costs the app's size budget.
 #[tauri::command(async)]
-pub fn message_back_draft(
+pub fn message_back_text(
     state: State<'_, AppState>,
     referral_id: i64,
     next_steps: Option<String>,
+    send: bool,
 ) -> Result<MessageBackDraft, ApiError> {
+    if send {
+        let steps = next_steps.unwrap_or_default();
+        return state.with_staff_db(|db| {
+            db.message_back()
+                .send(referral_id, &steps, SentAs::Text, today(), |m| {
+                    Ok::<_, ApiError>(draft_of(m))
+                })
+        });
+    }
     let next_steps = next_steps
         .map(|n| waymark_domain::message_back::validate_next_steps(&n))
         .transpose()?;
@@ -69,23 +83,6 @@ pub fn message_back_draft(
             }
             draft_of(&m)
         })
-}
-
-/// Saves "what happens next", records the message as sent as text, and returns the
-/// text. The UI puts the draft's text on the clipboard first, within the click (a
-/// webview may refuse the clipboard after an awaited call), and calls this once it has.
-#[tauri::command(async)]
-pub fn message_back_copy(
-    state: State<'_, AppState>,
-    referral_id: i64,
-    next_steps: String,
-) -> Result<MessageBackDraft, ApiError> {
-    state.with_staff_db(|db| {
-        db.message_back()
-            .send(referral_id, &next_steps, SentAs::Text, today(), |m| {
-                Ok::<_, ApiError>(draft_of(m))
-            })
-    })
 }
 
 fn render(m: &MessageBack, paper: Option<PaperSize>) -> Result<Vec<u8>, ApiError> {
@@ -113,21 +110,37 @@ fn render(m: &MessageBack, paper: Option<PaperSize>) -> Result<Vec<u8>, ApiError
     Ok(rendered.pdf)
 }
 
-/// Writes the letter to the print folder, opens it in the PDF viewer, records the
-/// message as sent, and returns the file's path.
+/// The message back as a letter: into the print folder and opened in the PDF viewer,
+/// or, with `save_as`, where the user chooses (`None` if they cancelled). Either records
+/// the message as sent and returns the file's path.
 #[tauri::command(async)]
-pub fn message_back_print(
+pub fn message_back_letter(
     desk: State<'_, DeskState>,
     state: State<'_, AppState>,
     referral_id: i64,
     next_steps: String,
+    paper: Option<PaperSize>,
+    save_as: bool,
+) -> Result<Option<String>, ApiError> {
+    if save_as {
+        save_letter(&desk, &state, referral_id, &next_steps, paper)
+    } else {
+        print_letter(&desk, &state, referral_id, &next_steps, paper).map(Some)
+    }
+}
+
+fn print_letter(
+    desk: &DeskState,
+    state: &AppState,
+    referral_id: i64,
+    next_steps: &str,
     paper: Option<PaperSize>,
 ) -> Result<String, ApiError> {
     let folder = PrintFolder::new(state.data_dir());
     let path = state.with_staff_db(|db| {
         let _ = folder.sweep(KEEP_FOR);
         db.message_back()
-            .send(referral_id, &next_steps, SentAs::Letter, today(), |m| {
+            .send(referral_id, next_steps, SentAs::Letter, today(), |m| {
                 let pdf = render(m, paper)?;
                 folder
                     .write(&format!("message-back-{referral_id}"), &pdf)
@@ -147,24 +160,21 @@ pub fn message_back_print(
     Ok(path.display().to_string())
 }
 
-/// Saves the letter where the user chooses and records the message as sent; the path,
-/// or `None` if they cancelled.
-#[tauri::command(async)]
-pub fn message_back_save_pdf(
-    desk: State<'_, DeskState>,
-    state: State<'_, AppState>,
+fn save_letter(
+    desk: &DeskState,
+    state: &AppState,
     referral_id: i64,
-    next_steps: String,
+    next_steps: &str,
     paper: Option<PaperSize>,
 ) -> Result<Option<String>, ApiError> {
     // Checked before the dialog, so a bad "what happens next" or a missing episode is
     // said at once; the dialog must not hold the database.
     state.with_staff_db(|db| {
-        waymark_domain::message_back::validate_next_steps(&next_steps)?;
+        waymark_domain::message_back::validate_next_steps(next_steps)?;
         db.referrals().get(referral_id).map(|_| ())
     })?;
     let Some(path) = super::ask_where_to_save(
-        &desk,
+        desk,
         "Save the message back to the GP",
         "message-back-to-gp.pdf",
         ("PDF document", "pdf"),
@@ -175,7 +185,7 @@ pub fn message_back_save_pdf(
     let mut written = false;
     let sent = state.with_staff_db(|db| {
         db.message_back()
-            .send(referral_id, &next_steps, SentAs::Letter, today(), |m| {
+            .send(referral_id, next_steps, SentAs::Letter, today(), |m| {
                 let pdf = render(m, paper)?;
                 std::fs::write(&path, pdf).map_err(|e| {
                     ApiError::new(

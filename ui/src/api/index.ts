@@ -314,12 +314,13 @@ export const tauriApi: Api = {
   referralSetStatus: (id, status, closureReason, outcome = null) =>
     call("referral_set_status", { id, status, closureReason, outcome }),
   referralSetGpAppointments: (id, input) => call("referral_set_gp_appointments", { id, input }),
-  messageBackDraft: (referralId, nextSteps = null) => call("message_back_draft", { referralId, nextSteps }),
-  messageBackCopy: (referralId, nextSteps) => call("message_back_copy", { referralId, nextSteps }),
-  messageBackPrint: (referralId, nextSteps, paper) =>
-    call("message_back_print", { referralId, nextSteps, paper }),
+  messageBackDraft: (referralId, nextSteps = null) =>
+    call("message_back_text", { referralId, nextSteps, send: false }),
+  messageBackCopy: (referralId, nextSteps) => call("message_back_text", { referralId, nextSteps, send: true }),
+  messageBackPrint: async (referralId, nextSteps, paper) =>
+    (await call<string | null>("message_back_letter", { referralId, nextSteps, paper, saveAs: false })) ?? "",
   messageBackSavePdf: (referralId, nextSteps, paper) =>
-    call("message_back_save_pdf", { referralId, nextSteps, paper }),
+    call("message_back_letter", { referralId, nextSteps, paper, saveAs: true }),
   caseloadCounter: () => call("caseload_counter", {}),
   ethnicCategories: () => call("ethnic_categories", {}),
   settingsSetSafeCaseload: (people) => call("settings_set_safe_caseload", { people }),
