@@ -224,24 +224,37 @@ async fn register(
 /// handed (the stand-in viewer of `xtask/src/real.rs` lists each file it is given), and
 /// its text.
 async fn print(c: &Client, rx: &Element) -> Result<(PathBuf, String)> {
-    let list = PathBuf::from(env("WAYMARK_E2E_OPENED")?);
-    let opened = || std::fs::read_to_string(&list).unwrap_or_default();
-    let before = opened().lines().count();
+    let before = opened_files()?.len();
     click_in(rx, "[data-testid=print]").await?;
     wait_text(c, "[data-testid=print-status]", "Opened in your PDF viewer").await?;
+    let pdf = opened_after(before).await?;
+    let text = pdf_text(&pdf)?;
+    Ok((pdf, text))
+}
+
+/// The files the stand-in PDF viewer has been handed, in order.
+fn opened_files() -> Result<Vec<String>> {
+    let list = PathBuf::from(env("WAYMARK_E2E_OPENED")?);
+    Ok(std::fs::read_to_string(list)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The file the viewer was handed after the first `before`.
+async fn opened_after(before: usize) -> Result<PathBuf> {
     let start = Instant::now();
-    let pdf = loop {
+    loop {
         // The viewer is started detached: its line may come a moment after the status.
-        if let Some(new) = opened().lines().nth(before) {
-            break PathBuf::from(new);
+        if let Some(new) = opened_files()?.get(before) {
+            return Ok(PathBuf::from(new));
         }
         if start.elapsed() > Duration::from_secs(20) {
             bail!("nothing was opened in the PDF viewer");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let text = pdf_text(&pdf)?;
-    Ok((pdf, text))
+    }
 }
 
 /// On the open patient's page: sets "Print their prescription in" to `code` (shown as
@@ -1519,9 +1532,7 @@ async fn workflow_four_closes_and_sends_the_message_back_to_the_gp() -> Result<(
         shot(&c, "w4-01-message-back-sent").await?;
 
         // The letter: the same facts, printed through the PDF viewer.
-        let list = PathBuf::from(env("WAYMARK_E2E_OPENED")?);
-        let opened = || std::fs::read_to_string(&list).unwrap_or_default();
-        let before = opened().lines().count();
+        let before = opened_files()?.len();
         click(&c, "[data-testid=message-print]").await?;
         wait_text(
             &c,
@@ -1529,16 +1540,7 @@ async fn workflow_four_closes_and_sends_the_message_back_to_the_gp() -> Result<(
             "Opened in your PDF viewer",
         )
         .await?;
-        let start = Instant::now();
-        let pdf = loop {
-            if let Some(new) = opened().lines().nth(before) {
-                break PathBuf::from(new);
-            }
-            if start.elapsed() > Duration::from_secs(20) {
-                bail!("nothing was opened in the PDF viewer");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        };
+        let pdf = opened_after(before).await?;
         let letter = pdf_text(&pdf)?;
         for expected in [
             "Tomás Ó Súilleabháin",

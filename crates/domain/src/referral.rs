@@ -281,6 +281,17 @@ pub struct GpAppointments {
     pub after: Option<Counted>,
 }
 
+impl GpAppointments {
+    /// Whether counts already recorded were each made once their months were over, for a
+    /// referral received on `received` (a referral's date may be edited later).
+    pub fn fit(&self, received: NaiveDate) -> bool {
+        self.before.is_none_or(|c| c.counted >= received)
+            && self
+                .after
+                .is_none_or(|c| c.counted >= six_months_after(received))
+    }
+}
+
 /// More than this in six months is a typing slip (it is more than one a working day).
 pub const GP_APPOINTMENTS_MAX: u32 = 200;
 
@@ -565,6 +576,10 @@ mod tests {
             ..Default::default()
         };
         assert!(field(future, "beforeCounted").is_some());
+        // Counts already recorded fit their referral's date, or no longer do once it moves.
+        assert!(ok.fit(received));
+        assert!(!ok.fit(date("2026-03-13")));
+        assert!(!ok.fit(date("2026-06-01")));
         // The months after a referral on 31 August end on the last day of February.
         assert_eq!(six_months_after(date("2025-08-31")), date("2026-02-28"));
     }

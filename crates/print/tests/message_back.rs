@@ -5,8 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use waymark_domain::message_back::{
@@ -18,7 +17,7 @@ use waymark_domain::{
 };
 use waymark_print::{message_back_pdf, Fonts, Paper, Rendered};
 
-use common::date;
+use common::{date, run, save};
 
 const REFERRAL_CODE: &str = "871731000000106";
 const DECLINED_CODE: &str = "871711000000103";
@@ -218,25 +217,6 @@ fn workflow_four(outcome: ClosureOutcome) -> MessageBack {
 
 fn render(message: &MessageBack, paper: Paper) -> Rendered {
     message_back_pdf(fonts(), message, paper).unwrap()
-}
-
-fn save(dir: &Path, name: &str, rendered: &Rendered) -> PathBuf {
-    let file = dir.join(name);
-    std::fs::write(&file, &rendered.pdf).unwrap();
-    file
-}
-
-fn run(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} is needed (cargo xtask setup installs it): {e}"));
-    assert!(
-        out.status.success(),
-        "{name} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// The PDF's text in reading order, runs of white space made single.

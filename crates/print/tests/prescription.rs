@@ -3,9 +3,9 @@
 //! patient and a phone would see it.
 
 mod common;
+use common::{run, save};
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use waymark_domain::sheet::PrescriptionSheet;
@@ -47,26 +47,6 @@ fn render_with(
         &ENGLISH,
     )
     .unwrap()
-}
-
-/// Writes the PDF into `dir` and returns its path.
-fn save(dir: &Path, name: &str, rendered: &Rendered) -> PathBuf {
-    let file = dir.join(name);
-    std::fs::write(&file, &rendered.pdf).unwrap();
-    file
-}
-
-fn run(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} is needed (cargo xtask setup installs it): {e}"));
-    assert!(
-        out.status.success(),
-        "{name} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// The text of the PDF (or of one page) line by line as laid out, with runs of white

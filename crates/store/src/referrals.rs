@@ -138,20 +138,7 @@ impl Referrals<'_> {
         let tx = self.db.conn.unchecked_transaction()?;
         let before = read(&tx, id)?;
         // GP appointments counted for the old date must still be whole for the new one.
-        let stored = &before.gp_appointments;
-        let text = |c: Option<Counted>| {
-            c.map_or((String::new(), String::new()), |c| {
-                (c.appointments.to_string(), date_text(c.counted))
-            })
-        };
-        let ((b, bd), (a, ad)) = (text(stored.before), text(stored.after));
-        let counts = GpAppointmentsInput {
-            before: b,
-            before_counted: bd,
-            after: a,
-            after_counted: ad,
-        };
-        if counts.validate(f.received_date, today).is_err() {
+        if !before.gp_appointments.fit(f.received_date) {
             let mut e = waymark_domain::ValidationErrors::default();
             e.push(
                 "receivedDate",

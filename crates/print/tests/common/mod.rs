@@ -142,3 +142,28 @@ pub fn logo_png(width: u32, height: u32) -> Vec<u8> {
     }
     out
 }
+
+/// Writes the PDF into `dir` and returns its path.
+pub fn save(
+    dir: &std::path::Path,
+    name: &str,
+    rendered: &waymark_print::Rendered,
+) -> std::path::PathBuf {
+    let file = dir.join(name);
+    std::fs::write(&file, &rendered.pdf).unwrap();
+    file
+}
+
+/// A tool's standard output; the tool failing, or missing, fails the test.
+pub fn run(name: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed (cargo xtask setup installs it): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

@@ -143,3 +143,14 @@ pub fn service(db: &waymark_store::Database, text: &str) -> i64 {
     assert_eq!(page.total, 1, "{text}");
     page.items[0].id
 }
+
+/// The audit log's newest row.
+pub fn newest_audit(db: &Database) -> waymark_store::AuditEntry {
+    let (rows, _) = db
+        .audit_query(&waymark_store::AuditFilter {
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    rows.into_iter().next().unwrap().entry
+}

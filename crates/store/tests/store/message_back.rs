@@ -11,22 +11,12 @@ use waymark_domain::{
     ReferralStatus, StatusChange,
 };
 use waymark_store::referrals::SentAs;
-use waymark_store::{AuditAction, AuditFilter, Database, EpisodeFilter, Error, PatientQuery};
+use waymark_store::{AuditAction, Database, EpisodeFilter, Error, PatientQuery};
 
 use crate::common::*;
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn newest_audit(db: &Database) -> waymark_store::AuditEntry {
-    let (rows, _) = db
-        .audit_query(&AuditFilter {
-            limit: 1,
-            ..Default::default()
-        })
-        .unwrap();
-    rows.into_iter().next().unwrap().entry
 }
 
 #[test]

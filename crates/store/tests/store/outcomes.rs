@@ -36,16 +36,6 @@ fn record(
         .unwrap();
 }
 
-fn newest_audit(db: &Database) -> waymark_store::AuditEntry {
-    let (rows, _) = db
-        .audit_query(&AuditFilter {
-            limit: 1,
-            ..Default::default()
-        })
-        .unwrap();
-    rows.into_iter().next().unwrap().entry
-}
-
 fn audit_total(db: &Database) -> u64 {
     db.audit_query(&AuditFilter {
         limit: 1,
